@@ -1,0 +1,10 @@
+#pragma once
+// The one place where Qt versions differ (Qt 6.4.2 from Debian 12 is the floor; 6.5–6.8 from the Qt
+// installer must build too). Every QT_VERSION_CHECK of the project lives in this header.
+
+#include <QtGlobal>
+
+#define CFL_QT_HTTPSERVER_RESPONDER_API (QT_VERSION >= QT_VERSION_CHECK(6, 5, 0))
+#define CFL_QT_HTTPSERVER_HTTPHEADERS (QT_VERSION >= QT_VERSION_CHECK(6, 8, 0))
+#define CFL_QT_OAUTH_HAS_PKCE (QT_VERSION >= QT_VERSION_CHECK(6, 8, 0))
+#define CFL_QT_OAUTH_HAS_ID_TOKEN (QT_VERSION >= QT_VERSION_CHECK(6, 9, 0))

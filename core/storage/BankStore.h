@@ -1,0 +1,120 @@
+#pragma once
+// The bank's state in one SQLite file (Qt Sql). Every SQL statement of the project lives in storage/.
+// A BankStore owns one QSqlDatabase connection and must be used on the thread that opened it
+// (connections are per thread). Schema migrations through PRAGMA user_version; WAL; every multi-row
+// change in a transaction.
+
+#include "storage/BankRecords.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace cfl {
+
+struct SeedReport
+{
+    bool seeded = false;        // true when open()/reset() created the seed data just now
+    QByteArray coolLoanSecret;  // CoolLoan's client secret, in clear, only when seeded just now
+};
+
+class BankStore
+{
+public:
+    static constexpr auto DatabaseFileName = "bank.sqlite";
+
+    // Opens (creating the directory and file) DIR/bank.sqlite, migrates, seeds when empty.
+    static std::unique_ptr<BankStore> open(const QString &dataDir, QString *error, SeedReport *seed = nullptr);
+    ~BankStore();
+    BankStore(const BankStore &) = delete;
+    BankStore &operator=(const BankStore &) = delete;
+
+    QString databasePath() const;
+    int schemaVersion() const;
+    // Deletes every row of every table and seeds again (new CoolLoan secret).
+    bool reset(QString *error, SeedReport *seed = nullptr);
+    // Runs `work` in one SQL transaction; commits when it returns true, rolls back otherwise.
+    bool inTransaction(const std::function<bool()> &work);
+
+    // Users
+    std::optional<User> userByUsername(const QString &username) const;
+    std::optional<User> userById(qint64 id) const;
+
+    // Bank accounts and transactions
+    QList<BankAccount> accountsOf(qint64 userId) const;
+    std::optional<BankAccount> account(const QString &accountId) const;
+    QList<BankTransaction> transactionsOf(const QString &accountId, int limit = -1) const; // newest first
+    // Debits `fromAccountId` (must belong to userId) in one transaction; refuses amounts <= 0 and
+    // insufficient funds with *error.
+    std::optional<BankTransaction> makePayment(qint64 userId, const QString &fromAccountId, const QString &payee,
+                                               qint64 amountCents, const QString &reference, qint64 now,
+                                               QString *error);
+
+    // Clients
+    std::optional<Client> client(const QString &clientId) const;
+    QList<Client> clients() const;
+    bool insertClient(const Client &client, QString *error);
+    bool setClientSecretHash(const QString &clientId, const QByteArray &secretHash);
+
+    // Consents (one row per user and client; saving again replaces the scopes and clears revokedAt)
+    std::optional<Consent> activeConsent(qint64 userId, const QString &clientId) const;
+    QList<Consent> consentsOf(qint64 userId) const; // active ones, newest first
+    bool saveConsent(qint64 userId, const QString &clientId, const QStringList &scopes, qint64 now);
+    bool revokeConsent(qint64 userId, const QString &clientId, qint64 now);
+
+    // Login sessions
+    bool insertSession(const LoginSession &session);
+    std::optional<LoginSession> session(const QByteArray &idHash) const;
+    bool revokeSession(const QByteArray &idHash, qint64 now);
+
+    // Interactions
+    bool insertInteraction(const Interaction &interaction);
+    std::optional<Interaction> interaction(const QString &id) const;
+    bool updateInteractionLogin(const QString &id, qint64 userId, qint64 authTime);
+    bool deleteInteraction(const QString &id);
+
+    // Authorization codes
+    bool insertCode(const AuthorizationCode &code);
+    std::optional<AuthorizationCode> code(const QByteArray &codeHash) const;
+    // Atomic (UPDATE ... WHERE redeemed_at = 0): true only for the one call that redeemed it.
+    bool markCodeRedeemed(const QByteArray &codeHash, qint64 now);
+
+    // Tokens
+    bool insertToken(const IssuedToken &token);
+    std::optional<IssuedToken> token(const QByteArray &tokenHash) const;
+    std::optional<IssuedToken> tokenByJti(const QString &jti) const;
+    // Atomic: true only for the one call that rotated an active (not rotated, not revoked) token.
+    bool markTokenRotated(const QByteArray &tokenHash, qint64 now);
+    // Each returns how many tokens it revoked (already revoked ones are left as they were).
+    int revokeToken(const QByteArray &tokenHash, qint64 now, const QString &reason);
+    int revokeTokensFromCode(const QByteArray &codeHash, qint64 now, const QString &reason);
+    int revokeFamily(const QString &familyId, qint64 now, const QString &reason);
+    int revokeTokensOfClient(qint64 userId, const QString &clientId, qint64 now, const QString &reason);
+
+    // Login throttling
+    int loginFailuresSince(const QString &username, qint64 since) const;
+    bool recordLoginFailure(const QString &username, qint64 now);
+    bool clearLoginFailures(const QString &username);
+
+    // Audit log
+    bool audit(qint64 at, const QString &event, const QString &clientId, const QString &username,
+               const QString &detail);
+    QList<AuditEntry> auditLog(int limit = 200) const; // newest first
+
+    // The headless bank's signing key (the desktop app keeps it in the keychain instead).
+    std::optional<QByteArray> signingKeyJwk() const;
+    bool saveSigningKeyJwk(const QString &kid, const QByteArray &privateJwk);
+
+    // Deletes interactions and codes that expired more than `graceSeconds` ago.
+    int purgeExpired(qint64 now, qint64 graceSeconds = 3600);
+
+private:
+    explicit BankStore(const QString &connectionName, const QString &path);
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace cfl
