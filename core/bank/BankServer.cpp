@@ -1,0 +1,118 @@
+#include "bank/BankServer.h"
+
+#include "http/FormData.h"
+#include "http/HttpServerAdapter.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+
+namespace cfl {
+
+BankServer::BankServer(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<BankExchange>();
+}
+
+BankServer::~BankServer()
+{
+    stop();
+}
+
+bool BankServer::start(const BankServerOptions &options, QString *error, SeedReport *seed)
+{
+    m_store = BankStore::open(options.dataDir, error, seed);
+    if (!m_store)
+        return false;
+
+    std::optional<QByteArray> keyJwk = options.loadSigningKey ? options.loadSigningKey() : m_store->signingKeyJwk();
+    std::optional<SigningKey> key;
+    if (keyJwk) {
+        QString keyError;
+        key = SigningKey::fromPrivateJwk(*keyJwk, &keyError);
+        if (!key) {
+            *error = QStringLiteral("the stored signing key is unusable (%1); reset the bank to make a new one").arg(keyError);
+            return false;
+        }
+    } else {
+        key = SigningKey::generate();
+        if (options.saveSigningKey)
+            options.saveSigningKey(key->toPrivateJwk());
+        else
+            m_store->saveSigningKeyJwk(key->kid(), key->toPrivateJwk());
+    }
+
+    m_bank = std::make_unique<Bank>(*m_store, std::move(*key), options.config);
+    m_http = std::make_unique<HttpServerAdapter>([this](HttpRequest &request) { return serve(request); });
+    if (!m_http->listen(options.address, options.port, error)) {
+        m_http.reset();
+        return false;
+    }
+    if (options.config.issuer.isEmpty()) {
+        QUrl issuer;
+        issuer.setScheme(QStringLiteral("http"));
+        issuer.setHost(options.address.toString());
+        issuer.setPort(m_http->port());
+        m_bank->setIssuer(issuer);
+    }
+    return true;
+}
+
+void BankServer::stop()
+{
+    if (m_http)
+        m_http->close();
+    m_http.reset();
+    m_bank.reset();
+    m_store.reset();
+}
+
+QUrl BankServer::issuer() const
+{
+    return m_bank ? QUrl(m_bank->issuer()) : QUrl();
+}
+
+quint16 BankServer::port() const
+{
+    return m_http ? m_http->port() : 0;
+}
+
+HttpResponse BankServer::serve(HttpRequest &request)
+{
+    BankExchange exchange;
+    exchange.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    QElapsedTimer timer;
+    timer.start();
+    HttpResponse response = m_bank->handle(request);
+    exchange.durationUs = timer.nsecsElapsed() / 1000;
+    exchange.request = request;
+    exchange.response = response;
+    exchange.decisions = m_bank->lastDecisions();
+    Q_EMIT exchanged(exchange);
+    return response;
+}
+
+QString accessLogLine(const BankExchange &exchange)
+{
+    QString target = exchange.request.path();
+    if (exchange.request.url.hasQuery()) {
+        QStringList names;
+        if (const auto form = FormData::parse(exchange.request.url.query(QUrl::FullyEncoded).toUtf8())) {
+            for (const auto &item : form->items())
+                names.append(item.first);
+        }
+        target += QLatin1Char('?') + names.join(QLatin1Char(','));
+    }
+    QString line = QStringLiteral("%1 %2 %3 %4 → %5 (%6 ms)")
+                       .arg(QDateTime::fromMSecsSinceEpoch(exchange.startedAtMs).toString(QStringLiteral("HH:mm:ss")),
+                            exchange.request.remoteAddress.toString(), QString::fromLatin1(exchange.request.method), target)
+                       .arg(exchange.response.status)
+                       .arg(double(exchange.durationUs) / 1000.0, 0, 'f', 1);
+    for (const BankDecision &decision : exchange.decisions) {
+        if (decision.refusal)
+            line += QStringLiteral(" — %1: %2").arg(decision.refusal->error, decision.refusal->description);
+    }
+    return line;
+}
+
+} // namespace cfl

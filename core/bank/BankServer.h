@@ -1,0 +1,72 @@
+#pragma once
+// The running bank: its database, signing key and HTTP listener, owned by one thread. The headless
+// `codeflow-bank serve` runs it on the main thread; the desktop app on a thread of its own.
+
+#include "bank/Bank.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace cfl {
+
+class HttpServerAdapter;
+
+// One request the bank answered, with what it decided on the way (for logs and the trace).
+struct BankExchange
+{
+    HttpRequest request;
+    HttpResponse response;
+    qint64 startedAtMs = 0; // epoch milliseconds
+    qint64 durationUs = 0;
+    QList<BankDecision> decisions;
+};
+
+struct BankServerOptions
+{
+    QString dataDir;
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 0;
+    BankConfig config;
+    // Where the signing key lives. Empty functions: in the bank's own database (headless bank).
+    std::function<std::optional<QByteArray>()> loadSigningKey;
+    std::function<void(const QByteArray &privateJwk)> saveSigningKey;
+};
+
+class BankServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit BankServer(QObject *parent = nullptr);
+    ~BankServer() override;
+
+    // Opens the store (seeding it on first use), loads or creates the signing key, listens.
+    bool start(const BankServerOptions &options, QString *error, SeedReport *seed = nullptr);
+    void stop();
+
+    QUrl issuer() const;
+    quint16 port() const;
+    Bank *bank() const { return m_bank.get(); }
+    BankStore *store() const { return m_store.get(); }
+
+Q_SIGNALS:
+    void exchanged(const cfl::BankExchange &exchange);
+
+private:
+    HttpResponse serve(HttpRequest &request);
+
+    std::unique_ptr<BankStore> m_store;
+    std::unique_ptr<Bank> m_bank;
+    std::unique_ptr<HttpServerAdapter> m_http;
+};
+
+// One readable line for the access log, with query parameter names but never their values (codes,
+// state and verifiers are secrets outside the teaching views).
+QString accessLogLine(const BankExchange &exchange);
+
+} // namespace cfl
+
+Q_DECLARE_METATYPE(cfl::BankExchange)

@@ -1,0 +1,36 @@
+#pragma once
+// Registering a client with the bank (what `codeflow-bank register-client` does for workshop
+// attendees): checked redirect URIs and scopes, a fresh client_id and — for confidential clients —
+// a secret that is shown once and stored only as a hash.
+
+#include "storage/BankStore.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <variant>
+
+namespace cfl {
+
+struct ClientRegistrationRequest
+{
+    QString name;
+    QStringList redirectUris;
+    QStringList scopes; // empty: openid profile email offline_access accounts:read transactions:read
+    bool isPublic = false;
+};
+
+struct RegisteredClient
+{
+    QString clientId;
+    QByteArray clientSecret; // empty for public clients
+    Client record;
+};
+
+// A RegisteredClient, or a sentence saying what is wrong with the request.
+std::variant<RegisteredClient, QString> registerClient(BankStore &store, const ClientRegistrationRequest &request,
+                                                       qint64 now);
+// A new secret for an existing confidential client (the old one stops working).
+std::variant<QByteArray, QString> rotateClientSecret(BankStore &store, const QString &clientId);
+
+} // namespace cfl

@@ -1,0 +1,108 @@
+// Token revocation, RFC 7009, and introspection, RFC 7662. Both require client authentication; a
+// client may only revoke or inspect its own tokens.
+
+#include "bank/Bank.h"
+#include "bank/Scopes.h"
+#include "crypto/Digest.h"
+
+#include <QJsonDocument>
+
+namespace cfl {
+
+HttpResponse Bank::revoke(HttpRequest &request)
+{
+    auto respondError = [this](const OAuthError &error) {
+        refuse(error);
+        return error.toTokenEndpointResponse();
+    };
+    const auto form = parseTokenRequestBody(request);
+    if (const auto *error = std::get_if<OAuthError>(&form))
+        return respondError(*error);
+    const FormData &body = std::get<FormData>(form);
+    const auto client = authenticateClient(request, body);
+    if (const auto *error = std::get_if<OAuthError>(&client))
+        return respondError(*error);
+
+    // check token: present (RFC 7009 §2.1)
+    const QString token = body.valueOr(QStringLiteral("token"));
+    if (token.isEmpty())
+        return respondError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7009 §2.1")));
+    // check token_type_hint: known values only (RFC 7009 §2.1, §2.2.1)
+    const QString hint = body.valueOr(QStringLiteral("token_type_hint"));
+    if (!hint.isEmpty() && hint != QLatin1String("access_token") && hint != QLatin1String("refresh_token")) {
+        OAuthError e = OAuthError::invalidRequest(QStringLiteral("token_type_hint '%1' is not supported").arg(hint),
+                                                  QStringLiteral("RFC 7009 §2.2.1"));
+        e.error = QStringLiteral("unsupported_token_type");
+        return respondError(e);
+    }
+
+    const auto record = m_store.token(sha256Hex(token.toUtf8()));
+    // RFC 7009 §2.2: an unknown or already invalid token is answered with 200 as well.
+    if (record) {
+        // check ownership: "the authorization server first validates the client credentials ... and then
+        // verifies whether the token was issued to the client making the revocation request" (§2.1)
+        if (record->clientId != std::get<Client>(client).clientId) {
+            return respondError(OAuthError::unauthorizedClient(QStringLiteral("this token was issued to another client"))
+                                    .compared(record->clientId, std::get<Client>(client).clientId));
+        }
+        int revoked = 0;
+        if (record->kind == TokenKind::Refresh) {
+            // §2.1: revoking a refresh token also invalidates the access tokens of the same grant.
+            revoked = m_store.revokeFamily(record->familyId, now(), QStringLiteral("revoked by the client (RFC 7009)"));
+        } else {
+            revoked = m_store.revokeToken(record->tokenHash, now(), QStringLiteral("revoked by the client (RFC 7009)"));
+        }
+        audit(QStringLiteral("revocation"), record->clientId, {},
+              QStringLiteral("%1 token revoked by the client, %2 token(s) in all")
+                  .arg(record->kind == TokenKind::Refresh ? QStringLiteral("refresh") : QStringLiteral("access"))
+                  .arg(revoked));
+        decide(QStringLiteral("token revoked"));
+    }
+    return HttpResponse::empty(200).noStore();
+}
+
+HttpResponse Bank::introspect(HttpRequest &request)
+{
+    auto respondError = [this](const OAuthError &error) {
+        refuse(error);
+        return error.toTokenEndpointResponse();
+    };
+    const auto form = parseTokenRequestBody(request);
+    if (const auto *error = std::get_if<OAuthError>(&form))
+        return respondError(*error);
+    const FormData &body = std::get<FormData>(form);
+    // check client authentication (RFC 7662 §2.1: the endpoint MUST require some authorization)
+    const auto client = authenticateClient(request, body);
+    if (const auto *error = std::get_if<OAuthError>(&client))
+        return respondError(*error);
+    const QString token = body.valueOr(QStringLiteral("token"));
+    if (token.isEmpty())
+        return respondError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7662 §2.1")));
+
+    const QJsonObject inactive{{QStringLiteral("active"), false}};
+    auto answer = [](const QJsonObject &object) { return HttpResponse::json(QJsonDocument(object)).noStore(); };
+    const auto record = m_store.token(sha256Hex(token.toUtf8()));
+    // RFC 7662 §2.2: anything not currently valid — or not this client's — is just "active": false.
+    if (!record || record->clientId != std::get<Client>(client).clientId || record->revokedAt != 0
+        || record->expiresAt <= now() || (record->kind == TokenKind::Refresh && record->rotatedAt != 0)) {
+        return answer(inactive);
+    }
+    const auto user = m_store.userById(record->userId);
+    QJsonObject result{
+        {QStringLiteral("active"), true},
+        {QStringLiteral("scope"), scopes::join(record->scopes)},
+        {QStringLiteral("client_id"), record->clientId},
+        {QStringLiteral("username"), user ? user->username : QString()},
+        {QStringLiteral("token_type"), record->kind == TokenKind::Access ? QStringLiteral("Bearer") : QStringLiteral("refresh_token")},
+        {QStringLiteral("exp"), record->expiresAt},
+        {QStringLiteral("iat"), record->issuedAt},
+        {QStringLiteral("sub"), QStringLiteral("user-%1").arg(record->userId)},
+        {QStringLiteral("iss"), issuer()},
+        {QStringLiteral("jti"), record->jti},
+    };
+    if (record->kind == TokenKind::Access)
+        result.insert(QStringLiteral("aud"), apiAudience());
+    return answer(result);
+}
+
+} // namespace cfl

@@ -1,0 +1,122 @@
+#include "http/FormData.h"
+
+#include <QSet>
+#include <QStringDecoder>
+#include <QUrl>
+
+namespace cfl {
+
+namespace {
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+} // namespace
+
+std::optional<QString> formUrlDecode(QByteArrayView text)
+{
+    QByteArray bytes;
+    bytes.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '+') {
+            bytes.append(' ');
+        } else if (c == '%') {
+            if (i + 2 >= text.size())
+                return std::nullopt;
+            const int hi = hexValue(text[i + 1]);
+            const int lo = hexValue(text[i + 2]);
+            if (hi < 0 || lo < 0)
+                return std::nullopt;
+            bytes.append(char(hi * 16 + lo));
+            i += 2;
+        } else {
+            bytes.append(c);
+        }
+    }
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    QString decoded = decoder(bytes);
+    if (decoder.hasError())
+        return std::nullopt;
+    return decoded;
+}
+
+QByteArray formUrlEncode(const QString &text)
+{
+    return QUrl::toPercentEncoding(text);
+}
+
+std::optional<FormData> FormData::parse(QByteArrayView encoded, QString *error)
+{
+    FormData form;
+    if (encoded.isEmpty())
+        return form;
+    const QList<QByteArray> pairs = encoded.toByteArray().split('&');
+    for (const QByteArray &pair : pairs) {
+        if (pair.isEmpty())
+            continue;
+        const qsizetype eq = pair.indexOf('=');
+        const QByteArrayView rawName = eq < 0 ? QByteArrayView(pair) : QByteArrayView(pair).first(eq);
+        const QByteArrayView rawValue = eq < 0 ? QByteArrayView() : QByteArrayView(pair).sliced(eq + 1);
+        const auto name = formUrlDecode(rawName);
+        const auto value = formUrlDecode(rawValue);
+        if (!name || !value) {
+            if (error) {
+                *error = QStringLiteral("malformed form field '%1': bad percent-encoding or not UTF-8")
+                             .arg(QString::fromLatin1(rawName.toByteArray().left(40)));
+            }
+            return std::nullopt;
+        }
+        form.m_items.append({*name, *value});
+    }
+    return form;
+}
+
+bool FormData::contains(const QString &name) const
+{
+    return std::any_of(m_items.cbegin(), m_items.cend(), [&](const auto &item) { return item.first == name; });
+}
+
+std::optional<QString> FormData::value(const QString &name) const
+{
+    for (const auto &[key, value] : m_items) {
+        if (key == name)
+            return value;
+    }
+    return std::nullopt;
+}
+
+QString FormData::valueOr(const QString &name, const QString &fallback) const
+{
+    return value(name).value_or(fallback);
+}
+
+QStringList FormData::values(const QString &name) const
+{
+    QStringList result;
+    for (const auto &[key, value] : m_items) {
+        if (key == name)
+            result.append(value);
+    }
+    return result;
+}
+
+QStringList FormData::repeatedNames() const
+{
+    QSet<QString> seen;
+    QStringList repeated;
+    for (const auto &item : m_items) {
+        if (seen.contains(item.first) && !repeated.contains(item.first))
+            repeated.append(item.first);
+        seen.insert(item.first);
+    }
+    return repeated;
+}
+
+} // namespace cfl

@@ -1,0 +1,127 @@
+#include "http/HttpMessage.h"
+
+#include <QNetworkCookie>
+
+namespace cfl {
+
+namespace {
+QByteArray findHeader(const HttpHeaders &headers, QByteArrayView name)
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+} // namespace
+
+QByteArray HttpRequest::header(QByteArrayView name) const
+{
+    return findHeader(headers, name);
+}
+
+QByteArray HttpRequest::cookie(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare("cookie", Qt::CaseInsensitive) != 0)
+            continue;
+        // RFC 6265 §5.4: "name=value; name2=value2"
+        for (QByteArray pair : value.split(';')) {
+            pair = pair.trimmed();
+            const qsizetype eq = pair.indexOf('=');
+            if (eq > 0 && QByteArrayView(pair).first(eq) == name)
+                return pair.mid(eq + 1);
+        }
+    }
+    return {};
+}
+
+HttpResponse HttpResponse::json(const QJsonDocument &document, int status)
+{
+    HttpResponse response;
+    response.status = status;
+    response.body = document.toJson(QJsonDocument::Indented);
+    response.setHeader("Content-Type", "application/json");
+    return response;
+}
+
+HttpResponse HttpResponse::html(const QByteArray &page, int status)
+{
+    HttpResponse response;
+    response.status = status;
+    response.body = page;
+    response.setHeader("Content-Type", "text/html; charset=utf-8");
+    return response;
+}
+
+HttpResponse HttpResponse::text(const QByteArray &text, int status)
+{
+    HttpResponse response;
+    response.status = status;
+    response.body = text;
+    response.setHeader("Content-Type", "text/plain; charset=utf-8");
+    return response;
+}
+
+HttpResponse HttpResponse::redirect(const QUrl &location, int status)
+{
+    HttpResponse response;
+    response.status = status;
+    response.setHeader("Location", location.toEncoded());
+    return response;
+}
+
+HttpResponse HttpResponse::empty(int status)
+{
+    HttpResponse response;
+    response.status = status;
+    return response;
+}
+
+QByteArray HttpResponse::header(QByteArrayView name) const
+{
+    return findHeader(headers, name);
+}
+
+HttpResponse &HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
+{
+    headers.removeIf([&](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+    headers.append({name, value});
+    return *this;
+}
+
+HttpResponse &HttpResponse::addHeader(const QByteArray &name, const QByteArray &value)
+{
+    headers.append({name, value});
+    return *this;
+}
+
+HttpResponse &HttpResponse::noStore()
+{
+    setHeader("Cache-Control", "no-store");
+    setHeader("Pragma", "no-cache");
+    return *this;
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    default: return "Status";
+    }
+}
+
+} // namespace cfl

@@ -1,0 +1,41 @@
+#pragma once
+// The one place that calls into QHttpServer (ARCHITECTURE.md: its API changed in Qt 6.5 and 6.8).
+// It turns each QHttpServerRequest into an HttpRequest, asks one handler for an HttpResponse, and
+// writes it back. Routing, 404 and 405 are the bank's (Router), not QHttpServer's.
+
+#include "http/HttpMessage.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QTcpServer;
+QT_END_NAMESPACE
+
+namespace cfl {
+
+class HttpServerAdapter : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<HttpResponse(HttpRequest &)>;
+
+    explicit HttpServerAdapter(Handler handler, QObject *parent = nullptr);
+    ~HttpServerAdapter() override;
+
+    // Port 0 picks a free port. False and *error (e.g. "address in use") when it cannot listen.
+    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    quint16 port() const;
+    QHostAddress address() const;
+    void close();
+
+private:
+    class Server;
+    std::unique_ptr<Server> m_server;
+    QTcpServer *m_tcpServer = nullptr;
+};
+
+} // namespace cfl
