@@ -3,6 +3,10 @@
 // A BankStore owns one QSqlDatabase connection and must be used on the thread that opened it
 // (connections are per thread). Schema migrations through PRAGMA user_version; WAL; every multi-row
 // change in a transaction.
+//
+// Methods that change one existing row (set*, revoke*, update*, delete*) return true only when that row
+// existed and changed; insert* return false on any SQL error (e.g. a duplicate key). Failures are logged
+// under the "cfl.storage" category, without values.
 
 #include "storage/BankRecords.h"
 
@@ -12,6 +16,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+
+class QSqlDatabase;
 
 namespace cfl {
 
@@ -32,11 +38,17 @@ public:
     BankStore(const BankStore &) = delete;
     BankStore &operator=(const BankStore &) = delete;
 
+    // The schema version this build migrates to (PRAGMA user_version after open()).
+    static int latestSchemaVersion();
+
     QString databasePath() const;
-    int schemaVersion() const;
+    int schemaVersion() const;   // -1 when it cannot be read
+    QString journalMode() const; // "wal" once open() succeeded
     // Deletes every row of every table and seeds again (new CoolLoan secret).
     bool reset(QString *error, SeedReport *seed = nullptr);
-    // Runs `work` in one SQL transaction; commits when it returns true, rolls back otherwise.
+    // Runs `work` in one SQL transaction; commits when it returns true, rolls back otherwise. The outermost
+    // call takes the write lock at once (BEGIN IMMEDIATE, so busy_timeout applies, not SQLITE_BUSY on the
+    // first write); nested calls become savepoints, so the methods below may be called inside `work`.
     bool inTransaction(const std::function<bool()> &work);
 
     // Users
@@ -59,7 +71,8 @@ public:
     bool insertClient(const Client &client, QString *error);
     bool setClientSecretHash(const QString &clientId, const QByteArray &secretHash);
 
-    // Consents (one row per user and client; saving again replaces the scopes and clears revokedAt)
+    // Consents (one row per user and client; saving again replaces the scopes and clears revokedAt;
+    // revokeConsent is true only when it revoked an active consent)
     std::optional<Consent> activeConsent(qint64 userId, const QString &clientId) const;
     QList<Consent> consentsOf(qint64 userId) const; // active ones, newest first
     bool saveConsent(qint64 userId, const QString &clientId, const QStringList &scopes, qint64 now);
@@ -94,7 +107,8 @@ public:
     int revokeFamily(const QString &familyId, qint64 now, const QString &reason);
     int revokeTokensOfClient(qint64 userId, const QString &clientId, qint64 now, const QString &reason);
 
-    // Login throttling
+    // Login throttling (usernames compare case-insensitively; loginFailuresSince fails closed: INT_MAX when
+    // the count cannot be read)
     int loginFailuresSince(const QString &username, qint64 since) const;
     bool recordLoginFailure(const QString &username, qint64 now);
     bool clearLoginFailures(const QString &username);
@@ -108,13 +122,21 @@ public:
     std::optional<QByteArray> signingKeyJwk() const;
     bool saveSigningKeyJwk(const QString &kid, const QByteArray &privateJwk);
 
-    // Deletes interactions and codes that expired more than `graceSeconds` ago.
+    // Deletes interactions, codes and login sessions that expired more than `graceSeconds` ago; returns how
+    // many rows it deleted (-1 on error).
     int purgeExpired(qint64 now, qint64 graceSeconds = 3600);
 
 private:
-    explicit BankStore(const QString &connectionName, const QString &path);
-    struct Impl;
-    std::unique_ptr<Impl> d;
+    BankStore(const QString &connectionName, const QString &path);
+    QSqlDatabase database() const;
+    bool configureConnection(QString *error);
+    std::optional<bool> hasUsers() const;
+    // Seeds when the database has no users (open) or after deleting every row (reset), in one transaction.
+    bool seed(bool replaceEverything, QString *error, SeedReport *report);
+
+    QString m_connectionName; // unique per instance: Qt Sql connections are per name and per thread
+    QString m_path;
+    int m_transactionDepth = 0;
 };
 
 } // namespace cfl

@@ -1,0 +1,271 @@
+#include "storage/Schema.h"
+
+#include "storage/SqlStatement.h"
+
+#include <QStringList>
+
+#include <vector>
+
+namespace cfl {
+
+namespace {
+
+// Times are INTEGER seconds since the epoch (UTC) and 0 means "not set"; texts are never NULL ('' means
+// "not given"). Codes, tokens, sessions and client secrets are stored only as their SHA-256 (hex).
+// Scope lists are space-separated (RFC 6749 §3.3: scope tokens never contain a space); redirect URI
+// lists are JSON arrays.
+//
+// Append new migrations at the end; never edit one that has shipped. Each list ends by setting the
+// user_version it reaches, inside the same transaction.
+const std::vector<QStringList> &migrations()
+{
+    static const std::vector<QStringList> list = {
+        // 1: the initial schema.
+        {
+            QStringLiteral(R"(CREATE TABLE users (
+                id             INTEGER PRIMARY KEY,
+                username       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                password_hash  TEXT NOT NULL,
+                name           TEXT NOT NULL DEFAULT '',
+                given_name     TEXT NOT NULL DEFAULT '',
+                family_name    TEXT NOT NULL DEFAULT '',
+                email          TEXT NOT NULL DEFAULT '',
+                email_verified INTEGER NOT NULL DEFAULT 0,
+                updated_at     INTEGER NOT NULL DEFAULT 0))"),
+            QStringLiteral(R"(CREATE TABLE accounts (
+                id            TEXT PRIMARY KEY,
+                user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                kind          TEXT NOT NULL CHECK (kind IN ('checking', 'savings')),
+                name          TEXT NOT NULL,
+                iban          TEXT NOT NULL UNIQUE,
+                currency      TEXT NOT NULL,
+                balance_cents INTEGER NOT NULL DEFAULT 0))"),
+            QStringLiteral("CREATE INDEX accounts_by_user ON accounts(user_id)"),
+            // booked_on is a calendar date, not a time: ISO 8601 text (YYYY-MM-DD), which sorts as dates do.
+            QStringLiteral(R"(CREATE TABLE transactions (
+                id                  INTEGER PRIMARY KEY,
+                account_id          TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                booked_on           TEXT NOT NULL,
+                description         TEXT NOT NULL,
+                counterparty        TEXT NOT NULL DEFAULT '',
+                category            TEXT NOT NULL DEFAULT '',
+                amount_cents        INTEGER NOT NULL,
+                balance_after_cents INTEGER NOT NULL))"),
+            QStringLiteral("CREATE INDEX transactions_by_account ON transactions(account_id, booked_on, id)"),
+            QStringLiteral(R"(CREATE TABLE clients (
+                client_id      TEXT PRIMARY KEY,
+                name           TEXT NOT NULL,
+                secret_hash    TEXT NOT NULL DEFAULT '',
+                is_public      INTEGER NOT NULL DEFAULT 0,
+                redirect_uris  TEXT NOT NULL DEFAULT '[]',
+                allowed_scopes TEXT NOT NULL DEFAULT '',
+                created_at     INTEGER NOT NULL DEFAULT 0))"),
+            QStringLiteral(R"(CREATE TABLE consents (
+                id         INTEGER PRIMARY KEY,
+                user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                client_id  TEXT NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
+                scopes     TEXT NOT NULL,
+                granted_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                revoked_at INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (user_id, client_id)))"),
+            QStringLiteral(R"(CREATE TABLE login_sessions (
+                id_hash    TEXT PRIMARY KEY,
+                user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                auth_time  INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                revoked_at INTEGER NOT NULL DEFAULT 0))"),
+            QStringLiteral("CREATE INDEX login_sessions_by_expiry ON login_sessions(expires_at)"),
+            // An interaction exists before anyone has logged in (user_id 0) and, for "web-login", without a
+            // client: no foreign keys here.
+            QStringLiteral(R"(CREATE TABLE interactions (
+                id                    TEXT PRIMARY KEY,
+                kind                  TEXT NOT NULL,
+                client_id             TEXT NOT NULL DEFAULT '',
+                redirect_uri          TEXT NOT NULL DEFAULT '',
+                scopes                TEXT NOT NULL DEFAULT '',
+                state                 TEXT NOT NULL DEFAULT '',
+                nonce                 TEXT NOT NULL DEFAULT '',
+                code_challenge        TEXT NOT NULL DEFAULT '',
+                code_challenge_method TEXT NOT NULL DEFAULT '',
+                prompt                TEXT NOT NULL DEFAULT '',
+                max_age               INTEGER NOT NULL DEFAULT -1,
+                csrf_token            TEXT NOT NULL,
+                user_id               INTEGER NOT NULL DEFAULT 0,
+                auth_time             INTEGER NOT NULL DEFAULT 0,
+                created_at            INTEGER NOT NULL,
+                expires_at            INTEGER NOT NULL))"),
+            QStringLiteral("CREATE INDEX interactions_by_expiry ON interactions(expires_at)"),
+            QStringLiteral(R"(CREATE TABLE authorization_codes (
+                code_hash             TEXT PRIMARY KEY,
+                client_id             TEXT NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
+                user_id               INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                redirect_uri          TEXT NOT NULL,
+                scopes                TEXT NOT NULL,
+                nonce                 TEXT NOT NULL DEFAULT '',
+                code_challenge        TEXT NOT NULL DEFAULT '',
+                code_challenge_method TEXT NOT NULL DEFAULT '',
+                auth_time             INTEGER NOT NULL DEFAULT 0,
+                issued_at             INTEGER NOT NULL,
+                expires_at            INTEGER NOT NULL,
+                redeemed_at           INTEGER NOT NULL DEFAULT 0))"),
+            QStringLiteral("CREATE INDEX authorization_codes_by_expiry ON authorization_codes(expires_at)"),
+            // code_hash has no foreign key on purpose: codes are purged soon after they expire, the tokens
+            // issued from them live on.
+            QStringLiteral(R"(CREATE TABLE tokens (
+                token_hash     TEXT PRIMARY KEY,
+                kind           TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+                jti            TEXT NOT NULL DEFAULT '',
+                client_id      TEXT NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
+                user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                scopes         TEXT NOT NULL,
+                code_hash      TEXT NOT NULL DEFAULT '',
+                family_id      TEXT NOT NULL DEFAULT '',
+                parent_hash    TEXT NOT NULL DEFAULT '',
+                nonce          TEXT NOT NULL DEFAULT '',
+                auth_time      INTEGER NOT NULL DEFAULT 0,
+                issued_at      INTEGER NOT NULL,
+                expires_at     INTEGER NOT NULL,
+                rotated_at     INTEGER NOT NULL DEFAULT 0,
+                revoked_at     INTEGER NOT NULL DEFAULT 0,
+                revoked_reason TEXT NOT NULL DEFAULT ''))"),
+            // The lookups the bank makes: a JWT access token by its jti (resource API, introspection), a
+            // refresh token family (reuse detection), the tokens of a code (code replay, RFC 6749 §4.1.2) and
+            // of a client for a user (consent revoked).
+            QStringLiteral("CREATE INDEX tokens_by_jti ON tokens(jti)"),
+            QStringLiteral("CREATE INDEX tokens_by_family ON tokens(family_id)"),
+            QStringLiteral("CREATE INDEX tokens_by_code ON tokens(code_hash)"),
+            QStringLiteral("CREATE INDEX tokens_by_client_user ON tokens(client_id, user_id)"),
+            // Failed logins of unknown usernames count too (no foreign key): throttling must not tell
+            // which usernames exist.
+            QStringLiteral(R"(CREATE TABLE login_failures (
+                id        INTEGER PRIMARY KEY,
+                username  TEXT NOT NULL COLLATE NOCASE,
+                failed_at INTEGER NOT NULL))"),
+            QStringLiteral("CREATE INDEX login_failures_by_user ON login_failures(username, failed_at)"),
+            QStringLiteral(R"(CREATE TABLE audit_log (
+                id        INTEGER PRIMARY KEY,
+                at        INTEGER NOT NULL,
+                event     TEXT NOT NULL,
+                client_id TEXT NOT NULL DEFAULT '',
+                username  TEXT NOT NULL DEFAULT '',
+                detail    TEXT NOT NULL DEFAULT ''))"),
+            QStringLiteral(R"(CREATE TABLE signing_keys (
+                kid         TEXT PRIMARY KEY,
+                private_jwk TEXT NOT NULL,
+                created_at  INTEGER NOT NULL))"),
+            QStringLiteral("PRAGMA user_version = 1"),
+        },
+    };
+    return list;
+}
+
+void setError(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+}
+
+bool rollback(const QSqlDatabase &db)
+{
+    SqlStatement statement(db, QStringLiteral("ROLLBACK"));
+    return statement.exec();
+}
+
+} // namespace
+
+int latestSchemaVersion()
+{
+    return static_cast<int>(migrations().size());
+}
+
+int schemaVersionOf(const QSqlDatabase &db)
+{
+    SqlStatement statement(db, QStringLiteral("PRAGMA user_version"));
+    if (!statement.exec() || !statement.next())
+        return -1;
+    return static_cast<int>(statement.integer(0));
+}
+
+bool migrateSchema(const QSqlDatabase &db, QString *error)
+{
+    const int latest = latestSchemaVersion();
+    for (;;) {
+        // The version is read again under the write lock: another process may have migrated meanwhile.
+        SqlStatement begin(db, QStringLiteral("BEGIN IMMEDIATE"));
+        if (!begin.exec()) {
+            setError(
+                error, QStringLiteral("cannot lock the database to migrate it: %1").arg(begin.errorText()));
+            return false;
+        }
+        const int version = schemaVersionOf(db);
+        if (version < 0) {
+            rollback(db);
+            setError(error, QStringLiteral("cannot read the database's schema version"));
+            return false;
+        }
+        if (version > latest) {
+            rollback(db);
+            setError(error,
+                QStringLiteral("the database has schema version %1, newer than this build knows (%2)")
+                    .arg(version)
+                    .arg(latest));
+            return false;
+        }
+        if (version == latest) {
+            SqlStatement commit(db, QStringLiteral("COMMIT"));
+            if (commit.exec())
+                return true;
+            const QString reason = commit.errorText();
+            rollback(db);
+            setError(error, QStringLiteral("cannot read the database's schema version: %1").arg(reason));
+            return false;
+        }
+        for (const QString &sql : migrations()[static_cast<size_t>(version)]) {
+            SqlStatement statement(db, sql);
+            if (!statement.exec()) {
+                const QString reason = statement.errorText();
+                rollback(db);
+                setError(error,
+                    QStringLiteral("migration to schema version %1 failed: %2").arg(version + 1).arg(reason));
+                return false;
+            }
+        }
+        SqlStatement commit(db, QStringLiteral("COMMIT"));
+        if (!commit.exec()) {
+            const QString reason = commit.errorText();
+            rollback(db);
+            setError(error,
+                QStringLiteral("migration to schema version %1 failed: %2").arg(version + 1).arg(reason));
+            return false;
+        }
+    }
+}
+
+bool deleteAllRows(const QSqlDatabase &db)
+{
+    // Foreign keys are checked at COMMIT, so the tables may be emptied in any order.
+    SqlStatement defer(db, QStringLiteral("PRAGMA defer_foreign_keys = ON"));
+    if (!defer.exec())
+        return false;
+    // Every table the migrations created (so that a table added later cannot be forgotten here). Table
+    // names cannot be bound; they come from sqlite_master, not from any input, and are quoted as identifiers.
+    SqlStatement tables(db,
+        QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+                       "ESCAPE '\\'"));
+    if (!tables.exec())
+        return false;
+    QStringList names;
+    while (tables.next())
+        names << tables.text(0);
+    for (const QString &name : names) {
+        QString quoted = name;
+        quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
+        SqlStatement remove(db, QStringLiteral("DELETE FROM \"%1\"").arg(quoted));
+        if (!remove.exec())
+            return false;
+    }
+    return true;
+}
+
+} // namespace cfl

@@ -1,0 +1,863 @@
+#include "crypto/Digest.h"
+#include "crypto/PasswordHasher.h"
+#include "storage/BankStore.h"
+#include "storage/Money.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <memory>
+
+using namespace cfl;
+
+namespace {
+
+// A fixed "now" for everything the tests write (the seed itself follows the real clock).
+constexpr qint64 kNow = 1750000000;
+
+QString text(const char *latin1)
+{
+    return QString::fromLatin1(latin1);
+}
+
+QByteArray hashOf(const char *value)
+{
+    return sha256Hex(QByteArray(value));
+}
+
+// One line per transaction, every field: what "the same history" means.
+QStringList describe(const QList<BankTransaction> &transactions)
+{
+    QStringList lines;
+    for (const BankTransaction &t : transactions)
+        lines << QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8")
+                     .arg(t.id)
+                     .arg(t.accountId, t.bookedOn.toString(Qt::ISODate), t.description, t.counterparty,
+                         t.category)
+                     .arg(t.amountCents)
+                     .arg(t.balanceAfterCents);
+    return lines;
+}
+
+IssuedToken makeToken(const char *value, TokenKind kind, const char *family, const char *code,
+    const QString &clientId = text("coolloan"))
+{
+    IssuedToken token;
+    token.tokenHash = hashOf(value);
+    token.kind = kind;
+    token.jti = kind == TokenKind::Access ? QString::fromLatin1(value) + QStringLiteral("-jti") : QString();
+    token.clientId = clientId;
+    token.userId = 1;
+    token.scopes = { text("openid"), text("accounts:read") };
+    token.codeHash = hashOf(code);
+    token.familyId = QString::fromLatin1(family);
+    token.nonce = text("n-0S6_WzA2Mj");
+    token.authTime = kNow - 30;
+    token.issuedAt = kNow;
+    token.expiresAt = kNow + (kind == TokenKind::Access ? 300 : 86400);
+    return token;
+}
+
+Interaction makeInteraction(const char *id, qint64 expiresAt)
+{
+    Interaction i;
+    i.id = QString::fromLatin1(id);
+    i.kind = text("authorize");
+    i.clientId = text("coolloan");
+    i.redirectUri = text("http://127.0.0.1:53682/callback");
+    i.scopes = { text("openid"), text("accounts:read") };
+    i.state = text("af0ifjsldkj & more");
+    i.codeChallenge = text("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    i.codeChallengeMethod = text("S256");
+    i.csrfToken = "csrf-token-value";
+    i.createdAt = expiresAt - 600;
+    i.expiresAt = expiresAt;
+    return i;
+}
+
+AuthorizationCode makeCode(const char *value, qint64 expiresAt)
+{
+    AuthorizationCode code;
+    code.codeHash = hashOf(value);
+    code.clientId = text("coolloan");
+    code.userId = 1;
+    code.redirectUri = text("http://127.0.0.1:53682/callback");
+    code.scopes = { text("openid"), text("profile") };
+    code.nonce = text("nonce-1");
+    code.codeChallenge = text("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    code.codeChallengeMethod = text("S256");
+    code.authTime = expiresAt - 90;
+    code.issuedAt = expiresAt - 60;
+    code.expiresAt = expiresAt;
+    return code;
+}
+
+} // namespace
+
+class tst_BankStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void opensAndSeeds();
+    void schemaAndJournalMode();
+    void seededAccountsAreConsistent();
+    void seedIsDeterministic();
+    void reopenDoesNotReseed();
+    void secondConnectionSeesWrites();
+    void clients();
+    void consents();
+    void sessions();
+    void interactions();
+    void codeIsRedeemedOnce();
+    void tokenRotationIsAtomic();
+    void revocationCounts();
+    void paymentBooksAndDebits();
+    void paymentRefusals_data();
+    void paymentRefusals();
+    void formatMoney_data();
+    void formatMoney();
+    void loginFailures();
+    void auditLogNewestFirst();
+    void transactionsRollBack();
+    void resetReseeds();
+    void signingKey();
+    void purgeExpired();
+
+private:
+    qint64 johnId() const { return m_store->userByUsername(text("john")).value_or(User {}).id; }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<BankStore> m_store;
+    SeedReport m_seed;
+};
+
+void tst_BankStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    QString error;
+    m_store = BankStore::open(m_dir->path(), &error, &m_seed);
+    QVERIFY2(m_store, qPrintable(error));
+}
+
+void tst_BankStore::cleanup()
+{
+    m_store.reset();
+    m_dir.reset();
+}
+
+void tst_BankStore::opensAndSeeds()
+{
+    QCOMPARE(m_store->databasePath(), QDir(m_dir->path()).absoluteFilePath(text("bank.sqlite")));
+    QVERIFY(QFile::exists(m_store->databasePath()));
+    QVERIFY(m_seed.seeded);
+    QCOMPARE(m_seed.coolLoanSecret.size(), 43); // 32 random bytes, base64url
+
+    const std::optional<User> john = m_store->userByUsername(text("john"));
+    QVERIFY(john);
+    QCOMPARE(john->name, text("John Miller"));
+    QCOMPARE(john->givenName, text("John"));
+    QCOMPARE(john->familyName, text("Miller"));
+    QCOMPARE(john->email, text("john.miller@example.com"));
+    QVERIFY(john->emailVerified);
+    QVERIFY(john->updatedAt > 0);
+    QVERIFY(john->passwordHash.startsWith("$argon2id$"));
+    QVERIFY(verifyPassword(john->passwordHash, "banking-is-fun"));
+    QVERIFY(!verifyPassword(john->passwordHash, "banking-is-no-fun"));
+
+    QCOMPARE(m_store->userById(john->id)->username, text("john"));
+    QCOMPARE(m_store->userByUsername(text("John"))->id, john->id); // usernames ignore case
+    QVERIFY(!m_store->userByUsername(text("mallory")));
+    QVERIFY(!m_store->userById(john->id + 1));
+
+    const std::optional<Client> coolLoan = m_store->client(text("coolloan"));
+    QVERIFY(coolLoan);
+    QCOMPARE(coolLoan->name, text("CoolLoan"));
+    QVERIFY(!coolLoan->isPublic);
+    QCOMPARE(coolLoan->redirectUris, QStringList { text("http://127.0.0.1/callback") });
+    QCOMPARE(coolLoan->allowedScopes,
+        (QStringList { text("openid"), text("profile"), text("email"), text("offline_access"),
+            text("accounts:read"), text("transactions:read") }));
+    // Stored only as its hash.
+    QCOMPARE(coolLoan->secretHash, sha256Hex(m_seed.coolLoanSecret));
+}
+
+void tst_BankStore::schemaAndJournalMode()
+{
+    QCOMPARE(BankStore::latestSchemaVersion(), 1);
+    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
+    QCOMPARE(m_store->journalMode(), text("wal"));
+    QVERIFY(QFile::exists(m_store->databasePath() + QStringLiteral("-wal")));
+}
+
+void tst_BankStore::seededAccountsAreConsistent()
+{
+    const QList<BankAccount> accounts = m_store->accountsOf(johnId());
+    QCOMPARE(accounts.size(), 2);
+    QCOMPARE(accounts[0].id, text("CHK-1001"));
+    QCOMPARE(accounts[0].kind, text("checking"));
+    QCOMPARE(accounts[1].id, text("SAV-2001"));
+    QCOMPARE(accounts[1].kind, text("savings"));
+    QVERIFY(accounts[0].iban != accounts[1].iban);
+
+    const QDate today = QDate::currentDate();
+    int total = 0;
+    for (const BankAccount &account : accounts) {
+        QCOMPARE(account.currency, text("EUR"));
+        QCOMPARE(account.userId, johnId());
+        QVERIFY(account.iban.startsWith(text("DE")));
+        QCOMPARE(m_store->account(account.id)->balanceCents, account.balanceCents);
+
+        QList<BankTransaction> history = m_store->transactionsOf(account.id); // newest first
+        QVERIFY(!history.isEmpty());
+        QCOMPARE(history.first().balanceAfterCents, account.balanceCents);
+        std::reverse(history.begin(), history.end());
+        for (int i = 0; i < history.size(); ++i) {
+            const BankTransaction &t = history[i];
+            QCOMPARE(t.accountId, account.id);
+            QVERIFY2(t.bookedOn >= today.addMonths(-3) && t.bookedOn <= today,
+                qPrintable(describe({ t }).first()));
+            QVERIFY(t.amountCents != 0);
+            QVERIFY(!t.description.isEmpty());
+            QVERIFY(t.balanceAfterCents >= 0);
+            if (i > 0) {
+                QVERIFY(t.bookedOn >= history[i - 1].bookedOn);
+                QCOMPARE(t.balanceAfterCents, history[i - 1].balanceAfterCents + t.amountCents);
+            }
+        }
+        total += int(history.size());
+        QCOMPARE(m_store->transactionsOf(account.id, 5).size(), 5);
+    }
+    qInfo("seeded %d transactions", total);
+    QVERIFY2(total >= 80 && total <= 150, qPrintable(QString::number(total)));
+
+    const QList<BankTransaction> checking = m_store->transactionsOf(text("CHK-1001"));
+    const QList<BankTransaction> savings = m_store->transactionsOf(text("SAV-2001"));
+    const auto inCategory = [](const QList<BankTransaction> &list, const char *category) {
+        QList<BankTransaction> found;
+        std::copy_if(list.begin(), list.end(), std::back_inserter(found),
+            [&](const BankTransaction &t) { return t.category == QLatin1String(category); });
+        return found;
+    };
+    const QList<BankTransaction> salaries = inCategory(checking, "salary");
+    QVERIFY(salaries.size() >= 2);
+    for (const BankTransaction &t : salaries) {
+        QCOMPARE(t.amountCents, 345000);
+        QCOMPARE(t.counterparty, text("Acme Tools GmbH"));
+    }
+    QVERIFY(inCategory(checking, "rent").size() >= 2);
+    QVERIFY(inCategory(checking, "utilities").size() >= 4);
+    QVERIFY(inCategory(checking, "phone").size() >= 2);
+    QVERIFY(inCategory(checking, "transport").size() >= 2);
+    QVERIFY(inCategory(checking, "leisure").size() >= 5);
+    const QList<BankTransaction> groceries = inCategory(checking, "groceries");
+    QVERIFY(groceries.size() >= 25); // several times a week
+    for (const BankTransaction &t : groceries)
+        QVERIFY2(t.amountCents <= -2000 && t.amountCents >= -12000, qPrintable(describe({ t }).first()));
+    QVERIFY(!inCategory(savings, "interest").isEmpty());
+
+    // A transfer appears in both accounts, same day, opposite amounts.
+    const QList<BankTransaction> out = inCategory(checking, "transfer");
+    const QList<BankTransaction> in = inCategory(savings, "transfer");
+    QVERIFY(!out.isEmpty());
+    QCOMPARE(out.size(), in.size());
+    for (int i = 0; i < out.size(); ++i) {
+        QCOMPARE(out[i].bookedOn, in[i].bookedOn);
+        QCOMPARE(out[i].amountCents, -in[i].amountCents);
+    }
+}
+
+void tst_BankStore::seedIsDeterministic()
+{
+    QTemporaryDir otherDir;
+    QVERIFY(otherDir.isValid());
+    QString error;
+    SeedReport otherSeed;
+    const std::unique_ptr<BankStore> other = BankStore::open(otherDir.path(), &error, &otherSeed);
+    QVERIFY2(other, qPrintable(error));
+    QVERIFY(otherSeed.seeded);
+
+    for (const QString &account : { text("CHK-1001"), text("SAV-2001") }) {
+        QCOMPARE(describe(other->transactionsOf(account)), describe(m_store->transactionsOf(account)));
+        QCOMPARE(other->account(account)->balanceCents, m_store->account(account)->balanceCents);
+    }
+    // The content is fixed; the secrets are not.
+    QVERIFY(otherSeed.coolLoanSecret != m_seed.coolLoanSecret);
+    QVERIFY(other->userByUsername(text("john"))->passwordHash
+        != m_store->userByUsername(text("john"))->passwordHash);
+}
+
+void tst_BankStore::reopenDoesNotReseed()
+{
+    const User john = *m_store->userByUsername(text("john"));
+    const QByteArray secretHash = m_store->client(text("coolloan"))->secretHash;
+    const int count = int(m_store->transactionsOf(text("CHK-1001")).size());
+    QString error;
+    QVERIFY2(m_store->makePayment(john.id, text("CHK-1001"), text("Bakery"), 350, {}, kNow, &error),
+        qPrintable(error));
+    m_store.reset();
+
+    SeedReport seed;
+    m_store = BankStore::open(m_dir->path(), &error, &seed);
+    QVERIFY2(m_store, qPrintable(error));
+    QVERIFY(!seed.seeded);
+    QVERIFY(seed.coolLoanSecret.isEmpty());
+    QCOMPARE(m_store->userByUsername(text("john"))->passwordHash, john.passwordHash);
+    QCOMPARE(m_store->client(text("coolloan"))->secretHash, secretHash);
+    QCOMPARE(m_store->transactionsOf(text("CHK-1001")).size(), count + 1);
+    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
+}
+
+void tst_BankStore::secondConnectionSeesWrites()
+{
+    // As `codeflow-bank register-client` does while the bank runs: another connection on the same file.
+    QString error;
+    SeedReport seed;
+    const std::unique_ptr<BankStore> other = BankStore::open(m_dir->path(), &error, &seed);
+    QVERIFY2(other, qPrintable(error));
+    QVERIFY(!seed.seeded);
+
+    Client client;
+    client.clientId = text("registered-later");
+    client.name = text("Registered Later");
+    client.redirectUris = { text("http://127.0.0.1/cb") };
+    QVERIFY2(other->insertClient(client, &error), qPrintable(error));
+    QVERIFY(m_store->client(text("registered-later")));
+
+    QVERIFY(m_store->insertCode(makeCode("shared-code", kNow + 60)));
+    QVERIFY(other->markCodeRedeemed(hashOf("shared-code"), kNow));
+    QVERIFY(!m_store->markCodeRedeemed(hashOf("shared-code"), kNow));
+}
+
+void tst_BankStore::clients()
+{
+    Client spa;
+    spa.clientId = text("spa-demo");
+    spa.name = text("SPA demo");
+    spa.isPublic = true;
+    spa.redirectUris = { text("http://127.0.0.1/callback"), text("https://spa.example/cb?x=\"1\"") };
+    spa.allowedScopes = { text("openid"), text("accounts:read") };
+    spa.createdAt = kNow;
+    QString error;
+    QVERIFY2(m_store->insertClient(spa, &error), qPrintable(error));
+
+    const std::optional<Client> read = m_store->client(text("spa-demo"));
+    QVERIFY(read);
+    QCOMPARE(read->name, spa.name);
+    QVERIFY(read->isPublic);
+    QVERIFY(read->secretHash.isEmpty());
+    QCOMPARE(read->redirectUris, spa.redirectUris);
+    QCOMPARE(read->allowedScopes, spa.allowedScopes);
+    QCOMPARE(read->createdAt, kNow);
+    QVERIFY(!m_store->client(text("nobody")));
+
+    error.clear();
+    QVERIFY(!m_store->insertClient(spa, &error));
+    QVERIFY2(error.contains(text("already exists")), qPrintable(error));
+    Client nameless;
+    QVERIFY(!m_store->insertClient(nameless, &error));
+
+    const QList<Client> all = m_store->clients();
+    QCOMPARE(all.size(), 2);
+    QCOMPARE(all[0].clientId, text("coolloan"));
+    QCOMPARE(all[1].clientId, text("spa-demo"));
+
+    QVERIFY(m_store->setClientSecretHash(text("spa-demo"), hashOf("new secret")));
+    QCOMPARE(m_store->client(text("spa-demo"))->secretHash, hashOf("new secret"));
+    QVERIFY(!m_store->setClientSecretHash(text("nobody"), hashOf("x")));
+}
+
+void tst_BankStore::consents()
+{
+    const qint64 john = johnId();
+    const QString coolLoan = text("coolloan");
+    QVERIFY(!m_store->activeConsent(john, coolLoan));
+
+    QVERIFY(m_store->saveConsent(
+        john, coolLoan, { text("openid"), text("accounts:read"), text("openid") }, kNow));
+    std::optional<Consent> consent = m_store->activeConsent(john, coolLoan);
+    QVERIFY(consent);
+    QCOMPARE(
+        consent->scopes, (QStringList { text("accounts:read"), text("openid") })); // sorted, no duplicates
+    QCOMPARE(consent->grantedAt, kNow);
+    QCOMPARE(consent->revokedAt, 0);
+    const qint64 id = consent->id;
+
+    // Saving again replaces the scopes of the same row.
+    QVERIFY(m_store->saveConsent(john, coolLoan, { text("openid") }, kNow + 10));
+    consent = m_store->activeConsent(john, coolLoan);
+    QCOMPARE(consent->id, id);
+    QCOMPARE(consent->scopes, QStringList { text("openid") });
+    QCOMPARE(consent->grantedAt, kNow);
+    QCOMPARE(consent->updatedAt, kNow + 10);
+    QCOMPARE(m_store->consentsOf(john).size(), 1);
+
+    QVERIFY(m_store->revokeConsent(john, coolLoan, kNow + 20));
+    QVERIFY(!m_store->activeConsent(john, coolLoan));
+    QVERIFY(m_store->consentsOf(john).isEmpty());
+    QVERIFY(!m_store->revokeConsent(john, coolLoan, kNow + 21)); // nothing active any more
+
+    // Given again after a revocation: a new grant.
+    QVERIFY(m_store->saveConsent(john, coolLoan, { text("profile"), text("openid") }, kNow + 30));
+    consent = m_store->activeConsent(john, coolLoan);
+    QVERIFY(consent);
+    QCOMPARE(consent->id, id);
+    QCOMPARE(consent->revokedAt, 0);
+    QCOMPARE(consent->grantedAt, kNow + 30);
+    QCOMPARE(consent->scopes, (QStringList { text("openid"), text("profile") }));
+
+    // Consents belong to a registered client.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(text("FOREIGN KEY constraint failed")));
+    QVERIFY(!m_store->saveConsent(john, text("unregistered"), { text("openid") }, kNow));
+}
+
+void tst_BankStore::sessions()
+{
+    LoginSession session;
+    session.idHash = hashOf("session cookie");
+    session.userId = johnId();
+    session.authTime = kNow;
+    session.expiresAt = kNow + 3600;
+    QVERIFY(m_store->insertSession(session));
+
+    std::optional<LoginSession> read = m_store->session(session.idHash);
+    QVERIFY(read);
+    QCOMPARE(read->idHash, session.idHash);
+    QCOMPARE(read->userId, session.userId);
+    QCOMPARE(read->authTime, kNow);
+    QCOMPARE(read->expiresAt, kNow + 3600);
+    QCOMPARE(read->revokedAt, 0);
+
+    QVERIFY(m_store->revokeSession(session.idHash, kNow + 5));
+    QCOMPARE(m_store->session(session.idHash)->revokedAt, kNow + 5);
+    QVERIFY(!m_store->revokeSession(session.idHash, kNow + 6));
+    QVERIFY(!m_store->session(hashOf("unknown")));
+}
+
+void tst_BankStore::interactions()
+{
+    Interaction interaction = makeInteraction("interaction-1", kNow + 600);
+    interaction.nonce = text("n-0S6_WzA2Mj");
+    interaction.prompt = text("login consent");
+    interaction.maxAge = 0;
+    QVERIFY(m_store->insertInteraction(interaction));
+
+    std::optional<Interaction> read = m_store->interaction(interaction.id);
+    QVERIFY(read);
+    QCOMPARE(read->kind, interaction.kind);
+    QCOMPARE(read->clientId, interaction.clientId);
+    QCOMPARE(read->redirectUri, interaction.redirectUri);
+    QCOMPARE(read->scopes, interaction.scopes);
+    QCOMPARE(read->state, interaction.state);
+    QCOMPARE(read->nonce, interaction.nonce);
+    QCOMPARE(read->codeChallenge, interaction.codeChallenge);
+    QCOMPARE(read->codeChallengeMethod, interaction.codeChallengeMethod);
+    QCOMPARE(read->prompt, interaction.prompt);
+    QCOMPARE(read->maxAge, 0);
+    QCOMPARE(read->csrfToken, interaction.csrfToken);
+    QCOMPARE(read->userId, 0);
+    QCOMPARE(read->authTime, 0);
+    QCOMPARE(read->createdAt, interaction.createdAt);
+    QCOMPARE(read->expiresAt, interaction.expiresAt);
+
+    // A web login: no client, no max_age given.
+    Interaction webLogin;
+    webLogin.id = text("interaction-2");
+    webLogin.kind = text("web-login");
+    webLogin.csrfToken = "csrf-2";
+    webLogin.createdAt = kNow;
+    webLogin.expiresAt = kNow + 600;
+    QVERIFY(m_store->insertInteraction(webLogin));
+    QCOMPARE(m_store->interaction(webLogin.id)->maxAge, -1);
+    QVERIFY(m_store->interaction(webLogin.id)->clientId.isEmpty());
+
+    QVERIFY(m_store->updateInteractionLogin(interaction.id, johnId(), kNow + 42));
+    read = m_store->interaction(interaction.id);
+    QCOMPARE(read->userId, johnId());
+    QCOMPARE(read->authTime, kNow + 42);
+    QVERIFY(!m_store->updateInteractionLogin(text("unknown"), johnId(), kNow));
+
+    QVERIFY(m_store->deleteInteraction(interaction.id));
+    QVERIFY(!m_store->interaction(interaction.id));
+    QVERIFY(!m_store->deleteInteraction(interaction.id));
+}
+
+void tst_BankStore::codeIsRedeemedOnce()
+{
+    const AuthorizationCode code = makeCode("the-code", kNow + 60);
+    QVERIFY(m_store->insertCode(code));
+    std::optional<AuthorizationCode> read = m_store->code(code.codeHash);
+    QVERIFY(read);
+    QCOMPARE(read->clientId, code.clientId);
+    QCOMPARE(read->userId, code.userId);
+    QCOMPARE(read->redirectUri, code.redirectUri);
+    QCOMPARE(read->scopes, code.scopes);
+    QCOMPARE(read->nonce, code.nonce);
+    QCOMPARE(read->codeChallenge, code.codeChallenge);
+    QCOMPARE(read->codeChallengeMethod, code.codeChallengeMethod);
+    QCOMPARE(read->authTime, code.authTime);
+    QCOMPARE(read->issuedAt, code.issuedAt);
+    QCOMPARE(read->expiresAt, code.expiresAt);
+    QCOMPARE(read->redeemedAt, 0);
+
+    QVERIFY(m_store->markCodeRedeemed(code.codeHash, kNow + 1));
+    QVERIFY(!m_store->markCodeRedeemed(code.codeHash, kNow + 2));
+    QCOMPARE(m_store->code(code.codeHash)->redeemedAt, kNow + 1);
+    QVERIFY(!m_store->markCodeRedeemed(hashOf("never issued"), kNow));
+    QVERIFY(!m_store->code(hashOf("never issued")));
+
+    // The same code twice is refused (primary key).
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(text("UNIQUE constraint failed")));
+    QVERIFY(!m_store->insertCode(code));
+}
+
+void tst_BankStore::tokenRotationIsAtomic()
+{
+    const IssuedToken refresh = makeToken("refresh-1", TokenKind::Refresh, "family-1", "code-1");
+    const IssuedToken access = makeToken("access-1", TokenKind::Access, "family-1", "code-1");
+    QVERIFY(m_store->insertToken(refresh));
+    QVERIFY(m_store->insertToken(access));
+
+    const std::optional<IssuedToken> read = m_store->tokenByJti(access.jti);
+    QVERIFY(read);
+    QCOMPARE(read->tokenHash, access.tokenHash);
+    QCOMPARE(read->kind, TokenKind::Access);
+    QCOMPARE(read->clientId, access.clientId);
+    QCOMPARE(read->userId, access.userId);
+    QCOMPARE(read->scopes, access.scopes);
+    QCOMPARE(read->codeHash, access.codeHash);
+    QCOMPARE(read->familyId, access.familyId);
+    QVERIFY(read->parentHash.isEmpty());
+    QCOMPARE(read->nonce, access.nonce);
+    QCOMPARE(read->authTime, access.authTime);
+    QCOMPARE(read->issuedAt, access.issuedAt);
+    QCOMPARE(read->expiresAt, access.expiresAt);
+    QVERIFY(!m_store->tokenByJti(QString()));
+    QCOMPARE(m_store->token(refresh.tokenHash)->kind, TokenKind::Refresh);
+
+    QVERIFY(m_store->markTokenRotated(refresh.tokenHash, kNow + 10));
+    QVERIFY(!m_store->markTokenRotated(refresh.tokenHash, kNow + 11));
+    QCOMPARE(m_store->token(refresh.tokenHash)->rotatedAt, kNow + 10);
+
+    IssuedToken child = makeToken("refresh-2", TokenKind::Refresh, "family-1", "code-1");
+    child.parentHash = refresh.tokenHash;
+    QVERIFY(m_store->insertToken(child));
+    QCOMPARE(m_store->token(child.tokenHash)->parentHash, refresh.tokenHash);
+
+    // Neither a revoked refresh token nor an access token rotates.
+    QCOMPARE(m_store->revokeToken(child.tokenHash, kNow + 12, text("test")), 1);
+    QVERIFY(!m_store->markTokenRotated(child.tokenHash, kNow + 13));
+    QVERIFY(!m_store->markTokenRotated(access.tokenHash, kNow + 13));
+    QVERIFY(!m_store->markTokenRotated(hashOf("unknown"), kNow + 13));
+}
+
+void tst_BankStore::revocationCounts()
+{
+    Client other;
+    other.clientId = text("other");
+    other.name = text("Other");
+    QString error;
+    QVERIFY2(m_store->insertClient(other, &error), qPrintable(error));
+
+    IssuedToken rotated = makeToken("r1", TokenKind::Refresh, "family-1", "code-1");
+    rotated.rotatedAt = kNow;
+    IssuedToken alreadyRevoked = makeToken("a0", TokenKind::Access, "family-1", "code-1");
+    alreadyRevoked.revokedAt = kNow - 5;
+    alreadyRevoked.revokedReason = text("earlier");
+    for (const IssuedToken &token :
+        { rotated, alreadyRevoked, makeToken("r2", TokenKind::Refresh, "family-1", "code-1"),
+            makeToken("a1", TokenKind::Access, "family-1", "code-1"),
+            makeToken("r3", TokenKind::Refresh, "family-2", "code-2"),
+            makeToken("a3", TokenKind::Access, "family-2", "code-2"),
+            makeToken("o1", TokenKind::Refresh, "family-3", "code-3", text("other")),
+            makeToken("o2", TokenKind::Access, "family-3", "code-3", text("other")),
+            makeToken("o3", TokenKind::Access, "family-4", "code-4", text("other")) })
+        QVERIFY(m_store->insertToken(token));
+
+    QCOMPARE(m_store->revokeFamily(text("family-1"), kNow + 1, text("refresh token reuse")), 3);
+    QCOMPARE(m_store->revokeFamily(text("family-1"), kNow + 2, text("again")), 0);
+    QCOMPARE(m_store->token(hashOf("r2"))->revokedReason, text("refresh token reuse"));
+    QCOMPARE(m_store->token(hashOf("r2"))->revokedAt, kNow + 1);
+    QCOMPARE(m_store->token(hashOf("a0"))->revokedReason, text("earlier")); // left as it was
+    QCOMPARE(m_store->token(hashOf("a0"))->revokedAt, kNow - 5);
+    QCOMPARE(m_store->revokeFamily(QString(), kNow, text("none")), 0);
+
+    QCOMPARE(m_store->revokeTokensFromCode(hashOf("code-2"), kNow + 3, text("code replay")), 2);
+    QCOMPARE(m_store->revokeTokensFromCode(hashOf("code-2"), kNow + 4, text("code replay")), 0);
+
+    QCOMPARE(m_store->revokeToken(hashOf("o1"), kNow + 5, text("revocation endpoint")), 1);
+    QCOMPARE(m_store->revokeToken(hashOf("o1"), kNow + 6, text("revocation endpoint")), 0);
+    QCOMPARE(m_store->revokeTokensOfClient(johnId(), text("other"), kNow + 7, text("consent revoked")), 2);
+    QCOMPARE(m_store->revokeTokensOfClient(johnId(), text("other"), kNow + 8, text("consent revoked")), 0);
+    QCOMPARE(m_store->revokeTokensOfClient(johnId(), text("coolloan"), kNow + 9, text("consent revoked")), 0);
+}
+
+void tst_BankStore::paymentBooksAndDebits()
+{
+    const qint64 john = johnId();
+    const qint64 before = m_store->account(text("CHK-1001"))->balanceCents;
+    QString error;
+    const std::optional<BankTransaction> payment = m_store->makePayment(
+        john, text("CHK-1001"), text("  CoolLoan Ltd  "), 12345, text("Loan fee 2025-06"), kNow, &error);
+    QVERIFY2(payment, qPrintable(error));
+    QVERIFY(payment->id > 0);
+    QCOMPARE(payment->accountId, text("CHK-1001"));
+    QCOMPARE(payment->amountCents, -12345);
+    QCOMPARE(payment->balanceAfterCents, before - 12345);
+    QCOMPARE(payment->counterparty, text("CoolLoan Ltd"));
+    QCOMPARE(payment->description, text("Loan fee 2025-06"));
+    QCOMPARE(payment->category, text("payment"));
+    QCOMPARE(payment->bookedOn, QDateTime::fromSecsSinceEpoch(kNow).date());
+    QCOMPARE(m_store->account(text("CHK-1001"))->balanceCents, before - 12345);
+    QCOMPARE(describe(m_store->transactionsOf(text("CHK-1001"), 1)), describe({ *payment }));
+
+    // Without a reference; the whole balance of the savings account.
+    const qint64 savings = m_store->account(text("SAV-2001"))->balanceCents;
+    const std::optional<BankTransaction> all
+        = m_store->makePayment(john, text("SAV-2001"), text("Car dealer"), savings, QString(), kNow, &error);
+    QVERIFY2(all, qPrintable(error));
+    QCOMPARE(all->description, text("Payment to Car dealer"));
+    QCOMPARE(all->balanceAfterCents, 0);
+    QCOMPARE(m_store->account(text("SAV-2001"))->balanceCents, 0);
+}
+
+void tst_BankStore::paymentRefusals_data()
+{
+    QTest::addColumn<bool>("otherUser");
+    QTest::addColumn<QString>("account");
+    QTest::addColumn<QString>("payee");
+    QTest::addColumn<bool>("overdraw"); // one cent more than SAV-2001 holds, instead of amountCents
+    QTest::addColumn<qint64>("amountCents");
+    QTest::addColumn<QString>("expectedError"); // empty: the insufficient funds message
+
+    QTest::newRow("insufficient funds")
+        << false << text("SAV-2001") << text("Shop") << true << qint64(0) << QString();
+    QTest::newRow("zero") << false << text("SAV-2001") << text("Shop") << false << qint64(0)
+                          << text("the amount must be more than 0.00");
+    QTest::newRow("negative") << false << text("SAV-2001") << text("Shop") << false << qint64(-500)
+                              << text("the amount must be more than 0.00");
+    QTest::newRow("no payee") << false << text("SAV-2001") << text("  ") << false << qint64(100)
+                              << text("a payment needs a payee");
+    QTest::newRow("not your account") << true << text("SAV-2001") << text("Shop") << false << qint64(100)
+                                      << text("account SAV-2001 is not one of your accounts");
+    QTest::newRow("no such account") << false << text("SAV-9999") << text("Shop") << false << qint64(100)
+                                     << text("account SAV-9999 is not one of your accounts");
+}
+
+void tst_BankStore::paymentRefusals()
+{
+    QFETCH(bool, otherUser);
+    QFETCH(QString, account);
+    QFETCH(QString, payee);
+    QFETCH(bool, overdraw);
+    QFETCH(qint64, amountCents);
+    QFETCH(QString, expectedError);
+
+    const qint64 balance = m_store->account(text("SAV-2001"))->balanceCents;
+    const int count = int(m_store->transactionsOf(text("SAV-2001")).size());
+    if (overdraw)
+        amountCents = balance + 1;
+    if (expectedError.isEmpty())
+        expectedError
+            = QStringLiteral("insufficient funds: balance is %1").arg(cfl::formatMoney(balance, text("EUR")));
+
+    QString error;
+    const qint64 user = otherUser ? johnId() + 1 : johnId();
+    QVERIFY(!m_store->makePayment(user, account, payee, amountCents, text("ref"), kNow, &error));
+    QCOMPARE(error, expectedError);
+    QCOMPARE(m_store->account(text("SAV-2001"))->balanceCents, balance);
+    QCOMPARE(m_store->transactionsOf(text("SAV-2001")).size(), count);
+}
+
+void tst_BankStore::formatMoney_data()
+{
+    QTest::addColumn<qint64>("cents");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("zero") << qint64(0) << text("0.00 EUR");
+    QTest::newRow("cents") << qint64(5) << text("0.05 EUR");
+    QTest::newRow("negative cents") << qint64(-5) << text("-0.05 EUR");
+    QTest::newRow("hundreds") << qint64(99999) << text("999.99 EUR");
+    QTest::newRow("thousands") << qint64(123456) << text("1,234.56 EUR");
+    QTest::newRow("negative thousands") << qint64(-345000) << text("-3,450.00 EUR");
+    QTest::newRow("millions") << qint64(100000000) << text("1,000,000.00 EUR");
+    QTest::newRow("smallest") << std::numeric_limits<qint64>::min() << text("-92,233,720,368,547,758.08 EUR");
+}
+
+void tst_BankStore::formatMoney()
+{
+    QFETCH(qint64, cents);
+    QFETCH(QString, expected);
+    QCOMPARE(cfl::formatMoney(cents, text("EUR")), expected);
+}
+
+void tst_BankStore::loginFailures()
+{
+    const QString john = text("john");
+    QCOMPARE(m_store->loginFailuresSince(john, 0), 0);
+    QVERIFY(m_store->recordLoginFailure(john, kNow));
+    QVERIFY(m_store->recordLoginFailure(john, kNow + 10));
+    QVERIFY(m_store->recordLoginFailure(text("JOHN"), kNow + 20));
+    QVERIFY(m_store->recordLoginFailure(text("mallory"), kNow + 20)); // unknown usernames count too
+
+    QCOMPARE(m_store->loginFailuresSince(john, kNow), 3);
+    QCOMPARE(m_store->loginFailuresSince(john, kNow + 5), 2);
+    QCOMPARE(m_store->loginFailuresSince(john, kNow + 21), 0);
+    QCOMPARE(m_store->loginFailuresSince(text("mallory"), kNow), 1);
+
+    QVERIFY(m_store->clearLoginFailures(john));
+    QCOMPARE(m_store->loginFailuresSince(john, 0), 0);
+    QCOMPARE(m_store->loginFailuresSince(text("mallory"), 0), 1);
+}
+
+void tst_BankStore::auditLogNewestFirst()
+{
+    QVERIFY(m_store->auditLog().isEmpty());
+    QVERIFY(m_store->audit(kNow, text("login"), QString(), text("john"), text("password")));
+    QVERIFY(m_store->audit(
+        kNow + 1, text("consent"), text("coolloan"), text("john"), text("openid accounts:read")));
+    QVERIFY(
+        m_store->audit(kNow + 2, text("grant"), text("coolloan"), text("john"), text("authorization_code")));
+
+    const QList<AuditEntry> log = m_store->auditLog();
+    QCOMPARE(log.size(), 3);
+    QCOMPARE(log[0].event, text("grant"));
+    QCOMPARE(log[0].at, kNow + 2);
+    QCOMPARE(log[0].clientId, text("coolloan"));
+    QCOMPARE(log[0].username, text("john"));
+    QCOMPARE(log[0].detail, text("authorization_code"));
+    QCOMPARE(log[1].event, text("consent"));
+    QCOMPARE(log[2].event, text("login"));
+    QVERIFY(log[2].clientId.isEmpty());
+    QVERIFY(log[0].id > log[1].id && log[1].id > log[2].id);
+
+    QCOMPARE(m_store->auditLog(2).size(), 2);
+    QCOMPARE(m_store->auditLog(2)[0].event, text("grant"));
+}
+
+void tst_BankStore::transactionsRollBack()
+{
+    QVERIFY(!m_store->inTransaction([&] {
+        m_store->audit(kNow, text("rolled back"), {}, {}, {});
+        return false;
+    }));
+    QVERIFY(m_store->auditLog().isEmpty());
+
+    // Nested: the inner one rolls back alone, the outer one commits.
+    QVERIFY(m_store->inTransaction([&] {
+        m_store->audit(kNow, text("outer"), {}, {}, {});
+        const bool inner = m_store->inTransaction([&] {
+            m_store->audit(kNow, text("inner"), {}, {}, {});
+            return false;
+        });
+        return !inner;
+    }));
+    const QList<AuditEntry> log = m_store->auditLog();
+    QCOMPARE(log.size(), 1);
+    QCOMPARE(log[0].event, text("outer"));
+
+    // And a payment inside a caller's transaction goes with it.
+    const qint64 balance = m_store->account(text("CHK-1001"))->balanceCents;
+    QVERIFY(!m_store->inTransaction([&] {
+        QString error;
+        return !m_store->makePayment(johnId(), text("CHK-1001"), text("Shop"), 100, {}, kNow, &error);
+    }));
+    QCOMPARE(m_store->account(text("CHK-1001"))->balanceCents, balance);
+}
+
+void tst_BankStore::resetReseeds()
+{
+    const qint64 john = johnId();
+    const QList<BankTransaction> seeded = m_store->transactionsOf(text("CHK-1001"));
+    QString error;
+    QVERIFY(m_store->makePayment(john, text("CHK-1001"), text("Shop"), 100, {}, kNow, &error));
+    QVERIFY(m_store->saveConsent(john, text("coolloan"), { text("openid") }, kNow));
+    QVERIFY(m_store->insertToken(makeToken("r1", TokenKind::Refresh, "family-1", "code-1")));
+    QVERIFY(m_store->insertCode(makeCode("code-1", kNow + 60)));
+    QVERIFY(m_store->audit(kNow, text("grant"), text("coolloan"), text("john"), {}));
+    QVERIFY(m_store->recordLoginFailure(text("john"), kNow));
+    QVERIFY(m_store->saveSigningKeyJwk(text("kid-1"), "{}"));
+    Client other;
+    other.clientId = text("other");
+    other.name = text("Other");
+    QVERIFY(m_store->insertClient(other, &error));
+
+    SeedReport seed;
+    QVERIFY2(m_store->reset(&error, &seed), qPrintable(error));
+    QVERIFY(seed.seeded);
+    QCOMPARE(seed.coolLoanSecret.size(), 43);
+    QVERIFY(seed.coolLoanSecret != m_seed.coolLoanSecret);
+    QCOMPARE(m_store->client(text("coolloan"))->secretHash, sha256Hex(seed.coolLoanSecret));
+
+    QVERIFY(!m_store->client(text("other")));
+    QCOMPARE(m_store->clients().size(), 1);
+    QVERIFY(m_store->consentsOf(johnId()).isEmpty());
+    QVERIFY(!m_store->token(hashOf("r1")));
+    QVERIFY(!m_store->code(hashOf("code-1")));
+    QVERIFY(m_store->auditLog().isEmpty());
+    QCOMPARE(m_store->loginFailuresSince(text("john"), 0), 0);
+    QVERIFY(!m_store->signingKeyJwk());
+    QCOMPARE(describe(m_store->transactionsOf(text("CHK-1001"))), describe(seeded));
+    QVERIFY(verifyPassword(m_store->userByUsername(text("john"))->passwordHash, "banking-is-fun"));
+    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
+}
+
+void tst_BankStore::signingKey()
+{
+    QVERIFY(!m_store->signingKeyJwk());
+    const QByteArray first = R"({"kty":"RSA","kid":"kid-1","n":"...","d":"..."})";
+    const QByteArray second = R"({"kty":"RSA","kid":"kid-2","n":"...","d":"..."})";
+    QVERIFY(m_store->saveSigningKeyJwk(text("kid-1"), first));
+    QCOMPARE(m_store->signingKeyJwk().value_or(QByteArray()), first);
+    QVERIFY(m_store->saveSigningKeyJwk(text("kid-2"), second));
+    QCOMPARE(m_store->signingKeyJwk().value_or(QByteArray()), second);
+    // Saving a kid again makes it the current key.
+    QVERIFY(m_store->saveSigningKeyJwk(text("kid-1"), first));
+    QCOMPARE(m_store->signingKeyJwk().value_or(QByteArray()), first);
+    QVERIFY(!m_store->saveSigningKeyJwk(QString(), first));
+    QVERIFY(!m_store->saveSigningKeyJwk(text("kid-3"), QByteArray()));
+}
+
+void tst_BankStore::purgeExpired()
+{
+    const qint64 grace = 3600;
+    QVERIFY(m_store->insertInteraction(makeInteraction("old", kNow - grace - 1)));
+    QVERIFY(m_store->insertInteraction(makeInteraction("in-grace", kNow - grace + 1)));
+    QVERIFY(m_store->insertInteraction(makeInteraction("fresh", kNow + 600)));
+    QVERIFY(m_store->insertCode(makeCode("old-code", kNow - grace - 1)));
+    QVERIFY(m_store->insertCode(makeCode("fresh-code", kNow + 60)));
+    LoginSession old;
+    old.idHash = hashOf("old-session");
+    old.userId = johnId();
+    old.authTime = kNow - 2 * 86400;
+    old.expiresAt = kNow - 86400;
+    QVERIFY(m_store->insertSession(old));
+    LoginSession fresh = old;
+    fresh.idHash = hashOf("fresh-session");
+    fresh.expiresAt = kNow + 3600;
+    QVERIFY(m_store->insertSession(fresh));
+
+    QCOMPARE(m_store->purgeExpired(kNow, grace), 3);
+    QVERIFY(!m_store->interaction(text("old")));
+    QVERIFY(m_store->interaction(text("in-grace")));
+    QVERIFY(m_store->interaction(text("fresh")));
+    QVERIFY(!m_store->code(hashOf("old-code")));
+    QVERIFY(m_store->code(hashOf("fresh-code")));
+    QVERIFY(!m_store->session(hashOf("old-session")));
+    QVERIFY(m_store->session(hashOf("fresh-session")));
+    QCOMPARE(m_store->purgeExpired(kNow, grace), 0);
+    QCOMPARE(m_store->purgeExpired(kNow + 2, grace), 1); // "in-grace" is now past it
+}
+
+QTEST_GUILESS_MAIN(tst_BankStore)
+#include "tst_bankstore.moc"
