@@ -190,22 +190,34 @@ HttpResponse Bank::authorize(HttpRequest &request)
     // An existing login session at the bank may skip the login page, unless the client asked for a
     // fresh login (prompt=login) or the session is older than max_age.
     if (const auto session = currentSession(request)) {
-        const bool tooOld = ia.maxAge >= 0 && now() - session->authTime > ia.maxAge;
+        // OIDC Core §3.1.2.1: max_age=0 asks for a fresh login, like prompt=login.
+        const bool tooOld = ia.maxAge == 0 || (ia.maxAge > 0 && now() - session->authTime > ia.maxAge);
         if (!prompts.contains(QStringLiteral("login")) && !tooOld) {
             ia.userId = session->userId;
             ia.authTime = session->authTime;
         }
     }
+    auto consentCovers = [&] {
+        const auto consent = m_store.activeConsent(ia.userId, clientId);
+        return consent && std::all_of(requested.cbegin(), requested.cend(), [&](const QString &s) {
+                   return consent->scopes.contains(s);
+               });
+    };
     if (prompts.contains(QStringLiteral("none"))) {
         if (ia.userId == 0)
             return fail(OAuthError::loginRequired());
-        const auto consent = m_store.activeConsent(ia.userId, clientId);
-        const bool covered = consent && std::all_of(requested.cbegin(), requested.cend(), [&](const QString &s) {
-                                 return consent->scopes.contains(s);
-                             });
-        if (!covered)
+        if (!consentCovers())
             return fail(OAuthError::consentRequired());
         return finishAuthorization(ia, *m_store.userById(ia.userId), requested);
+    }
+    // A remembered consent that covers every requested scope skips the consent page for a browser that
+    // is still logged in, just as it does right after the login form, unless the client asked for it
+    // again (prompt=consent).
+    if (ia.userId != 0 && m_config.rememberConsent && !prompts.contains(QStringLiteral("consent")) && consentCovers()) {
+        if (const auto user = m_store.userById(ia.userId)) {
+            decide(QStringLiteral("consent already given earlier for these scopes"), 8);
+            return finishAuthorization(ia, *user, requested);
+        }
     }
 
     m_store.purgeExpired(now());

@@ -13,6 +13,14 @@
 
 Q_LOGGING_CATEGORY(lcBank, "cfl.bank", QtWarningMsg)
 
+// The pages live in cfl_resources, whose objects end up inside this static library; nothing refers to
+// the resource initializer, so the linker drops it and every page would read "missing page template".
+// Qt's answer for resources in a static library is Q_INIT_RESOURCE, outside any namespace.
+static void initBankPages()
+{
+    Q_INIT_RESOURCE(cfl_bank_pages);
+}
+
 namespace cfl {
 
 namespace {
@@ -29,6 +37,8 @@ Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
     , m_signingKey(std::move(signingKey))
     , m_config(std::move(config))
 {
+    static const bool pagesLoaded = (initBankPages(), true);
+    Q_UNUSED(pagesLoaded);
     if (!m_config.clock)
         m_config.clock = [] { return QDateTime::currentSecsSinceEpoch(); };
     registerRoutes();

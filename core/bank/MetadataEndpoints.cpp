@@ -36,7 +36,7 @@ HttpResponse Bank::openIdConfiguration(HttpRequest &)
         {QStringLiteral("id_token_signing_alg_values_supported"), list({"RS256"})},
         {QStringLiteral("token_endpoint_auth_methods_supported"),
          list({"client_secret_basic", "client_secret_post", "none"})},
-        {QStringLiteral("revocation_endpoint_auth_methods_supported"), list({"client_secret_basic", "client_secret_post"})},
+        {QStringLiteral("revocation_endpoint_auth_methods_supported"), list({"client_secret_basic", "client_secret_post", "none"})},
         {QStringLiteral("introspection_endpoint_auth_methods_supported"),
          list({"client_secret_basic", "client_secret_post"})},
         {QStringLiteral("code_challenge_methods_supported"), list({"S256"})},

@@ -75,6 +75,11 @@ HttpResponse Bank::introspect(HttpRequest &request)
     const auto client = authenticateClient(request, body);
     if (const auto *error = std::get_if<OAuthError>(&client))
         return respondError(*error);
+    // A public client cannot prove who it is: it may not learn what a token is worth (RFC 7662 §4).
+    if (std::get<Client>(client).isPublic) {
+        return respondError(OAuthError::invalidClient(
+            QStringLiteral("introspection requires client authentication; %1 is a public client").arg(std::get<Client>(client).name)));
+    }
     const QString token = body.valueOr(QStringLiteral("token"));
     if (token.isEmpty())
         return respondError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7662 §2.1")));

@@ -1,0 +1,78 @@
+// codeflow-lab: the desktop app. Wiring only: options → LabWindow → (optional) autoplay.
+
+#include "ui/Autoplay.h"
+#include "ui/LabWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <cstdio>
+#include <unistd.h>
+
+int main(int argc, char *argv[])
+{
+    // Chromium refuses to run as root with its sandbox on (pitfalls note); say so rather than fail.
+    if (::geteuid() == 0 && qEnvironmentVariableIsEmpty("QTWEBENGINE_DISABLE_SANDBOX")) {
+        qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+        std::fputs("codeflow-lab: running as root: the embedded browser's sandbox is off\n", stderr);
+    }
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("CodeFlowLab"));
+    QApplication::setApplicationName(QStringLiteral("codeflow-lab"));
+    QApplication::setApplicationDisplayName(QStringLiteral("CodeFlow Lab"));
+    QApplication::setApplicationVersion(QStringLiteral(CFL_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("CodeFlow Lab: watch and break the OAuth 2.0 authorization code flow, for real."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption autoplay(QStringLiteral("autoplay"), QStringLiteral("Play the CoolLoan scenario by itself."));
+    const QCommandLineOption exitWhenDone(QStringLiteral("exit-when-done"),
+                                          QStringLiteral("With --autoplay: print one JSON line and exit (0 on success)."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("With --exit-when-done: save a PNG of the window at the end."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory of the bank's database."), QStringLiteral("DIR"));
+    const QCommandLineOption pace(QStringLiteral("pace"), QStringLiteral("Autoplay pause between steps (default 1200)."), QStringLiteral("MS"), QStringLiteral("1200"));
+    parser.addOptions({autoplay, exitWhenDone, screenshot, dataDir, pace});
+    parser.process(app);
+    bool paceOk = false;
+    const int paceMs = parser.value(pace).toInt(&paceOk);
+    if (!paceOk || paceMs < 0 || paceMs > 60000) {
+        std::fputs("codeflow-lab: --pace must be a number of milliseconds from 0 to 60000\n", stderr);
+        return 2;
+    }
+    if ((parser.isSet(exitWhenDone) || parser.isSet(screenshot)) && !parser.isSet(autoplay)) {
+        std::fputs("codeflow-lab: --exit-when-done and --screenshot need --autoplay\n", stderr);
+        return 2;
+    }
+
+    cfl::LabOptions options;
+    options.dataDir = parser.value(dataDir);
+    cfl::LabWindow window(options);
+    window.show();
+    if (!window.isReady() && parser.isSet(exitWhenDone)) {
+        std::fprintf(stderr, "codeflow-lab: %s\n", qPrintable(window.startupError()));
+        return 1;
+    }
+
+    cfl::Autoplay player(&window, paceMs);
+    QObject::connect(window.autoplayAction(), &QAction::triggered, &player, &cfl::Autoplay::start);
+    if (parser.isSet(exitWhenDone)) {
+        QObject::connect(&player, &cfl::Autoplay::finished, &app, [&](bool success) {
+            // A moment for the last page and pane to paint before the picture.
+            QTimer::singleShot(500, &app, [&, success] {
+                if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot)))
+                    std::fprintf(stderr, "codeflow-lab: could not save %s\n", qPrintable(parser.value(screenshot)));
+                std::printf("%s\n", QJsonDocument(player.result()).toJson(QJsonDocument::Compact).constData());
+                std::fflush(stdout);
+                QCoreApplication::exit(success ? 0 : 1);
+            });
+        });
+    }
+    if (parser.isSet(autoplay))
+        QTimer::singleShot(0, &player, &cfl::Autoplay::start);
+    return QApplication::exec();
+}

@@ -1,0 +1,41 @@
+#pragma once
+// The bank inside the desktop app: a BankServer living on its own QThread (ARCHITECTURE.md "Threads"),
+// so that argon2 hashing or a slow query never blocks the window. Calls into the bank go through
+// queued/blocking invocations; its exchanges arrive as queued signals.
+
+#include "bank/BankServer.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace cfl {
+
+class BankHost : public QObject
+{
+    Q_OBJECT
+public:
+    explicit BankHost(QObject *parent = nullptr);
+    ~BankHost() override;
+
+    // Starts the thread and the server on it; returns when it listens (or failed).
+    bool start(const BankServerOptions &options, QString *error);
+    void stop();
+
+    QUrl issuer() const { return m_issuer; }
+    // Runs `work` with the bank's store on the bank's thread and waits for it.
+    void withStore(const std::function<void(BankStore &)> &work);
+    void setRememberConsent(bool remember);
+    // Makes sure `clientId` has `candidateSecret` as its secret; rotates it (and returns the new one)
+    // when the candidate is empty or does not match the stored hash.
+    QByteArray ensureClientSecret(const QString &clientId, const QByteArray &candidateSecret);
+
+Q_SIGNALS:
+    void exchanged(const cfl::BankExchange &exchange);
+
+private:
+    QThread m_thread;
+    BankServer *m_server = nullptr; // lives on m_thread
+    QUrl m_issuer;
+};
+
+} // namespace cfl

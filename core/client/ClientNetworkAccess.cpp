@@ -1,0 +1,97 @@
+#include "client/ClientNetworkAccess.h"
+
+#include "http/FormData.h"
+
+#include <QBuffer>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QNetworkReply>
+#include <QSharedPointer>
+
+namespace cfl {
+
+namespace {
+QByteArray operationName(QNetworkAccessManager::Operation op, const QNetworkRequest &request)
+{
+    switch (op) {
+    case QNetworkAccessManager::GetOperation: return "GET";
+    case QNetworkAccessManager::PostOperation: return "POST";
+    case QNetworkAccessManager::PutOperation: return "PUT";
+    case QNetworkAccessManager::DeleteOperation: return "DELETE";
+    case QNetworkAccessManager::HeadOperation: return "HEAD";
+    default: return request.attribute(QNetworkRequest::CustomVerbAttribute).toByteArray();
+    }
+}
+
+QByteArray withoutClientSecret(const QByteArray &body)
+{
+    QByteArrayList kept;
+    for (const QByteArray &pair : body.split('&')) {
+        if (!pair.startsWith("client_secret=") && pair != "client_secret")
+            kept.append(pair);
+    }
+    return kept.join('&');
+}
+} // namespace
+
+ClientNetworkAccess::ClientNetworkAccess(QString party, QObject *parent)
+    : QNetworkAccessManager(parent)
+    , m_party(std::move(party))
+{
+    qRegisterMetaType<TraceEvent>();
+}
+
+void ClientNetworkAccess::setBasicCredentials(const QList<QUrl> &urls, const QString &clientId, const QByteArray &secret)
+{
+    m_basicUrls = urls;
+    // RFC 6749 §2.3.1: each part is form-url-encoded before base64.
+    m_basicHeader = "Basic " + (formUrlEncode(clientId) + ':' + formUrlEncode(QString::fromLatin1(secret))).toBase64();
+}
+
+QNetworkReply *ClientNetworkAccess::createRequest(Operation op, const QNetworkRequest &originalRequest, QIODevice *outgoingData)
+{
+    QNetworkRequest request = originalRequest;
+    QByteArray body = outgoingData ? outgoingData->readAll() : QByteArray();
+    const QUrl target = request.url().adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    if (m_basicUrls.contains(target)) {
+        request.setRawHeader("Authorization", m_basicHeader);
+        body = withoutClientSecret(body);
+    }
+    auto *buffer = new QBuffer;
+    buffer->setData(body);
+    buffer->open(QIODevice::ReadOnly);
+    QNetworkReply *reply = QNetworkAccessManager::createRequest(op, request, outgoingData ? buffer : nullptr);
+    buffer->setParent(reply);
+
+    TraceEvent event;
+    event.source = m_party.toLower();
+    event.from = m_party;
+    event.method = operationName(op, request);
+    event.url = request.url();
+    event.requestBody = body;
+    for (const QByteArray &name : request.rawHeaderList())
+        event.requestHeaders.append({name, request.rawHeader(name)});
+    if (request.header(QNetworkRequest::ContentTypeHeader).isValid())
+        event.requestHeaders.append({"Content-Type", request.header(QNetworkRequest::ContentTypeHeader).toByteArray()});
+    const Route route = m_classifier ? m_classifier(event.method, event.url) : Route{event.url.host(), TraceChannel::BackChannel, 0};
+    event.to = route.to;
+    event.channel = route.channel;
+    event.step = route.step;
+    event.timeMs = QDateTime::currentMSecsSinceEpoch();
+    auto timer = QSharedPointer<QElapsedTimer>::create();
+    timer->start();
+
+    // Connected before anyone else can read the reply: peek() leaves the body for its real reader.
+    connect(reply, &QNetworkReply::finished, this, [this, reply, event, timer]() mutable {
+        event.durationUs = timer->nsecsElapsed() / 1000;
+        event.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        event.responseHeaders = reply->rawHeaderPairs();
+        event.responseBody = reply->peek(reply->bytesAvailable());
+        if (event.status == 0)
+            event.summary = QStringLiteral("no answer: %1").arg(reply->errorString());
+        Q_EMIT exchanged(event);
+    });
+    return reply;
+}
+
+} // namespace cfl

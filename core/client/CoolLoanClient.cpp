@@ -1,0 +1,505 @@
+#include "client/CoolLoanClient.h"
+
+#include "compat/QtCompat.h"
+#include "crypto/Pkce.h"
+#include "crypto/SecureRandom.h"
+#include "http/FormData.h"
+#include "secrets/SecretStore.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QOAuth2AuthorizationCodeFlow>
+#include <QOAuthHttpServerReplyHandler>
+#include <QUrlQuery>
+
+Q_LOGGING_CATEGORY(lcCoolLoan, "cfl.coolloan", QtWarningMsg)
+
+namespace cfl {
+
+namespace {
+constexpr auto CallbackPath = "/callback";
+
+QString bearerErrorDescription(QNetworkReply *reply)
+{
+    const QByteArray challenge = reply->rawHeader("WWW-Authenticate");
+    const QJsonObject body = QJsonDocument::fromJson(reply->peek(reply->bytesAvailable())).object();
+    QString text = body.value(QStringLiteral("error_description")).toString();
+    if (text.isEmpty())
+        text = QString::fromUtf8(challenge);
+    const QString error = body.value(QStringLiteral("error")).toString();
+    return error.isEmpty() ? text : error + QStringLiteral(": ") + text;
+}
+} // namespace
+
+CoolLoanClient::CoolLoanClient(QObject *parent)
+    : QObject(parent)
+    , m_network(new ClientNetworkAccess(QStringLiteral("CoolLoan"), this))
+{
+    m_network->setClassifier([this](const QByteArray &method, const QUrl &url) { return classify(method, url); });
+    connect(m_network, &ClientNetworkAccess::exchanged, this, &CoolLoanClient::onBackChannelExchange);
+    connect(m_network, &ClientNetworkAccess::exchanged, this, &CoolLoanClient::traceEvent);
+}
+
+CoolLoanClient::~CoolLoanClient()
+{
+    discardFlow();
+}
+
+void CoolLoanClient::setSettings(const Settings &settings)
+{
+    m_settings = settings;
+}
+
+QString CoolLoanClient::phaseName(Phase phase)
+{
+    switch (phase) {
+    case Phase::Idle: return QStringLiteral("Not connected");
+    case Phase::Discovering: return QStringLiteral("Reading the bank's configuration");
+    case Phase::WaitingForJohn: return QStringLiteral("Waiting for John at the bank");
+    case Phase::ExchangingCode: return QStringLiteral("Swapping the code for tokens");
+    case Phase::ValidatingIdToken: return QStringLiteral("Checking the ID token");
+    case Phase::CallingApi: return QStringLiteral("Reading John's bank data");
+    case Phase::Connected: return QStringLiteral("Connected");
+    case Phase::Refreshing: return QStringLiteral("Refreshing the tokens");
+    case Phase::Disconnected: return QStringLiteral("Disconnected");
+    case Phase::Failed: return QStringLiteral("Failed");
+    }
+    return {};
+}
+
+void CoolLoanClient::setPhase(Phase phase)
+{
+    if (m_phase == phase)
+        return;
+    m_phase = phase;
+    Q_EMIT phaseChanged(phase);
+}
+
+void CoolLoanClient::fail(const QString &title, const QString &detail)
+{
+    if (m_phase == Phase::Failed)
+        return; // the first failure is the one that explains
+    m_lastError = title + QStringLiteral(" — ") + detail;
+    qCInfo(lcCoolLoan).noquote() << "failed:" << title << detail;
+    discardFlow();
+    setPhase(Phase::Failed);
+    Q_EMIT failed(title, detail);
+}
+
+void CoolLoanClient::discardFlow()
+{
+    if (m_replyHandler) {
+        m_replyHandler->close();
+        m_replyHandler->deleteLater();
+    }
+    if (m_flow)
+        m_flow->deleteLater();
+    m_flow = nullptr;
+    m_replyHandler = nullptr;
+}
+
+QUrl CoolLoanClient::apiUrl(const QString &path) const
+{
+    QUrl url = m_settings.issuer;
+    url.setPath(url.path() + QStringLiteral("/api") + path);
+    return url;
+}
+
+ClientNetworkAccess::Route CoolLoanClient::classify(const QByteArray &, const QUrl &url) const
+{
+    const QString path = url.path();
+    if (path.contains(QLatin1String("/api/")))
+        return {QStringLiteral("banky"), TraceChannel::ResourceApi, 14};
+    if (url.adjusted(QUrl::RemoveQuery) == m_tokenEndpoint)
+        return {QStringLiteral("boris"), TraceChannel::BackChannel, m_phase == Phase::ExchangingCode ? 12 : 0};
+    if (url == m_revocationEndpoint || path.endsWith(QLatin1String("/introspect")))
+        return {QStringLiteral("boris"), TraceChannel::BackChannel, 0};
+    return {QStringLiteral("eddy"), TraceChannel::BackChannel, 0};
+}
+
+// --- connect: discovery, JWKS, authorization request ----------------------------------------------
+
+void CoolLoanClient::startOver()
+{
+    discardFlow();
+    m_authorizationUrl.clear();
+    m_code.clear();
+    m_accessToken.clear();
+    m_refreshToken.clear();
+    m_idToken.clear();
+    m_grantedScopes.clear();
+    m_tokenResponse = {};
+    m_idTokenValidation = {};
+    m_accounts = {};
+    m_offer = {};
+    m_lastError.clear();
+    m_phase = Phase::Idle;
+    Q_EMIT phaseChanged(m_phase);
+    Q_EMIT tokensChanged();
+}
+
+void CoolLoanClient::connectBank()
+{
+    startOver();
+    setPhase(Phase::Discovering);
+    Q_EMIT narration(tr("CoolLoan reads the bank's public configuration (OpenID Connect discovery)."));
+    discover();
+}
+
+void CoolLoanClient::discover()
+{
+    QUrl url = m_settings.issuer;
+    url.setPath(url.path() + QStringLiteral("/.well-known/openid-configuration"));
+    QNetworkReply *reply = m_network->get(QNetworkRequest(url));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        if (reply->error() != QNetworkReply::NoError && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 0) {
+            fail(tr("The bank is unreachable"), tr("CoolLoan could not reach %1: %2").arg(m_settings.issuer.toString(), reply->errorString()));
+            return;
+        }
+        const QJsonObject metadata = QJsonDocument::fromJson(reply->readAll()).object();
+        // OIDC Discovery §4.3: the issuer in the document must be the one we asked.
+        if (metadata.value(QStringLiteral("issuer")).toString() != m_settings.issuer.toString()) {
+            fail(tr("The bank's configuration is not trustworthy"),
+                 tr("issuer %1 does not match %2 (OpenID Connect Discovery §4.3)")
+                     .arg(metadata.value(QStringLiteral("issuer")).toString(), m_settings.issuer.toString()));
+            return;
+        }
+        m_discovery = metadata;
+        m_tokenEndpoint = QUrl(metadata.value(QStringLiteral("token_endpoint")).toString());
+        m_revocationEndpoint = QUrl(metadata.value(QStringLiteral("revocation_endpoint")).toString());
+        m_network->setBasicCredentials({m_tokenEndpoint, m_revocationEndpoint}, m_settings.clientId, m_settings.clientSecret);
+
+        QNetworkReply *jwksReply = m_network->get(QNetworkRequest(QUrl(metadata.value(QStringLiteral("jwks_uri")).toString())));
+        connect(jwksReply, &QNetworkReply::finished, this, [this, jwksReply] {
+            jwksReply->deleteLater();
+            m_jwks = QJsonDocument::fromJson(jwksReply->readAll()).object();
+            if (jwksReply->error() != QNetworkReply::NoError || m_jwks.value(QStringLiteral("keys")).toArray().isEmpty()) {
+                fail(tr("The bank's keys are unavailable"), tr("CoolLoan could not read the JWKS: %1").arg(jwksReply->errorString()));
+                return;
+            }
+            beginGrant();
+        });
+    });
+}
+
+void CoolLoanClient::beginGrant()
+{
+    auto *flow = new QOAuth2AuthorizationCodeFlow(this);
+    flow->setNetworkAccessManager(m_network);
+    flow->setClientIdentifier(m_settings.clientId);
+    // No shared key: the secret goes in the Authorization header (client_secret_basic), added by
+    // ClientNetworkAccess; Qt 6.4 would put it in the body.
+    flow->setAuthorizationUrl(QUrl(m_discovery.value(QStringLiteral("authorization_endpoint")).toString()));
+    flow->setAccessTokenUrl(m_tokenEndpoint);
+    flow->setScope(m_settings.scopes.join(QLatin1Char(' ')));
+#if CFL_QT_OAUTH_HAS_PKCE
+    flow->setPkceMethod(QOAuth2AuthorizationCodeFlow::PkceMethod::None); // ours is below, on every Qt
+#endif
+
+    // RFC 8252 §7.3: a loopback redirect on an ephemeral port, on 127.0.0.1 only (the default would
+    // listen on every interface).
+    auto *handler = new QOAuthHttpServerReplyHandler(QHostAddress::LocalHost, 0, flow);
+    handler->setCallbackPath(QString::fromLatin1(CallbackPath));
+    handler->setCallbackText(tr("CoolLoan received the code from the bank. You can go back to CoolLoan."));
+    if (!handler->isListening()) {
+        delete flow;
+        fail(tr("CoolLoan cannot receive the redirect"), tr("no free loopback port for the redirect URI"));
+        return;
+    }
+    flow->setReplyHandler(handler);
+    m_redirectUri = handler->callback();
+
+    // A fresh, unguessable state and nonce for every grant (Qt 6.4 reuses a clock-seeded state).
+    m_state = QString::fromLatin1(randomToken(16));
+    m_nonce = QString::fromLatin1(randomToken(16));
+    m_verifier = pkce::generateVerifier();
+    m_challenge = pkce::s256Challenge(m_verifier);
+    flow->setState(m_state);
+    flow->setModifyParametersFunction([this](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
+        if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
+            parameters->replace(QStringLiteral("code_challenge"), QString::fromLatin1(m_challenge));
+            parameters->replace(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+            parameters->replace(QStringLiteral("nonce"), m_nonce);
+        } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
+            parameters->replace(QStringLiteral("code_verifier"), QString::fromLatin1(m_verifier));
+        }
+    });
+
+    connect(flow, &QAbstractOAuth::authorizeWithBrowser, this, [this](const QUrl &url) {
+        m_authorizationUrl = url;
+        setPhase(Phase::WaitingForJohn);
+        Q_EMIT narration(tr("CoolLoan sends John's browser to the bank with its client_id, the scope it wants, "
+                            "a state, a nonce and a PKCE challenge."));
+        Q_EMIT authorizationUrlReady(url);
+    });
+    connect(handler, &QOAuthHttpServerReplyHandler::callbackReceived, this, &CoolLoanClient::onCallback);
+    connect(flow, &QAbstractOAuth::granted, this, &CoolLoanClient::onGranted);
+    connect(flow, &QAbstractOAuth2::error, this, [this](const QString &error, const QString &description, const QUrl &) {
+        fail(tr("The bank refused"), error + QStringLiteral(": ") + description);
+    });
+    m_flow = flow;
+    m_replyHandler = handler;
+    flow->grant();
+}
+
+void CoolLoanClient::onCallback(const QVariantMap &parameters)
+{
+    if (m_phase != Phase::WaitingForJohn)
+        return;
+    const QString error = parameters.value(QStringLiteral("error")).toString();
+    const QString description = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("error_description")).toByteArray());
+    // RFC 6749 §10.12: the state must be the one CoolLoan sent, or this redirect is not ours (CSRF).
+    // Qt 6.4 only logs a mismatch; CoolLoan stops.
+    if (parameters.value(QStringLiteral("state")).toString() != m_state) {
+        fail(tr("The state does not match"),
+             tr("the redirect carried state '%1' but CoolLoan sent '%2': someone else's response was pushed to "
+                "John's browser (CSRF, RFC 6749 §10.12). CoolLoan ignores it.")
+                 .arg(parameters.value(QStringLiteral("state")).toString(), m_state));
+        return;
+    }
+    // RFC 9207: the response names its issuer; a different one means a mix-up attack.
+    const QString iss = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("iss")).toByteArray());
+    if (!iss.isEmpty() && iss != m_settings.issuer.toString()) {
+        fail(tr("The response came from another issuer"), tr("iss is %1, expected %2 (RFC 9207)").arg(iss, m_settings.issuer.toString()));
+        return;
+    }
+    if (error == QLatin1String("access_denied")) {
+        fail(tr("John said no"), tr("John denied CoolLoan access at the bank (error=access_denied). No code, no token: "
+                                    "CoolLoan sees nothing."));
+        return;
+    }
+    if (!error.isEmpty()) {
+        fail(tr("The bank refused the authorization request"), error + QStringLiteral(": ") + description);
+        return;
+    }
+    m_code = parameters.value(QStringLiteral("code")).toString();
+    setPhase(Phase::ExchangingCode);
+    Q_EMIT narration(tr("The browser brought back a one-time code. CoolLoan swaps it at boris, proving who it is "
+                        "with its client secret and the PKCE verifier."));
+}
+
+void CoolLoanClient::onBackChannelExchange(const TraceEvent &event)
+{
+    if (event.url.adjusted(QUrl::RemoveQuery) != m_tokenEndpoint || m_phase != Phase::ExchangingCode)
+        return;
+    // Qt 6.4 emits nothing when the token endpoint answers 4xx: CoolLoan reads the answer itself.
+    const QJsonObject body = QJsonDocument::fromJson(event.responseBody).object();
+    if (event.status == 0) {
+        fail(tr("The bank is unreachable"), event.summary);
+    } else if (event.status >= 400) {
+        fail(tr("The bank refused the code"), body.value(QStringLiteral("error")).toString() + QStringLiteral(": ")
+                                                  + body.value(QStringLiteral("error_description")).toString());
+    } else {
+        m_tokenResponse = body;
+    }
+}
+
+void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
+{
+    m_tokenResponse = response;
+    m_accessToken = response.value(QStringLiteral("access_token")).toString();
+    if (response.contains(QStringLiteral("refresh_token")))
+        m_refreshToken = response.value(QStringLiteral("refresh_token")).toString();
+    // The ID token is read from the response itself: Qt moved it between versions (extraTokens in
+    // 6.4, idToken() from 6.9) and never validates it.
+    m_idToken = response.value(QStringLiteral("id_token")).toString();
+    // A response without scope keeps the granted one (RFC 6749 §5.1); Qt 6.4 would clear it.
+    if (response.contains(QStringLiteral("scope")))
+        m_grantedScopes = response.value(QStringLiteral("scope")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    m_accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(response.value(QStringLiteral("expires_in")).toInteger(600));
+    if (m_flow) {
+        m_flow->setToken(m_accessToken);
+        m_flow->setRefreshToken(m_refreshToken);
+    }
+    if (m_secrets && !m_refreshToken.isEmpty())
+        m_secrets->write(SecretStore::coolLoanRefreshTokenKey(), m_refreshToken.toLatin1());
+    Q_EMIT tokensChanged();
+
+    if (!m_idToken.isEmpty()) {
+        IdTokenExpectations expected;
+        expected.issuer = m_settings.issuer.toString();
+        expected.clientId = m_settings.clientId;
+        expected.nonce = m_nonce;
+        expected.accessToken = m_accessToken.toLatin1();
+        expected.now = QDateTime::currentSecsSinceEpoch();
+        m_idTokenValidation = validateIdToken(m_idToken.toLatin1(), m_jwks, expected);
+        Q_EMIT idTokenChecked(m_idTokenValidation);
+    }
+}
+
+void CoolLoanClient::onGranted()
+{
+    if (m_phase != Phase::ExchangingCode)
+        return;
+    setPhase(Phase::ValidatingIdToken);
+    acceptTokenResponse(m_tokenResponse);
+    if (m_accessToken.isEmpty()) {
+        fail(tr("No access token"), tr("the token response had no access_token"));
+        return;
+    }
+    if (m_grantedScopes.contains(QStringLiteral("openid")) && !m_idTokenValidation.valid) {
+        fail(tr("The ID token is not valid"), m_idTokenValidation.firstFailure());
+        return;
+    }
+    Q_EMIT narration(tr("CoolLoan checked the ID token itself: signature, issuer, audience, expiry, nonce and at_hash."));
+    callApi();
+}
+
+// --- banky ---------------------------------------------------------------------------------------
+
+QNetworkReply *CoolLoanClient::bearerGet(const QUrl &url)
+{
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + m_accessToken.toLatin1());
+    return m_network->get(request);
+}
+
+void CoolLoanClient::callApi()
+{
+    if (m_accessToken.isEmpty()) {
+        fail(tr("Not connected"), tr("CoolLoan has no access token: connect to the bank first"));
+        return;
+    }
+    setPhase(Phase::CallingApi);
+    // An access token about to expire is refreshed first, visibly.
+    if (QDateTime::currentDateTimeUtc().addSecs(5) >= m_accessTokenExpiresAt && !m_refreshToken.isEmpty()) {
+        Q_EMIT narration(tr("The access token has expired: CoolLoan uses its refresh token to get a new one."));
+        refreshThen([this] { fetchAccounts(false); });
+        return;
+    }
+    fetchAccounts(true);
+}
+
+void CoolLoanClient::fetchAccounts(bool mayRefresh)
+{
+    setPhase(Phase::CallingApi);
+    QNetworkReply *reply = bearerGet(apiUrl(QStringLiteral("/accounts")));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, mayRefresh] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 0) {
+            fail(tr("The bank is unreachable"), reply->errorString());
+            return;
+        }
+        if (status == 401 && mayRefresh && !m_refreshToken.isEmpty() && bearerErrorDescription(reply).contains(QLatin1String("expired"))) {
+            Q_EMIT narration(tr("banky says the access token expired: CoolLoan refreshes it by itself and tries again."));
+            refreshThen([this] { fetchAccounts(false); });
+            return;
+        }
+        if (status != 200) {
+            fail(tr("banky refused CoolLoan's token"), bearerErrorDescription(reply));
+            return;
+        }
+        ++m_apiCallsOk;
+        m_accounts = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accounts")).toArray();
+        QString checking;
+        for (const QJsonValue &account : std::as_const(m_accounts)) {
+            if (account.toObject().value(QStringLiteral("type")).toString() == QLatin1String("checking"))
+                checking = account.toObject().value(QStringLiteral("id")).toString();
+        }
+        if (m_grantedScopes.contains(QStringLiteral("transactions:read")) && !checking.isEmpty()) {
+            fetchTransactions(checking);
+        } else {
+            m_offer = computeLoanOffer(m_accounts, {});
+            setPhase(Phase::Connected);
+            Q_EMIT offerReady(m_offer);
+        }
+    });
+}
+
+void CoolLoanClient::fetchTransactions(const QString &accountId)
+{
+    QNetworkReply *reply = bearerGet(apiUrl(QStringLiteral("/accounts/%1/transactions").arg(accountId)));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status != 200) {
+            fail(tr("banky refused CoolLoan's token"), status == 0 ? reply->errorString() : bearerErrorDescription(reply));
+            return;
+        }
+        ++m_apiCallsOk;
+        const QJsonArray transactions = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("transactions")).toArray();
+        m_offer = computeLoanOffer(m_accounts, transactions);
+        setPhase(Phase::Connected);
+        Q_EMIT narration(tr("CoolLoan computed an offer from the data John let it read — nothing more."));
+        Q_EMIT offerReady(m_offer);
+    });
+}
+
+// --- refresh and revocation ----------------------------------------------------------------------
+
+void CoolLoanClient::refreshTokens()
+{
+    refreshThen([this] {
+        setPhase(Phase::Connected);
+        Q_EMIT narration(tr("New tokens: the old refresh token is now spent (rotation)."));
+    });
+}
+
+void CoolLoanClient::refreshThen(std::function<void()> next)
+{
+    if (m_refreshToken.isEmpty()) {
+        fail(tr("No refresh token"), tr("CoolLoan did not get a refresh token (offline_access was not granted)"));
+        return;
+    }
+    setPhase(Phase::Refreshing);
+    // Refreshed here rather than with QOAuth2AuthorizationCodeFlow::refreshAccessToken(): Qt 6.4
+    // stays stuck in RefreshingToken after a refusal and sends a bare client_secret (pitfalls note).
+    QNetworkRequest request(m_tokenEndpoint);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    const QByteArray body = "grant_type=refresh_token&refresh_token=" + formUrlEncode(m_refreshToken);
+    QNetworkReply *reply = m_network->post(request, body);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, next = std::move(next)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject response = QJsonDocument::fromJson(reply->readAll()).object();
+        if (status != 200) {
+            m_refreshToken.clear();
+            if (m_secrets)
+                m_secrets->remove(SecretStore::coolLoanRefreshTokenKey());
+            fail(tr("The bank refused the refresh token"),
+                 status == 0 ? reply->errorString()
+                             : response.value(QStringLiteral("error")).toString() + QStringLiteral(": ")
+                         + response.value(QStringLiteral("error_description")).toString());
+            return;
+        }
+        ++m_refreshCount;
+        acceptTokenResponse(response);
+        if (m_grantedScopes.contains(QStringLiteral("openid")) && !m_idTokenValidation.valid) {
+            fail(tr("The refreshed ID token is not valid"), m_idTokenValidation.firstFailure());
+            return;
+        }
+        next();
+    });
+}
+
+void CoolLoanClient::disconnectBank()
+{
+    const QString refresh = m_refreshToken;
+    const QString access = m_accessToken;
+    auto revoke = [this](const QString &token, const char *hint) {
+        QNetworkRequest request(m_revocationEndpoint);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        QNetworkReply *reply = m_network->post(request, "token=" + formUrlEncode(token) + "&token_type_hint=" + hint);
+        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    };
+    // RFC 7009 §2.1: revoking the refresh token also ends the access tokens of the grant.
+    if (!refresh.isEmpty())
+        revoke(refresh, "refresh_token");
+    else if (!access.isEmpty())
+        revoke(access, "access_token");
+    if (m_secrets)
+        m_secrets->remove(SecretStore::coolLoanRefreshTokenKey());
+    discardFlow();
+    m_accessToken.clear();
+    m_refreshToken.clear();
+    m_idToken.clear();
+    m_offer = {};
+    setPhase(Phase::Disconnected);
+    Q_EMIT tokensChanged();
+    Q_EMIT narration(tr("CoolLoan asked the bank to revoke its tokens and forgot them."));
+}
+
+} // namespace cfl

@@ -1,0 +1,148 @@
+#pragma once
+// CoolLoan, the right way: an OAuth client (QOAuth2AuthorizationCodeFlow) with PKCE S256, a fresh
+// state and nonce for every grant, client_secret_basic, a loopback redirect (RFC 8252 §7.3), its own
+// validation of the ID token, and bearer calls to banky. Every gap of Qt 6.4's flow is handled here
+// (pitfalls note): PKCE, state, Basic auth, silent token-endpoint errors.
+
+#include "client/ClientNetworkAccess.h"
+#include "client/IdTokenValidator.h"
+#include "client/LoanOffer.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+#include <QVariantMap>
+
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QOAuth2AuthorizationCodeFlow;
+class QOAuthHttpServerReplyHandler;
+class QNetworkReply;
+QT_END_NAMESPACE
+
+namespace cfl {
+
+class SecretStore;
+
+class CoolLoanClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Phase { Idle, Discovering, WaitingForJohn, ExchangingCode, ValidatingIdToken, CallingApi, Connected, Refreshing, Disconnected, Failed };
+    Q_ENUM(Phase)
+
+    struct Settings
+    {
+        QUrl issuer;
+        QString clientId = QStringLiteral("coolloan");
+        QByteArray clientSecret;
+        QStringList scopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("offline_access"),
+                           QStringLiteral("accounts:read"), QStringLiteral("transactions:read")};
+    };
+
+    explicit CoolLoanClient(QObject *parent = nullptr);
+    ~CoolLoanClient() override;
+
+    void setSettings(const Settings &settings);
+    const Settings &settings() const { return m_settings; }
+    void setSecretStore(SecretStore *store) { m_secrets = store; }
+    ClientNetworkAccess *network() const { return m_network; }
+
+    Phase phase() const { return m_phase; }
+    static QString phaseName(Phase phase);
+    // What happened, for the panels.
+    QUrl authorizationRequestUrl() const { return m_authorizationUrl; }
+    QString redirectUri() const { return m_redirectUri; }
+    QString state() const { return m_state; }
+    QString nonce() const { return m_nonce; }
+    QByteArray codeVerifier() const { return m_verifier; }
+    QByteArray codeChallenge() const { return m_challenge; }
+    QString code() const { return m_code; }
+    QString accessToken() const { return m_accessToken; }
+    QString refreshToken() const { return m_refreshToken; }
+    QString idToken() const { return m_idToken; }
+    QStringList grantedScopes() const { return m_grantedScopes; }
+    QDateTime accessTokenExpiresAt() const { return m_accessTokenExpiresAt; }
+    QJsonObject tokenResponse() const { return m_tokenResponse; }
+    QJsonObject jwks() const { return m_jwks; }
+    const IdTokenValidation &idTokenValidation() const { return m_idTokenValidation; }
+    const LoanOffer &offer() const { return m_offer; }
+    QJsonArray accounts() const { return m_accounts; }
+    int apiCallsOk() const { return m_apiCallsOk; }
+    int refreshCount() const { return m_refreshCount; }
+    QString lastError() const { return m_lastError; }
+
+public Q_SLOTS:
+    // Discovery, JWKS, then the authorization request: authorizationUrlReady tells where John goes.
+    void connectBank();
+    // GET /api/accounts (+ transactions), then the offer; refreshes first when the token expired.
+    void callApi();
+    void refreshTokens();
+    // Revokes the refresh and access tokens at the bank (RFC 7009) and forgets them.
+    void disconnectBank();
+    void startOver();
+
+Q_SIGNALS:
+    void phaseChanged(cfl::CoolLoanClient::Phase phase);
+    void authorizationUrlReady(const QUrl &url);
+    void narration(const QString &text);
+    void failed(const QString &title, const QString &detail);
+    void tokensChanged();
+    void idTokenChecked(const cfl::IdTokenValidation &validation);
+    void offerReady(const cfl::LoanOffer &offer);
+    void traceEvent(const cfl::TraceEvent &event);
+
+private:
+    void setPhase(Phase phase);
+    void fail(const QString &title, const QString &detail);
+    void discover();
+    void beginGrant();
+    void onCallback(const QVariantMap &parameters);
+    void onGranted();
+    void onBackChannelExchange(const TraceEvent &event);
+    void acceptTokenResponse(const QJsonObject &response);
+    void fetchAccounts(bool mayRefresh);
+    void fetchTransactions(const QString &accountId);
+    void refreshThen(std::function<void()> next);
+    QNetworkReply *bearerGet(const QUrl &url);
+    ClientNetworkAccess::Route classify(const QByteArray &method, const QUrl &url) const;
+    void discardFlow();
+    QUrl apiUrl(const QString &path) const;
+
+    Settings m_settings;
+    SecretStore *m_secrets = nullptr;
+    ClientNetworkAccess *m_network = nullptr;
+    QPointer<QOAuth2AuthorizationCodeFlow> m_flow;
+    QPointer<QOAuthHttpServerReplyHandler> m_replyHandler;
+    Phase m_phase = Phase::Idle;
+
+    QJsonObject m_discovery;
+    QJsonObject m_jwks;
+    QUrl m_tokenEndpoint;
+    QUrl m_revocationEndpoint;
+    QUrl m_authorizationUrl;
+    QString m_redirectUri;
+    QString m_state;
+    QString m_nonce;
+    QByteArray m_verifier;
+    QByteArray m_challenge;
+    QString m_code;
+    QString m_accessToken;
+    QString m_refreshToken;
+    QString m_idToken;
+    QStringList m_grantedScopes;
+    QDateTime m_accessTokenExpiresAt;
+    QJsonObject m_tokenResponse;
+    IdTokenValidation m_idTokenValidation;
+    QJsonArray m_accounts;
+    LoanOffer m_offer;
+    int m_apiCallsOk = 0;
+    int m_refreshCount = 0;
+    QString m_lastError;
+};
+
+} // namespace cfl

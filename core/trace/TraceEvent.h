@@ -1,0 +1,53 @@
+#pragma once
+// The backbone of the teaching views (ARCHITECTURE.md "Data that flows" §1): one immutable value per
+// HTTP exchange, bank decision or user action, with the step of the seed diagram it realises.
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+
+namespace cfl {
+
+enum class TraceChannel {
+    FrontChannel, // through John's browser (redirects, pages, forms)
+    BackChannel,  // server to server (token, revocation, discovery, JWKS)
+    ResourceApi,  // bearer calls to banky
+    Internal,     // a party's own decision (validate request, issue code, validate token)
+    UserAction,   // John types, clicks
+};
+
+QString channelName(TraceChannel channel);
+
+struct TraceEvent
+{
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+    qint64 sequence = 0;   // order of recording
+    qint64 timeMs = 0;     // epoch milliseconds
+    QString source;        // who recorded it: "bank", "coolloan", "pirateloan", "browser"
+    TraceChannel channel = TraceChannel::BackChannel;
+    QString from;          // "John", "Browser", "CoolLoan", "PirateLoan", "eddy", "boris", "banky"
+    QString to;
+    QByteArray method;     // empty for decisions and actions
+    QUrl url;
+    int status = 0;
+    Headers requestHeaders;
+    QByteArray requestBody;
+    Headers responseHeaders;
+    QByteArray responseBody;
+    qint64 durationUs = 0;
+    int step = 0;          // seed step 1–17, 0 for none
+    QString summary;       // one line for people
+    QString refusalRule;   // for "why did it fail": the rule and RFC section
+    QString expected;
+    QString received;
+
+    bool isExchange() const { return !method.isEmpty(); }
+};
+
+} // namespace cfl
+
+Q_DECLARE_METATYPE(cfl::TraceEvent)
