@@ -1,18 +1,29 @@
 #include "ui/LabWindow.h"
 
 #include "bank/BankHost.h"
+#include "bank/BankTrace.h"
 #include "client/CoolLoanClient.h"
 #include "client/PirateLoanClient.h"
 #include "crypto/SigningKey.h"
 #include "secrets/SecretStore.h"
+#include "trace/TraceExport.h"
+#include "trace/TraceModel.h"
 #include "ui/CastStrip.h"
 #include "ui/CoolLoanPane.h"
+#include "ui/InspectionDock.h"
 #include "ui/JohnsBrowser.h"
 #include "ui/PirateLoanPane.h"
 #include "ui/Theme.h"
 
 #include <QAction>
 #include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QJsonDocument>
+#include <QMenuBar>
+#include <QRegularExpression>
+#include <QMessageBox>
+#include <QSaveFile>
 #include <QLabel>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -26,6 +37,7 @@ LabWindow::LabWindow(const LabOptions &options, QWidget *parent)
 {
     setObjectName(QStringLiteral("labWindow"));
     setWindowTitle(tr("CodeFlow Lab — the OAuth 2.0 authorization code flow, for real"));
+    m_trace = new TraceModel(this);
     m_secrets = SecretStore::openBest(&m_secretFallbackReason);
     m_coolLoan = new CoolLoanClient(this);
     m_pirateLoan = new PirateLoanClient(this);
@@ -58,6 +70,11 @@ bool LabWindow::startBank(const LabOptions &options)
     bankOptions.saveSigningKey = [](const QByteArray &) {};
 
     m_bank = std::make_unique<BankHost>();
+    // What the bank saw, on the GUI thread (queued), as trace events in the one model.
+    connect(m_bank.get(), &BankHost::exchanged, m_trace, [this](const BankExchange &exchange) {
+        for (const TraceEvent &event : traceEventsFor(exchange, m_trace->nextExchangeId()))
+            m_trace->append(event);
+    });
     QString error;
     if (!m_bank->start(bankOptions, &error)) {
         m_startupError = tr("The bank could not start: %1").arg(error);
@@ -80,6 +97,27 @@ bool LabWindow::startBank(const LabOptions &options)
 
 void LabWindow::buildUi()
 {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportAction = file->addAction(tr("&Export run…"));
+    exportAction->setObjectName(QStringLiteral("exportRunAction"));
+    connect(exportAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export run"), QStringLiteral("codeflow-run.json"),
+                                                          tr("Trace (*.json)"));
+        if (path.isEmpty())
+            return;
+        QString uml = path;
+        uml.replace(QRegularExpression(QStringLiteral("\\.json$")), QString());
+        uml += QStringLiteral(".puml");
+        QString error;
+        if (exportRun(path, uml, false, &error))
+            QMessageBox::information(this, tr("Run exported"), tr("Wrote %1 and %2 (tokens and secrets masked).").arg(path, uml));
+        else
+            QMessageBox::warning(this, tr("Export failed"), error);
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
     auto *toolbar = addToolBar(tr("Lab"));
     toolbar->setObjectName(QStringLiteral("labToolbar"));
     toolbar->setMovable(false);
@@ -128,6 +166,11 @@ void LabWindow::buildUi()
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
 
+    m_inspection = new InspectionDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_inspection);
+    // Inspection panels: one line each, in tab order.
+
+
     if (m_bank && m_startupError.isEmpty()) {
         m_browser->setBankUrl(m_bank->issuer());
         m_bankStatus->setText(tr("Bank running at <b>%1</b> (loopback only) &nbsp;·&nbsp; Secrets: %2")
@@ -135,8 +178,24 @@ void LabWindow::buildUi()
     }
     // CoolLoan sends John's browser to the bank; each flow starts a fresh private session.
     connect(m_coolLoan, &CoolLoanClient::authorizationUrlReady, m_browser, &JohnsBrowser::openFresh);
-    connect(m_coolLoan, &CoolLoanClient::traceEvent, this, &LabWindow::traceEvent);
-    connect(m_pirateLoan, &PirateLoanClient::traceEvent, this, &LabWindow::traceEvent);
+    connect(m_coolLoan, &CoolLoanClient::traceEvent, m_trace, &TraceModel::append);
+    connect(m_pirateLoan, &PirateLoanClient::traceEvent, m_trace, &TraceModel::append);
+}
+
+bool LabWindow::exportRun(const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const
+{
+    auto write = [error](const QString &path, const QByteArray &bytes) {
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+            *error = tr("cannot write %1: %2").arg(path, file.errorString());
+            return false;
+        }
+        return true;
+    };
+    if (!jsonPath.isEmpty()
+        && !write(jsonPath, QJsonDocument(traceToJson(m_trace->events(), includeSecrets)).toJson(QJsonDocument::Indented)))
+        return false;
+    return umlPath.isEmpty() || write(umlPath, traceToPlantUml(m_trace->events(), includeSecrets).toUtf8());
 }
 
 } // namespace cfl

@@ -18,10 +18,12 @@ namespace cfl {
 class BankHost;
 class CoolLoanClient;
 class CoolLoanPane;
+class InspectionDock;
 class JohnsBrowser;
 class PirateLoanClient;
 class PirateLoanPane;
 class SecretStore;
+class TraceModel;
 
 struct LabOptions
 {
@@ -44,9 +46,10 @@ public:
     PirateLoanClient *pirateLoan() const { return m_pirateLoan; }
     JohnsBrowser *browser() const { return m_browser; }
     QAction *autoplayAction() const { return m_autoplayAction; }
-
-Q_SIGNALS:
-    void traceEvent(const cfl::TraceEvent &event);
+    TraceModel *trace() const { return m_trace; }
+    InspectionDock *inspection() const { return m_inspection; }
+    // Writes the run as JSON (and PlantUML when umlPath is given); false and *error on failure.
+    bool exportRun(const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const;
 
 private:
     bool startBank(const LabOptions &options);
@@ -62,6 +65,8 @@ private:
     PirateLoanPane *m_pirateLoanPane = nullptr;
     QLabel *m_bankStatus = nullptr;
     QAction *m_autoplayAction = nullptr;
+    TraceModel *m_trace = nullptr;
+    InspectionDock *m_inspection = nullptr;
     QString m_startupError;
 };
 

@@ -36,7 +36,12 @@ int main(int argc, char *argv[])
                                         QStringLiteral("FILE"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory of the bank's database."), QStringLiteral("DIR"));
     const QCommandLineOption pace(QStringLiteral("pace"), QStringLiteral("Autoplay pause between steps (default 1200)."), QStringLiteral("MS"), QStringLiteral("1200"));
-    parser.addOptions({autoplay, exitWhenDone, screenshot, dataDir, pace});
+    const QCommandLineOption exportTrace(QStringLiteral("export-trace"), QStringLiteral("With --exit-when-done: write the trace as JSON."),
+                                         QStringLiteral("FILE.json"));
+    const QCommandLineOption exportUml(QStringLiteral("export-plantuml"), QStringLiteral("With --exit-when-done: write the run as PlantUML."),
+                                       QStringLiteral("FILE.puml"));
+    const QCommandLineOption includeSecrets(QStringLiteral("include-secrets"), QStringLiteral("Do not mask tokens and secrets in exports."));
+    parser.addOptions({autoplay, exitWhenDone, screenshot, dataDir, pace, exportTrace, exportUml, includeSecrets});
     parser.process(app);
     bool paceOk = false;
     const int paceMs = parser.value(pace).toInt(&paceOk);
@@ -46,6 +51,10 @@ int main(int argc, char *argv[])
     }
     if ((parser.isSet(exitWhenDone) || parser.isSet(screenshot)) && !parser.isSet(autoplay)) {
         std::fputs("codeflow-lab: --exit-when-done and --screenshot need --autoplay\n", stderr);
+        return 2;
+    }
+    if ((parser.isSet(exportTrace) || parser.isSet(exportUml)) && !parser.isSet(exitWhenDone)) {
+        std::fputs("codeflow-lab: --export-trace and --export-plantuml need --autoplay --exit-when-done (or use File → Export run…)\n", stderr);
         return 2;
     }
 
@@ -64,11 +73,19 @@ int main(int argc, char *argv[])
         QObject::connect(&player, &cfl::Autoplay::finished, &app, [&](bool success) {
             // A moment for the last page and pane to paint before the picture.
             QTimer::singleShot(500, &app, [&, success] {
-                if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot)))
+                bool ok = success;
+                if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot))) {
                     std::fprintf(stderr, "codeflow-lab: could not save %s\n", qPrintable(parser.value(screenshot)));
+                    ok = false;
+                }
+                QString error;
+                if (!window.exportRun(parser.value(exportTrace), parser.value(exportUml), parser.isSet(includeSecrets), &error)) {
+                    std::fprintf(stderr, "codeflow-lab: %s\n", qPrintable(error));
+                    ok = false;
+                }
                 std::printf("%s\n", QJsonDocument(player.result()).toJson(QJsonDocument::Compact).constData());
                 std::fflush(stdout);
-                QCoreApplication::exit(success ? 0 : 1);
+                QCoreApplication::exit(ok ? 0 : 1);
             });
         });
     }

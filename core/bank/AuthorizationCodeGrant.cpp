@@ -87,7 +87,7 @@ Bank::Checked<QJsonObject> Bank::authorizationCodeGrant(const FormData &form, co
     if (!user)
         return OAuthError::invalidGrant(QStringLiteral("the user of this code no longer exists"));
 
-    decide(QStringLiteral("code, client secret, redirect URI and PKCE verifier checked: tokens issued"), 13);
+    decide(QStringLiteral("code, client secret, redirect URI and PKCE verifier checked: tokens issued"));
     const QString familyId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QJsonObject tokens =
         issueTokens(client, *user, record->scopes, record->nonce, record->authTime, codeHash, familyId, {});

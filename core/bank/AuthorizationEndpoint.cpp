@@ -215,7 +215,7 @@ HttpResponse Bank::authorize(HttpRequest &request)
     // again (prompt=consent).
     if (ia.userId != 0 && m_config.rememberConsent && !prompts.contains(QStringLiteral("consent")) && consentCovers()) {
         if (const auto user = m_store.userById(ia.userId)) {
-            decide(QStringLiteral("consent already given earlier for these scopes"), 8);
+            decide(QStringLiteral("consent already given earlier for these scopes"));
             return finishAuthorization(ia, *user, requested);
         }
     }

@@ -51,6 +51,7 @@ void Bank::registerRoutes()
     };
     on("GET", QStringLiteral("/"), &Bank::home);
     on("GET", QStringLiteral("/static/bank.css"), &Bank::stylesheet);
+    m_router.add("GET", QStringLiteral("/favicon.ico"), [](HttpRequest &) { return HttpResponse::empty(204); });
     on("GET", QStringLiteral("/.well-known/openid-configuration"), &Bank::openIdConfiguration);
     on("GET", QStringLiteral("/.well-known/oauth-authorization-server"), &Bank::openIdConfiguration);
     on("GET", QStringLiteral("/jwks"), &Bank::jwksEndpoint);

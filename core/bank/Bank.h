@@ -24,7 +24,7 @@ namespace cfl {
 struct BankDecision
 {
     QString what;       // "authorization request validated", "authorization code issued", ...
-    int seedStep = 0;   // the step of the seed diagram it realises (2, 9, 15), 0 for none
+    int seedStep = 0;   // the seed step it realises: 2 (validate the request), 9 (issue the code), 15 (validate the token)
     std::optional<OAuthError> refusal;
 };
 

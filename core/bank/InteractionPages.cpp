@@ -89,7 +89,7 @@ HttpResponse Bank::loginSubmit(HttpRequest &request)
     if (const auto *error = std::get_if<OAuthError>(&checked))
         return showLogin(*interaction, error->description, username, error->status);
     const User &user = std::get<User>(checked);
-    decide(QStringLiteral("John is authenticated (user name and password checked)"), 5);
+    decide(QStringLiteral("John is authenticated (user name and password checked)"));
 
     const qint64 authTime = now();
     const QByteArray sessionCookie = startSession(user.id, authTime);
@@ -109,7 +109,7 @@ HttpResponse Bank::loginSubmit(HttpRequest &request)
             && std::all_of(interaction->scopes.cbegin(), interaction->scopes.cend(),
                            [&](const QString &s) { return consent->scopes.contains(s); });
         if (covered && !interaction->prompt.contains(QStringLiteral("consent"))) {
-            decide(QStringLiteral("consent already given earlier for these scopes"), 8);
+            decide(QStringLiteral("consent already given earlier for these scopes"));
             response = finishAuthorization(loggedIn, user, interaction->scopes);
         } else {
             response = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + interaction->id), 303);
@@ -192,7 +192,7 @@ HttpResponse Bank::consentSubmit(HttpRequest &request)
         m_store.saveConsent(user->id, interaction->clientId, scopes::sorted(granted), now());
     audit(QStringLiteral("consent"), interaction->clientId, user->username,
           QStringLiteral("approved %1").arg(scopes::join(granted)));
-    decide(QStringLiteral("John approved: %1").arg(scopes::join(granted)), 8);
+    decide(QStringLiteral("John approved: %1").arg(scopes::join(granted)));
     return finishAuthorization(*interaction, *user, granted);
 }
 

@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QtNumeric>
 
 namespace cfl {
 
@@ -164,7 +165,9 @@ HttpResponse Bank::apiPayments(HttpRequest &request)
     const QString reference = payment.value(QStringLiteral("reference")).toString();
     bool ok = false;
     const double amount = payment.value(QStringLiteral("amount")).toVariant().toString().toDouble(&ok);
-    if (from.isEmpty() || payee.isEmpty() || !ok)
+    // qRound64 of a NaN, an infinity or anything beyond ±9.2e16 is undefined behaviour: such an amount
+    // is no amount ("1e300" and "nan" parse as doubles).
+    if (from.isEmpty() || payee.isEmpty() || !ok || !qIsFinite(amount) || qAbs(amount) > 1e13)
         return badRequest(QStringLiteral("a payment needs from_account, payee and amount (e.g. \"12.50\")"));
     QString error;
     const auto booked = m_store.makePayment(std::get<IssuedToken>(token).userId, from, payee, qRound64(amount * 100),

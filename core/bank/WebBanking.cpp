@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QLocale>
+#include <QtNumeric>
 
 namespace cfl {
 
@@ -144,7 +145,8 @@ HttpResponse Bank::webPaymentSubmit(HttpRequest &request)
         return fail(QStringLiteral("The form expired or came from another site (CSRF token). Try again."), 400);
     bool ok = false;
     const double amount = form->valueOr(QStringLiteral("amount")).replace(QLatin1Char(','), QLatin1Char('.')).toDouble(&ok);
-    if (!ok)
+    // Not finite or beyond ±9.2e16: qRound64 below would be undefined behaviour.
+    if (!ok || !qIsFinite(amount) || qAbs(amount) > 1e13)
         return fail(QStringLiteral("The amount must be a number, e.g. 25.00."), 400);
     QString error;
     const auto booked = m_store.makePayment(user->id, form->valueOr(QStringLiteral("from_account")),

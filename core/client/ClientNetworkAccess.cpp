@@ -51,6 +51,8 @@ void ClientNetworkAccess::setBasicCredentials(const QList<QUrl> &urls, const QSt
 QNetworkReply *ClientNetworkAccess::createRequest(Operation op, const QNetworkRequest &originalRequest, QIODevice *outgoingData)
 {
     QNetworkRequest request = originalRequest;
+    // Who is calling, as the bank sees it: its trace names the sender from this header.
+    request.setRawHeader("User-Agent", m_party.toLatin1() + "/" CFL_VERSION " (CodeFlow Lab)");
     QByteArray body = outgoingData ? outgoingData->readAll() : QByteArray();
     const QUrl target = request.url().adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
     if (m_basicUrls.contains(target)) {
@@ -87,8 +89,8 @@ QNetworkReply *ClientNetworkAccess::createRequest(Operation op, const QNetworkRe
         event.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         event.responseHeaders = reply->rawHeaderPairs();
         event.responseBody = reply->peek(reply->bytesAvailable());
-        if (event.status == 0)
-            event.summary = QStringLiteral("no answer: %1").arg(reply->errorString());
+        event.summary = event.status == 0 ? QStringLiteral("no answer: %1").arg(reply->errorString())
+                                          : QStringLiteral("%1 %2 → %3").arg(QString::fromLatin1(event.method), event.url.path()).arg(event.status);
         Q_EMIT exchanged(event);
     });
     return reply;

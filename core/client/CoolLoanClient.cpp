@@ -108,11 +108,12 @@ QUrl CoolLoanClient::apiUrl(const QString &path) const
 
 ClientNetworkAccess::Route CoolLoanClient::classify(const QByteArray &, const QUrl &url) const
 {
+    // No seed step numbers here: the bank records the same exchanges and numbers them (BankTrace).
     const QString path = url.path();
     if (path.contains(QLatin1String("/api/")))
-        return {QStringLiteral("banky"), TraceChannel::ResourceApi, 14};
+        return {QStringLiteral("banky"), TraceChannel::ResourceApi, 0};
     if (url.adjusted(QUrl::RemoveQuery) == m_tokenEndpoint)
-        return {QStringLiteral("boris"), TraceChannel::BackChannel, m_phase == Phase::ExchangingCode ? 12 : 0};
+        return {QStringLiteral("boris"), TraceChannel::BackChannel, 0};
     if (url == m_revocationEndpoint || path.endsWith(QLatin1String("/introspect")))
         return {QStringLiteral("boris"), TraceChannel::BackChannel, 0};
     return {QStringLiteral("eddy"), TraceChannel::BackChannel, 0};
@@ -194,6 +195,7 @@ void CoolLoanClient::beginGrant()
     flow->setAuthorizationUrl(QUrl(m_discovery.value(QStringLiteral("authorization_endpoint")).toString()));
     flow->setAccessTokenUrl(m_tokenEndpoint);
     flow->setScope(m_settings.scopes.join(QLatin1Char(' ')));
+    flow->setUserAgent(QStringLiteral("CoolLoan/" CFL_VERSION " (CodeFlow Lab)"));
 #if CFL_QT_OAUTH_HAS_PKCE
     flow->setPkceMethod(QOAuth2AuthorizationCodeFlow::PkceMethod::None); // ours is below, on every Qt
 #endif
@@ -244,15 +246,61 @@ void CoolLoanClient::beginGrant()
     flow->grant();
 }
 
+void CoolLoanClient::recordDecision(const QString &summary, const QString &rule, const QString &expected, const QString &received)
+{
+    TraceEvent event;
+    event.kind = TraceKind::Decision;
+    event.source = QStringLiteral("coolloan");
+    event.channel = TraceChannel::Internal;
+    event.from = event.to = QStringLiteral("CoolLoan");
+    event.timeMs = QDateTime::currentMSecsSinceEpoch();
+    event.summary = summary;
+    event.refusalRule = rule;
+    event.expected = expected;
+    event.received = received;
+    Q_EMIT traceEvent(event);
+}
+
 void CoolLoanClient::onCallback(const QVariantMap &parameters)
 {
     if (m_phase != Phase::WaitingForJohn)
         return;
+    // Seed step 11: the browser brings the redirect (and the code) to CoolLoan's loopback listener.
+    // Only CoolLoan sees this request, so CoolLoan records it.
+    {
+        QUrl url(m_redirectUri);
+        QUrlQuery query;
+        for (auto it = parameters.cbegin(); it != parameters.cend(); ++it)
+            query.addQueryItem(it.key(), it.value().toString());
+        url.setQuery(query);
+        TraceEvent request;
+        request.kind = TraceKind::Request;
+        request.source = QStringLiteral("coolloan");
+        request.channel = TraceChannel::FrontChannel;
+        request.from = QStringLiteral("Browser");
+        request.to = QStringLiteral("CoolLoan");
+        request.method = "GET";
+        request.url = url;
+        request.status = 200;
+        request.step = 11;
+        request.timeMs = QDateTime::currentMSecsSinceEpoch();
+        request.summary = QStringLiteral("call redirect URL + code");
+        TraceEvent response = request;
+        response.kind = TraceKind::Response;
+        response.from = request.to;
+        response.to = request.from;
+        response.step = 0;
+        response.summary = QStringLiteral("200 “CoolLoan received the code”");
+        Q_EMIT traceEvent(request);
+        Q_EMIT traceEvent(response);
+    }
     const QString error = parameters.value(QStringLiteral("error")).toString();
     const QString description = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("error_description")).toByteArray());
     // RFC 6749 §10.12: the state must be the one CoolLoan sent, or this redirect is not ours (CSRF).
     // Qt 6.4 only logs a mismatch; CoolLoan stops.
     if (parameters.value(QStringLiteral("state")).toString() != m_state) {
+        recordDecision(QStringLiteral("CoolLoan refuses the redirect: state does not match"), QStringLiteral("RFC 6749 §10.12"),
+                       m_state, parameters.value(QStringLiteral("state")).toString());
         fail(tr("The state does not match"),
              tr("the redirect carried state '%1' but CoolLoan sent '%2': someone else's response was pushed to "
                 "John's browser (CSRF, RFC 6749 §10.12). CoolLoan ignores it.")
@@ -262,6 +310,8 @@ void CoolLoanClient::onCallback(const QVariantMap &parameters)
     // RFC 9207: the response names its issuer; a different one means a mix-up attack.
     const QString iss = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("iss")).toByteArray());
     if (!iss.isEmpty() && iss != m_settings.issuer.toString()) {
+        recordDecision(QStringLiteral("CoolLoan refuses the redirect: another issuer"), QStringLiteral("RFC 9207 §2.4"),
+                       m_settings.issuer.toString(), iss);
         fail(tr("The response came from another issuer"), tr("iss is %1, expected %2 (RFC 9207)").arg(iss, m_settings.issuer.toString()));
         return;
     }
@@ -325,6 +375,10 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
         expected.accessToken = m_accessToken.toLatin1();
         expected.now = QDateTime::currentSecsSinceEpoch();
         m_idTokenValidation = validateIdToken(m_idToken.toLatin1(), m_jwks, expected);
+        const QString failure = m_idTokenValidation.firstFailure();
+        recordDecision(m_idTokenValidation.valid ? QStringLiteral("CoolLoan validates the ID token: signature, iss, aud, exp, iat, nonce, at_hash")
+                                                 : QStringLiteral("CoolLoan rejects the ID token: %1").arg(failure),
+                       m_idTokenValidation.valid ? QString() : QStringLiteral("OpenID Connect Core §3.1.3.7"));
         Q_EMIT idTokenChecked(m_idTokenValidation);
     }
 }

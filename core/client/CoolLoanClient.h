@@ -102,6 +102,9 @@ private:
     void discover();
     void beginGrant();
     void onCallback(const QVariantMap &parameters);
+    // A decision of CoolLoan's own, for the trace (refusals carry their rule and compared values).
+    void recordDecision(const QString &summary, const QString &rule = {}, const QString &expected = {},
+                        const QString &received = {});
     void onGranted();
     void onBackChannelExchange(const TraceEvent &event);
     void acceptTokenResponse(const QJsonObject &response);

@@ -14,4 +14,25 @@ QString channelName(TraceChannel channel)
     return {};
 }
 
+QString kindName(TraceKind kind)
+{
+    switch (kind) {
+    case TraceKind::Request: return QStringLiteral("request");
+    case TraceKind::Response: return QStringLiteral("response");
+    case TraceKind::Decision: return QStringLiteral("decision");
+    case TraceKind::Action: return QStringLiteral("action");
+    }
+    return {};
+}
+
+bool isBankParty(const QString &party)
+{
+    return party == QLatin1String("eddy") || party == QLatin1String("boris") || party == QLatin1String("banky");
+}
+
+bool TraceEvent::mirrorsBankRecord() const
+{
+    return source != QLatin1String("bank") && isExchange() && (isBankParty(to) || isBankParty(from));
+}
+
 } // namespace cfl

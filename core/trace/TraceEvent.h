@@ -21,11 +21,21 @@ enum class TraceChannel {
 
 QString channelName(TraceChannel channel);
 
+// An HTTP exchange becomes two events, one arrow each: the request (from → to) and the response
+// (to → from), sharing exchangeId and carrying the whole exchange, so that clicking either arrow
+// shows both. Decisions and actions are one event each.
+enum class TraceKind { Request, Response, Decision, Action };
+
+QString kindName(TraceKind kind);
+bool isBankParty(const QString &party); // eddy, boris, banky
+
 struct TraceEvent
 {
     using Headers = QList<QPair<QByteArray, QByteArray>>;
 
-    qint64 sequence = 0;   // order of recording
+    qint64 sequence = 0;   // order of recording (TraceModel numbers them)
+    qint64 exchangeId = 0; // the same for a request and its response
+    TraceKind kind = TraceKind::Request;
     qint64 timeMs = 0;     // epoch milliseconds
     QString source;        // who recorded it: "bank", "coolloan", "pirateloan", "browser"
     TraceChannel channel = TraceChannel::BackChannel;
@@ -45,7 +55,10 @@ struct TraceEvent
     QString expected;
     QString received;
 
-    bool isExchange() const { return !method.isEmpty(); }
+    bool isExchange() const { return kind == TraceKind::Request || kind == TraceKind::Response; }
+    // Exchanges a client recorded with the bank are also recorded by the bank itself: the diagram
+    // draws the bank's copy once, the traffic log shows both points of view.
+    bool mirrorsBankRecord() const;
 };
 
 } // namespace cfl

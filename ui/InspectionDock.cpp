@@ -1,0 +1,30 @@
+#include "ui/InspectionDock.h"
+
+#include "ui/LabWindow.h"
+
+#include <QTabWidget>
+
+namespace cfl {
+
+InspectionDock::InspectionDock(LabWindow *window)
+    : QDockWidget(tr("Inspection — every exchange, code and token of the run"), window)
+    , m_tabs(new QTabWidget(this))
+{
+    setObjectName(QStringLiteral("inspectionDock"));
+    setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_tabs->setObjectName(QStringLiteral("inspectionTabs"));
+    m_tabs->setDocumentMode(true);
+    setWidget(m_tabs);
+}
+
+void InspectionDock::addPanel(QWidget *panel, const QString &title)
+{
+    m_tabs->addTab(panel, title);
+}
+
+void InspectionDock::showPanel(QWidget *panel)
+{
+    m_tabs->setCurrentWidget(panel);
+}
+
+} // namespace cfl
