@@ -27,14 +27,10 @@ HttpResponse Bank::revoke(HttpRequest &request)
     const QString token = body.valueOr(QStringLiteral("token"));
     if (token.isEmpty())
         return respondError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7009 §2.1")));
-    // check token_type_hint: known values only (RFC 7009 §2.1, §2.2.1)
-    const QString hint = body.valueOr(QStringLiteral("token_type_hint"));
-    if (!hint.isEmpty() && hint != QLatin1String("access_token") && hint != QLatin1String("refresh_token")) {
-        OAuthError e = OAuthError::invalidRequest(QStringLiteral("token_type_hint '%1' is not supported").arg(hint),
-                                                  QStringLiteral("RFC 7009 §2.2.1"));
-        e.error = QStringLiteral("unsupported_token_type");
-        return respondError(e);
-    }
+    // token_type_hint is only a hint: the token is looked up by its hash whatever it says, and "an invalid
+    // token type hint value is ignored by the authorization server and does not influence the revocation
+    // response" (RFC 7009 §2.2). unsupported_token_type (§2.2.1) is for token types a server cannot
+    // revoke, and this bank revokes both of its kinds.
 
     const auto record = m_store.token(sha256Hex(token.toUtf8()));
     // RFC 7009 §2.2: an unknown or already invalid token is answered with 200 as well.

@@ -1,0 +1,158 @@
+// The userinfo endpoint (OpenID Connect Core §5.3): claims released by scope (§5.4), bearer errors
+// (RFC 6750 §3).
+
+#include "BankHarness.h"
+#include "crypto/Jwt.h"
+
+#include <QTest>
+
+using namespace cfl;
+using namespace cfl::test;
+
+class tst_UserInfo : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void claimsFollowTheScope_data();
+    void claimsFollowTheScope();
+    void postWorksLikeGet();
+    void subjectMatchesTheIdToken();
+    void tokenWithoutOpenidIsInsufficient();
+    void missingOrBadTokenIsRefused();
+
+private:
+    TokenSet tokensFor(const QString &scope);
+
+    std::unique_ptr<TestBank> m_bank;
+    std::unique_ptr<Browser> m_browser;
+    std::unique_ptr<OAuthClient> m_client;
+};
+
+void tst_UserInfo::initTestCase()
+{
+    m_bank = std::make_unique<TestBank>();
+    QString error;
+    QVERIFY2(m_bank->start(&error), qPrintable(error));
+    m_browser = std::make_unique<Browser>(*m_bank);
+    m_client = std::make_unique<OAuthClient>(
+        *m_bank, ClientCredentials { QString::fromLatin1(CoolLoanId), m_bank->coolLoanSecret() });
+}
+
+TokenSet tst_UserInfo::tokensFor(const QString &scope)
+{
+    AuthorizationRequest request;
+    request.scope = scope;
+    return obtainTokens(*m_bank, *m_client, request, m_browser.get());
+}
+
+void tst_UserInfo::claimsFollowTheScope_data()
+{
+    QTest::addColumn<QString>("scope");
+    QTest::addColumn<QStringList>("released");
+    QTest::addColumn<QStringList>("withheld");
+
+    const QStringList profile { QStringLiteral("name"), QStringLiteral("given_name"),
+        QStringLiteral("family_name"), QStringLiteral("preferred_username"), QStringLiteral("updated_at") };
+    const QStringList email { QStringLiteral("email"), QStringLiteral("email_verified") };
+    QTest::newRow("openid") << QStringLiteral("openid") << QStringList { QStringLiteral("sub") }
+                            << profile + email;
+    QTest::newRow("openid profile") << QStringLiteral("openid profile")
+                                    << QStringList { QStringLiteral("sub") } + profile << email;
+    QTest::newRow("openid email") << QStringLiteral("openid email")
+                                  << QStringList { QStringLiteral("sub") } + email << profile;
+    QTest::newRow("openid profile email")
+        << QStringLiteral("openid profile email") << QStringList { QStringLiteral("sub") } + profile + email
+        << QStringList {};
+}
+
+void tst_UserInfo::claimsFollowTheScope()
+{
+    QFETCH(QString, scope);
+    QFETCH(QStringList, released);
+    QFETCH(QStringList, withheld);
+
+    const TokenSet tokens = tokensFor(scope);
+    QVERIFY(tokens.isValid());
+    const HttpResult response = m_client->api(QStringLiteral("/userinfo"), tokens.accessToken);
+    QCOMPARE(response.status, 200);
+    QVERIFY(response.header("Content-Type").startsWith("application/json"));
+    QCOMPARE(response.header("Cache-Control"), QByteArray("no-store"));
+    const QJsonObject claims = response.json();
+    for (const QString &claim : released)
+        QVERIFY2(claims.contains(claim), qPrintable(claim));
+    for (const QString &claim : withheld)
+        QVERIFY2(!claims.contains(claim), qPrintable(claim));
+    if (claims.contains(QStringLiteral("preferred_username")))
+        QCOMPARE(claims.value(QStringLiteral("preferred_username")).toString(), QStringLiteral("john"));
+    if (claims.contains(QStringLiteral("email"))) {
+        QVERIFY(claims.value(QStringLiteral("email")).toString().contains(QLatin1Char('@')));
+        QVERIFY(claims.value(QStringLiteral("email_verified")).isBool());
+    }
+}
+
+void tst_UserInfo::postWorksLikeGet()
+{
+    // OIDC Core §5.3.1: "MUST support the use of the HTTP GET and HTTP POST methods".
+    const TokenSet tokens = tokensFor(QStringLiteral("openid profile"));
+    const HttpResult response
+        = m_client->post(m_bank->url(QStringLiteral("/userinfo")), {}, "application/x-www-form-urlencoded",
+            { { "Authorization", "Bearer " + tokens.accessToken.toLatin1() } });
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json().value(QStringLiteral("preferred_username")).toString(), QStringLiteral("john"));
+}
+
+void tst_UserInfo::subjectMatchesTheIdToken()
+{
+    // OIDC Core §5.3.2: "The sub Claim in the UserInfo Response MUST be verified to exactly match the sub
+    // Claim in the ID Token".
+    const TokenSet tokens = tokensFor(QStringLiteral("openid email"));
+    const auto idToken = decodeJwt(tokens.idToken.toLatin1());
+    QVERIFY(idToken.has_value());
+    const HttpResult response = m_client->api(QStringLiteral("/userinfo"), tokens.accessToken);
+    QCOMPARE(response.json().value(QStringLiteral("sub")).toString(),
+        idToken->payload.value(QStringLiteral("sub")).toString());
+    QVERIFY(!response.json().value(QStringLiteral("sub")).toString().isEmpty());
+}
+
+void tst_UserInfo::tokenWithoutOpenidIsInsufficient()
+{
+    const TokenSet tokens = tokensFor(QStringLiteral("accounts:read"));
+    QVERIFY(tokens.isValid());
+    const HttpResult response = m_client->api(QStringLiteral("/userinfo"), tokens.accessToken);
+    QCOMPARE(response.status, 403);
+    QCOMPARE(response.json().value(QStringLiteral("error")).toString(), QStringLiteral("insufficient_scope"));
+    const QByteArray challenge = response.header("WWW-Authenticate");
+    QVERIFY2(challenge.startsWith("Bearer realm=\"userinfo\""), challenge.constData());
+    QVERIFY2(challenge.contains("scope=\"openid\""), challenge.constData());
+    QVERIFY(!response.json().contains(QStringLiteral("sub")));
+}
+
+void tst_UserInfo::missingOrBadTokenIsRefused()
+{
+    const HttpResult missing = m_client->get(m_bank->url(QStringLiteral("/userinfo")));
+    QCOMPARE(missing.status, 401);
+    QCOMPARE(missing.header("WWW-Authenticate"), QByteArray("Bearer realm=\"userinfo\""));
+
+    const HttpResult garbage = m_client->api(QStringLiteral("/userinfo"), QStringLiteral("garbage"));
+    QCOMPARE(garbage.status, 401);
+    QVERIFY(garbage.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+
+    // The ID token is for the client, not a key to userinfo.
+    const TokenSet tokens = tokensFor(QStringLiteral("openid profile"));
+    const HttpResult idToken = m_client->api(QStringLiteral("/userinfo"), tokens.idToken);
+    QCOMPARE(idToken.status, 401);
+    QCOMPARE(idToken.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_token"));
+
+    // Expired (the fake clock moves past the 600 s lifetime).
+    m_bank->advanceClock(601);
+    const HttpResult expired = m_client->api(QStringLiteral("/userinfo"), tokens.accessToken);
+    QCOMPARE(expired.status, 401);
+    QCOMPARE(expired.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_token"));
+    QVERIFY(!expired.json().contains(QStringLiteral("sub")));
+}
+
+QTEST_GUILESS_MAIN(tst_UserInfo)
+#include "tst_userinfo.moc"
