@@ -1,5 +1,6 @@
 #include "ui/CoolLoanPane.h"
 
+#include "ui/PaneHeader.h"
 #include "ui/Theme.h"
 
 #include <QDateTime>
@@ -65,7 +66,7 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
-    layout->addWidget(wrapping(theme::headerHtml(QStringLiteral("✔"), tr("CoolLoan"), tr("the right way: OAuth 2.0 + OpenID Connect"), theme::CoolLoan), this));
+    layout->addWidget(new PaneHeader(QStringLiteral("coolloan"), tr("CoolLoan"), tr("the right way: OAuth 2.0 + OpenID Connect"), theme::CoolLoan, this));
     layout->addWidget(wrapping(tr("John would like a loan offer. CoolLoan needs to <b>read his accounts</b> at the bank. "
                                   "It never asks for his password: it sends him to the bank, which asks <i>him</i>, "
                                   "and gives CoolLoan a key limited to what he allows."),
@@ -117,7 +118,9 @@ void CoolLoanPane::onPhase(CoolLoanClient::Phase phase)
     m_callApi->setEnabled(connected);
     m_refresh->setEnabled(connected && !m_client->refreshToken().isEmpty());
     m_disconnect->setEnabled(connected);
-    m_startOver->setVisible(phase == Phase::Failed);
+    // While CoolLoan waits for John, nothing may ever come back (he left the bank's page, or it
+    // expired): he must be able to start over then too, not only after an error.
+    m_startOver->setVisible(phase == Phase::Failed || phase == Phase::WaitingForJohn);
     m_error->setVisible(phase == Phase::Failed);
     if (phase == Phase::Idle) {
         m_narration->clear();

@@ -1,5 +1,6 @@
 #include "ui/JohnsBrowser.h"
 
+#include "ui/PaneHeader.h"
 #include "ui/Theme.h"
 
 #include <QHBoxLayout>
@@ -16,13 +17,12 @@ namespace cfl {
 
 JohnsBrowser::JohnsBrowser(QWidget *parent)
     : QWidget(parent)
-    , m_title(new QLabel(this))
+    , m_title(new PaneHeader(QStringLiteral("browser"), tr("John's browser"),
+                             tr("The bank's own pages: only here does John type his password."), theme::Browser, this))
     , m_address(new QLineEdit(this))
     , m_view(new QWebEngineView(this))
 {
     setObjectName(QStringLiteral("johnsBrowser"));
-    m_title->setText(theme::headerHtml(QStringLiteral("◫"), tr("John's browser"),
-                                       tr("The bank's own pages: only here does John type his password."), theme::Browser));
     m_address->setReadOnly(true);
     m_address->setObjectName(QStringLiteral("browserAddress"));
     m_address->setPlaceholderText(tr("No page yet — CoolLoan will send John here"));

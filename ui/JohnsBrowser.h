@@ -18,6 +18,8 @@ QT_END_NAMESPACE
 
 namespace cfl {
 
+class PaneHeader;
+
 class JohnsBrowser : public QWidget
 {
     Q_OBJECT
@@ -34,7 +36,9 @@ public:
     QWebEngineView *view() const { return m_view; }
     // Runs script in an isolated world (not subject to the page's CSP), for autoplay and tests.
     void runScript(const QString &script, const std::function<void(const QVariant &)> &done = {});
+    // The page zoom (projector scale); kept for the fresh session of every flow.
     void setZoom(double factor);
+    double zoom() const { return m_zoom; }
 
 Q_SIGNALS:
     void pageLoaded(const QUrl &url, bool ok);
@@ -42,7 +46,7 @@ Q_SIGNALS:
 private:
     void newSession();
 
-    QLabel *m_title;
+    PaneHeader *m_title;
     QLineEdit *m_address;
     QWebEngineView *m_view;
     QWebEngineProfile *m_profile = nullptr;

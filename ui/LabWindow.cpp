@@ -8,14 +8,26 @@
 #include "secrets/SecretStore.h"
 #include "trace/TraceExport.h"
 #include "trace/TraceModel.h"
+#include "ui/AboutDialog.h"
+#include "ui/AuthorizationRequestPanel.h"
 #include "ui/CastStrip.h"
+#include "ui/CodePanel.h"
 #include "ui/CoolLoanPane.h"
 #include "ui/InspectionDock.h"
 #include "ui/JohnsBrowser.h"
+#include "ui/LedgerPanel.h"
 #include "ui/PirateLoanPane.h"
+#include "ui/PkcePanel.h"
+#include "ui/SettingsDialog.h"
+#include "ui/SequenceDiagramView.h"
 #include "ui/Theme.h"
+#include "ui/TokenPanel.h"
+#include "ui/WelcomeView.h"
+#include "ui/TrafficLogView.h"
+#include "ui/WhyPanel.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -24,6 +36,7 @@
 #include <QRegularExpression>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QSettings>
 #include <QLabel>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -42,9 +55,24 @@ LabWindow::LabWindow(const LabOptions &options, QWidget *parent)
     m_coolLoan = new CoolLoanClient(this);
     m_pirateLoan = new PirateLoanClient(this);
     m_coolLoan->setSecretStore(m_secrets.get());
-    startBank(options);
+    // Trainer settings stored with QSettings win over the options' bank settings; --data-dir stays.
+    m_options = options;
+    m_trainerSettings = TrainerSettings::load(TrainerSettings::from(options.bank));
+    m_trainerSettings.applyTo(m_options.bank);
+    // One BankHost for the window's life (panels keep a pointer to it); Reset workshop restarts it.
+    m_bank = std::make_unique<BankHost>();
+    // What the bank saw, on the GUI thread (queued), as trace events in the one model.
+    connect(m_bank.get(), &BankHost::exchanged, m_trace, [this](const BankExchange &exchange) {
+        for (const TraceEvent &event : traceEventsFor(exchange, m_trace->nextExchangeId()))
+            m_trace->append(event);
+    });
+    startBank();
     buildUi();
+    theme::applyUiScale(m_trainerSettings.scalePercent);
+    m_browser->setZoom(m_trainerSettings.scalePercent / 100.0);
     resize(1280, 800);
+    if (options.firstRunWelcome && !QSettings().value(WelcomeView::shownKey()).toBool())
+        showStory();
 }
 
 LabWindow::~LabWindow()
@@ -53,7 +81,7 @@ LabWindow::~LabWindow()
         m_bank->stop();
 }
 
-bool LabWindow::startBank(const LabOptions &options)
+bool LabWindow::startBank()
 {
     // The signing key lives in the secret store, never in the bank's database.
     std::optional<QByteArray> keyJwk = m_secrets->read(SecretStore::bankSigningKeyKey());
@@ -62,19 +90,14 @@ bool LabWindow::startBank(const LabOptions &options)
         m_secrets->write(SecretStore::bankSigningKeyKey(), *keyJwk);
     }
     BankServerOptions bankOptions;
-    bankOptions.dataDir = options.dataDir.isEmpty()
+    bankOptions.dataDir = m_options.dataDir.isEmpty()
         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/bank")
-        : options.dataDir;
-    bankOptions.config = options.bank;
+        : m_options.dataDir;
+    bankOptions.config = m_options.bank;
     bankOptions.loadSigningKey = [keyJwk] { return keyJwk; };
     bankOptions.saveSigningKey = [](const QByteArray &) {};
 
-    m_bank = std::make_unique<BankHost>();
-    // What the bank saw, on the GUI thread (queued), as trace events in the one model.
-    connect(m_bank.get(), &BankHost::exchanged, m_trace, [this](const BankExchange &exchange) {
-        for (const TraceEvent &event : traceEventsFor(exchange, m_trace->nextExchangeId()))
-            m_trace->append(event);
-    });
+    m_startupError.clear();
     QString error;
     if (!m_bank->start(bankOptions, &error)) {
         m_startupError = tr("The bank could not start: %1").arg(error);
@@ -118,6 +141,22 @@ void LabWindow::buildUi()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
+    m_settingsAction = settingsMenu->addAction(tr("&Trainer settings…"), this, &LabWindow::openTrainerSettings);
+    m_settingsAction->setObjectName(QStringLiteral("trainerSettingsAction"));
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    m_storyAction = help->addAction(tr("The &story"), this, &LabWindow::showStory);
+    m_storyAction->setObjectName(QStringLiteral("storyAction"));
+    m_storyAction->setShortcut(QKeySequence::HelpContents);
+    m_aboutAction = help->addAction(tr("&About CodeFlow Lab"), this, [this] {
+        auto *about = new AboutDialog(this);
+        about->setAttribute(Qt::WA_DeleteOnClose);
+        about->open();
+    });
+    m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+
     auto *toolbar = addToolBar(tr("Lab"));
     toolbar->setObjectName(QStringLiteral("labToolbar"));
     toolbar->setMovable(false);
@@ -147,10 +186,10 @@ void LabWindow::buildUi()
         layout->addWidget(banner);
     }
     if (!m_startupError.isEmpty()) {
-        auto *error = new QLabel(m_startupError, central);
-        error->setObjectName(QStringLiteral("startupError"));
-        error->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; background: #fdecea; padding: 8px; }"));
-        layout->addWidget(error);
+        m_startupErrorLabel = new QLabel(m_startupError, central);
+        m_startupErrorLabel->setObjectName(QStringLiteral("startupError"));
+        m_startupErrorLabel->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; background: #fdecea; padding: 8px; }"));
+        layout->addWidget(m_startupErrorLabel);
     }
 
     layout->addWidget(new CastStrip(central));
@@ -169,17 +208,128 @@ void LabWindow::buildUi()
     m_inspection = new InspectionDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_inspection);
     // Inspection panels: one line each, in tab order.
+    m_inspection->addPanel(new SequenceDiagramView(m_trace, m_inspection), tr("Sequence diagram"));
+    m_inspection->addPanel(new TrafficLogView(m_trace, m_inspection), tr("Traffic"));
+    m_inspection->addPanel(new AuthorizationRequestPanel(m_coolLoan, m_inspection), tr("Authorization request"));
+    m_inspection->addPanel(new PkcePanel(m_coolLoan, m_trace, m_bank.get(), m_inspection), tr("PKCE"));
+    m_inspection->addPanel(new CodePanel(m_coolLoan, m_trace, m_bank.get(), m_inspection), tr("Code"));
+    m_inspection->addPanel(new TokenPanel(m_coolLoan, m_trace, m_bank.get(), m_inspection), tr("Tokens"));
+    m_inspection->addPanel(new LedgerPanel(m_bank.get(), m_trace, m_inspection), tr("Bank ledger"));
+    m_inspection->addPanel(new WhyPanel(m_trace, m_inspection), tr("Why it failed"));
 
 
-    if (m_bank && m_startupError.isEmpty()) {
-        m_browser->setBankUrl(m_bank->issuer());
-        m_bankStatus->setText(tr("Bank running at <b>%1</b> (loopback only) &nbsp;·&nbsp; Secrets: %2")
-                                  .arg(m_bank->issuer().toString(), m_secrets->location().toHtmlEscaped()));
-    }
+    showBankStatus();
     // CoolLoan sends John's browser to the bank; each flow starts a fresh private session.
     connect(m_coolLoan, &CoolLoanClient::authorizationUrlReady, m_browser, &JohnsBrowser::openFresh);
     connect(m_coolLoan, &CoolLoanClient::traceEvent, m_trace, &TraceModel::append);
     connect(m_pirateLoan, &PirateLoanClient::traceEvent, m_trace, &TraceModel::append);
+
+    // The story, over everything but the menu bar; its last panel leads into the walkthrough.
+    m_welcome = new WelcomeView(this);
+    connect(m_welcome, &WelcomeView::autoplayRequested, m_autoplayAction, &QAction::trigger);
+    connect(m_welcome, &WelcomeView::connectRequested, m_coolLoan, &CoolLoanClient::connectBank);
+}
+
+void LabWindow::showBankStatus()
+{
+    if (m_startupErrorLabel) {
+        m_startupErrorLabel->setText(m_startupError);
+        m_startupErrorLabel->setVisible(!m_startupError.isEmpty());
+    }
+    if (!m_startupError.isEmpty()) {
+        m_bankStatus->setText(tr("<b style='color:#b3261e'>The bank is not running.</b>"));
+        return;
+    }
+    m_browser->setBankUrl(m_bank->issuer());
+    m_bankStatus->setText(tr("Bank running at <b>%1</b> (loopback only) &nbsp;·&nbsp; Secrets: %2")
+                              .arg(m_bank->issuer().toString(), m_secrets->location().toHtmlEscaped()));
+}
+
+void LabWindow::showStory()
+{
+    m_welcome->open();
+    QSettings().setValue(WelcomeView::shownKey(), true);
+}
+
+void LabWindow::openTrainerSettings()
+{
+    if (!m_settingsDialog)
+        m_settingsDialog = new SettingsDialog(this);
+    m_settingsDialog->setSettings(m_trainerSettings);
+    m_settingsDialog->open();
+}
+
+void LabWindow::applyTrainerSettings(const TrainerSettings &settings)
+{
+    m_trainerSettings = settings;
+    m_trainerSettings.save();
+    // Kept for a restart of the bank (Reset workshop), and applied to the running one now.
+    m_trainerSettings.applyTo(m_options.bank);
+    m_bank->setLifetimes(settings.codeLifetime, settings.accessTokenLifetime, settings.refreshTokenLifetime);
+    m_bank->setRememberConsent(settings.rememberConsent);
+    theme::applyUiScale(settings.scalePercent);
+    m_browser->setZoom(settings.scalePercent / 100.0);
+}
+
+QString LabWindow::bankDatabasePath() const
+{
+    const QString dir = m_options.dataDir.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/bank")
+        : m_options.dataDir;
+    return QDir(dir).filePath(QString::fromLatin1(BankStore::DatabaseFileName));
+}
+
+bool LabWindow::resetWorkshop(QString *error)
+{
+    QStringList problems;
+    // The parties first, so that nothing of theirs reaches the bank while its state goes away.
+    m_coolLoan->startOver();
+    m_pirateLoan->forget();
+    m_pirateLoanPane->reset();
+    m_browser->openFresh(QUrl(QStringLiteral("about:blank")));
+
+    // A fresh database: every row deleted and the seed written again, on the bank's thread.
+    const bool wasRunning = m_bank->isRunning();
+    if (wasRunning) {
+        bool reset = false;
+        QString why;
+        m_bank->withStore([&](BankStore &store) { reset = store.reset(&why); });
+        if (!reset)
+            problems << tr("the bank's database could not be reset: %1").arg(why);
+        m_bank->stop();
+        // Exchanges the old bank reported and the GUI has not taken yet belong to the old trace.
+        QCoreApplication::sendPostedEvents(m_bank.get(), QEvent::MetaCall);
+    }
+    // The app's keychain entries; startBank() makes a new signing key and a new CoolLoan secret.
+    for (const QString &key : {SecretStore::coolLoanClientSecretKey(), SecretStore::coolLoanRefreshTokenKey(),
+                               SecretStore::bankSigningKeyKey()}) {
+        QString why;
+        if (!m_secrets->remove(key, &why))
+            problems << tr("the keychain entry %1 could not be removed: %2").arg(SecretStore::fullKey(key), why);
+    }
+    Q_EMIT workshopCleared();
+
+    m_trace->clear();
+    if (!startBank())
+        problems << m_startupError;
+    else if (!wasRunning) {
+        // The bank had not started before: its database is reset now that it runs, and CoolLoan's secret
+        // set again (the reset seeds a new one).
+        bool reset = false;
+        QString why;
+        m_bank->withStore([&](BankStore &store) { reset = store.reset(&why); });
+        if (!reset)
+            problems << tr("the bank's database could not be reset: %1").arg(why);
+        m_secrets->remove(SecretStore::coolLoanClientSecretKey());
+        m_bank->stop();
+        if (!startBank())
+            problems << m_startupError;
+    }
+    showBankStatus();
+    Q_EMIT workshopReset();
+    if (!problems.isEmpty() && error)
+        *error = problems.join(QStringLiteral("; "));
+    return problems.isEmpty();
 }
 
 bool LabWindow::exportRun(const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const

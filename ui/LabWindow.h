@@ -4,6 +4,7 @@
 
 #include "bank/BankConfig.h"
 #include "trace/TraceEvent.h"
+#include "ui/TrainerSettings.h"
 
 #include <QMainWindow>
 
@@ -23,12 +24,17 @@ class JohnsBrowser;
 class PirateLoanClient;
 class PirateLoanPane;
 class SecretStore;
+class SettingsDialog;
 class TraceModel;
+class WelcomeView;
 
 struct LabOptions
 {
     QString dataDir;   // the bank's database; default: the app's data directory
-    BankConfig bank;
+    BankConfig bank;   // the trainer settings stored with QSettings replace its lifetimes and consent
+    // Shows the story on the first run (QSettings "welcome/shown" not yet set). The app turns it on
+    // unless it runs --autoplay; tests and scripted runs leave it off.
+    bool firstRunWelcome = false;
 };
 
 class LabWindow : public QMainWindow
@@ -51,10 +57,43 @@ public:
     // Writes the run as JSON (and PlantUML when umlPath is given); false and *error on failure.
     bool exportRun(const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const;
 
+    // The trainer settings in force: stored ones (QSettings) over LabOptions::bank, applied at startup.
+    const TrainerSettings &trainerSettings() const { return m_trainerSettings; }
+    // Saves `settings` and applies them to the running lab at once, without a restart: the bank's
+    // lifetimes and remembered consent, the text scale and the browser's zoom.
+    void applyTrainerSettings(const TrainerSettings &settings);
+    // Reset workshop: a fresh database, a new signing key, the app's keychain entries removed, then the
+    // bank restarted with the new key and CoolLoan with a new client secret; CoolLoan starts over,
+    // PirateLoan forgets John's password, the trace is cleared. Asks nothing: SettingsDialog asks first.
+    // False and *error when a step failed.
+    bool resetWorkshop(QString *error = nullptr);
+    // Where the bank keeps its database (for the reset question).
+    QString bankDatabasePath() const;
+
+    WelcomeView *welcomeView() const { return m_welcome; }
+    // Help → The story.
+    void showStory();
+    // Settings → Trainer settings… (window-modal, returns at once); the dialog once opened, else nullptr.
+    void openTrainerSettings();
+    SettingsDialog *settingsDialog() const { return m_settingsDialog; }
+    QAction *storyAction() const { return m_storyAction; }
+    QAction *settingsAction() const { return m_settingsAction; }
+    QAction *aboutAction() const { return m_aboutAction; }
+
+Q_SIGNALS:
+    // During resetWorkshop(): the database is fresh and the keychain entries are gone; the bank is
+    // stopped and about to start with a new key.
+    void workshopCleared();
+    // After resetWorkshop(): the bank runs again (or failed to: startupError()).
+    void workshopReset();
+
 private:
-    bool startBank(const LabOptions &options);
+    bool startBank();
+    void showBankStatus();
     void buildUi();
 
+    LabOptions m_options;
+    TrainerSettings m_trainerSettings;
     std::unique_ptr<SecretStore> m_secrets;
     QString m_secretFallbackReason;
     std::unique_ptr<BankHost> m_bank;
@@ -64,6 +103,12 @@ private:
     CoolLoanPane *m_coolLoanPane = nullptr;
     PirateLoanPane *m_pirateLoanPane = nullptr;
     QLabel *m_bankStatus = nullptr;
+    QLabel *m_startupErrorLabel = nullptr;
+    WelcomeView *m_welcome = nullptr;
+    SettingsDialog *m_settingsDialog = nullptr;
+    QAction *m_storyAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    QAction *m_aboutAction = nullptr;
     QAction *m_autoplayAction = nullptr;
     TraceModel *m_trace = nullptr;
     InspectionDock *m_inspection = nullptr;

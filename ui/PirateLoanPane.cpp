@@ -1,5 +1,6 @@
 #include "ui/PirateLoanPane.h"
 
+#include "ui/PaneHeader.h"
 #include "ui/Theme.h"
 
 #include <QFormLayout>
@@ -32,8 +33,8 @@ PirateLoanPane::PirateLoanPane(PirateLoanClient *client, QWidget *parent)
     m_pay->setObjectName(QStringLiteral("piratePay"));
     m_contrast->setObjectName(QStringLiteral("pirateContrast"));
 
-    auto *header = new QLabel(theme::headerHtml(QStringLiteral("☠"), tr("PirateLoan"), tr("the wrong way: asks for your password"), theme::PirateLoan), this);
-    header->setWordWrap(true);
+    auto *header = new PaneHeader(QStringLiteral("pirateloan"), tr("PirateLoan"), tr("the wrong way: asks for your password"),
+                                  theme::PirateLoan, this);
     auto *pitch = new QLabel(tr("“Quick loans! Just type your <b>bank user name and password</b> here and we do the rest.”"), this);
     pitch->setWordWrap(true);
     m_username->setPlaceholderText(tr("bank user name"));
@@ -87,6 +88,17 @@ PirateLoanPane::PirateLoanPane(PirateLoanClient *client, QWidget *parent)
     connect(m_client, &PirateLoanClient::failed, this, [this](const QString &message) {
         m_status->setText(QStringLiteral("<span style='color:#b3261e'>%1</span>").arg(message.toHtmlEscaped()));
     });
+}
+
+void PirateLoanPane::reset()
+{
+    m_username->clear();
+    m_password->clear();
+    m_status->clear();
+    m_seen->clear();
+    m_seen->hide();
+    m_pay->hide();
+    m_contrast->hide();
 }
 
 void PirateLoanPane::showAccounts()

@@ -19,6 +19,8 @@ class PirateLoanPane : public QWidget
     Q_OBJECT
 public:
     explicit PirateLoanPane(PirateLoanClient *client, QWidget *parent = nullptr);
+    // Back to the start (Reset workshop): no password typed, nothing seen.
+    void reset();
 
 private:
     void showAccounts();

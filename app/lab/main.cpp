@@ -1,11 +1,13 @@
 // codeflow-lab: the desktop app. Wiring only: options → LabWindow → (optional) autoplay.
 
 #include "ui/Autoplay.h"
+#include "ui/InspectionDock.h"
 #include "ui/LabWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QJsonDocument>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -24,6 +26,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("codeflow-lab"));
     QApplication::setApplicationDisplayName(QStringLiteral("CodeFlow Lab"));
     QApplication::setApplicationVersion(QStringLiteral(CFL_VERSION));
+    // Lets Wayland compositors match the window to the installed .desktop entry and its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.codeflowlab.CodeFlowLab"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("CodeFlow Lab: watch and break the OAuth 2.0 authorization code flow, for real."));
@@ -42,6 +46,10 @@ int main(int argc, char *argv[])
                                        QStringLiteral("FILE.puml"));
     const QCommandLineOption includeSecrets(QStringLiteral("include-secrets"), QStringLiteral("Do not mask tokens and secrets in exports."));
     parser.addOptions({autoplay, exitWhenDone, screenshot, dataDir, pace, exportTrace, exportUml, includeSecrets});
+    // For screenshots (README): the inspection tab in front, by its title.
+    QCommandLineOption inspectionTab(QStringLiteral("inspection-tab"), QStringLiteral("Show this inspection tab."), QStringLiteral("TITLE"));
+    inspectionTab.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(inspectionTab);
     parser.process(app);
     bool paceOk = false;
     const int paceMs = parser.value(pace).toInt(&paceOk);
@@ -53,6 +61,10 @@ int main(int argc, char *argv[])
         std::fputs("codeflow-lab: --exit-when-done and --screenshot need --autoplay\n", stderr);
         return 2;
     }
+    if (parser.isSet(screenshot) && !parser.isSet(exitWhenDone)) {
+        std::fputs("codeflow-lab: --screenshot is taken at the end of the run: add --exit-when-done\n", stderr);
+        return 2;
+    }
     if ((parser.isSet(exportTrace) || parser.isSet(exportUml)) && !parser.isSet(exitWhenDone)) {
         std::fputs("codeflow-lab: --export-trace and --export-plantuml need --autoplay --exit-when-done (or use File → Export run…)\n", stderr);
         return 2;
@@ -60,7 +72,22 @@ int main(int argc, char *argv[])
 
     cfl::LabOptions options;
     options.dataDir = parser.value(dataDir);
+    // The story on the first run, but not in scripted runs (tests, trainers' --autoplay demos).
+    options.firstRunWelcome = !parser.isSet(autoplay);
     cfl::LabWindow window(options);
+    const auto showInspectionTab = [&] {
+        QTabWidget *tabs = window.inspection()->tabs();
+        for (int i = 0; i < tabs->count() && parser.isSet(inspectionTab); ++i) {
+            if (tabs->tabText(i).compare(parser.value(inspectionTab), Qt::CaseInsensitive) == 0)
+                tabs->setCurrentIndex(i);
+        }
+        // The picture is of the inspection: a taller window (1280×1024), the dock in its lower half.
+        if (parser.isSet(inspectionTab)) {
+            window.resize(window.width(), 1024);
+            window.resizeDocks({window.inspection()}, {512}, Qt::Vertical);
+        }
+    };
+    showInspectionTab();
     window.show();
     if (!window.isReady() && parser.isSet(exitWhenDone)) {
         std::fprintf(stderr, "codeflow-lab: %s\n", qPrintable(window.startupError()));
@@ -74,6 +101,7 @@ int main(int argc, char *argv[])
             // A moment for the last page and pane to paint before the picture.
             QTimer::singleShot(500, &app, [&, success] {
                 bool ok = success;
+                showInspectionTab();
                 if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot))) {
                     std::fprintf(stderr, "codeflow-lab: could not save %s\n", qPrintable(parser.value(screenshot)));
                     ok = false;

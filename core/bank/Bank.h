@@ -38,6 +38,13 @@ public:
     const BankConfig &config() const { return m_config; }
     void setIssuer(const QUrl &issuer) { m_config.issuer = issuer; }
     void setRememberConsent(bool remember) { m_config.rememberConsent = remember; }
+    // For codes and tokens issued from now on; those issued before keep the expiry they were given.
+    void setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime)
+    {
+        m_config.codeLifetime = codeLifetime;
+        m_config.accessTokenLifetime = accessTokenLifetime;
+        m_config.refreshTokenLifetime = refreshTokenLifetime;
+    }
     QString issuer() const;
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
     QString apiAudience() const;

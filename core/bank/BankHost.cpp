@@ -61,6 +61,26 @@ void BankHost::setRememberConsent(bool remember)
     });
 }
 
+void BankHost::setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime)
+{
+    if (!m_server)
+        return;
+    QMetaObject::invokeMethod(m_server, [server = m_server, codeLifetime, accessTokenLifetime, refreshTokenLifetime] {
+        if (server->bank())
+            server->bank()->setLifetimes(codeLifetime, accessTokenLifetime, refreshTokenLifetime);
+    });
+}
+
+BankConfig BankHost::config()
+{
+    BankConfig config;
+    if (!m_server)
+        return config;
+    QMetaObject::invokeMethod(
+        m_server, [&] { if (m_server->bank()) config = m_server->bank()->config(); }, Qt::BlockingQueuedConnection);
+    return config;
+}
+
 QByteArray BankHost::ensureClientSecret(const QString &clientId, const QByteArray &candidateSecret)
 {
     QByteArray secret = candidateSecret;

@@ -17,14 +17,20 @@ public:
     explicit BankHost(QObject *parent = nullptr);
     ~BankHost() override;
 
-    // Starts the thread and the server on it; returns when it listens (or failed).
+    // Starts the thread and the server on it; returns when it listens (or failed). May be called again
+    // after stop(): the same host then runs a new server (Reset workshop).
     bool start(const BankServerOptions &options, QString *error);
     void stop();
 
     QUrl issuer() const { return m_issuer; }
     // Runs `work` with the bank's store on the bank's thread and waits for it.
     void withStore(const std::function<void(BankStore &)> &work);
+    bool isRunning() const { return m_server != nullptr; }
+    // Trainer settings, applied on the bank's thread without a restart (queued: the GUI does not wait).
     void setRememberConsent(bool remember);
+    void setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime);
+    // A copy of the running bank's configuration (waits for the bank's thread; after queued setters).
+    BankConfig config();
     // Makes sure `clientId` has `candidateSecret` as its secret; rotates it (and returns the new one)
     // when the candidate is empty or does not match the stored hash.
     QByteArray ensureClientSecret(const QString &clientId, const QByteArray &candidateSecret);

@@ -53,6 +53,9 @@ QNetworkReply *ClientNetworkAccess::createRequest(Operation op, const QNetworkRe
     QNetworkRequest request = originalRequest;
     // Who is calling, as the bank sees it: its trace names the sender from this header.
     request.setRawHeader("User-Agent", m_party.toLatin1() + "/" CFL_VERSION " (CodeFlow Lab)");
+    // A bank that accepts the connection but never answers must still end in a clear message.
+    if (request.transferTimeout() == 0)
+        request.setTransferTimeout(TransferTimeoutMs);
     QByteArray body = outgoingData ? outgoingData->readAll() : QByteArray();
     const QUrl target = request.url().adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
     if (m_basicUrls.contains(target)) {

@@ -23,6 +23,7 @@ public:
         int step = 0;
     };
     using Classifier = std::function<Route(const QByteArray &method, const QUrl &url)>;
+    static constexpr int TransferTimeoutMs = 15000;
 
     ClientNetworkAccess(QString party, QObject *parent = nullptr);
 

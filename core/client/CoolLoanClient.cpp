@@ -132,6 +132,7 @@ void CoolLoanClient::startOver()
     m_grantedScopes.clear();
     m_tokenResponse = {};
     m_idTokenValidation = {};
+    m_subject.clear();
     m_accounts = {};
     m_offer = {};
     m_lastError.clear();
@@ -285,6 +286,9 @@ void CoolLoanClient::onCallback(const QVariantMap &parameters)
         request.step = 11;
         request.timeMs = QDateTime::currentMSecsSinceEpoch();
         request.summary = QStringLiteral("call redirect URL + code");
+        // The pair shares an id of its own (negative: the TraceModel numbers the bank's from 1 up).
+        static qint64 callbackExchange = 0;
+        request.exchangeId = --callbackExchange;
         TraceEvent response = request;
         response.kind = TraceKind::Response;
         response.from = request.to;
@@ -375,6 +379,16 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
         expected.accessToken = m_accessToken.toLatin1();
         expected.now = QDateTime::currentSecsSinceEpoch();
         m_idTokenValidation = validateIdToken(m_idToken.toLatin1(), m_jwks, expected);
+        // OIDC Core §12.2: an ID token from a refresh names the same user from the same issuer.
+        const QString sub = m_idTokenValidation.claims.value(QStringLiteral("sub")).toString();
+        if (m_subject.isEmpty()) {
+            m_subject = sub;
+        } else if (sub != m_subject) {
+            m_idTokenValidation.valid = false;
+            m_idTokenValidation.checks.append({QStringLiteral("sub"), false,
+                                               QStringLiteral("the refreshed ID token is about %1, the first one about %2 (OpenID Connect Core §12.2)")
+                                                   .arg(sub, m_subject)});
+        }
         const QString failure = m_idTokenValidation.firstFailure();
         recordDecision(m_idTokenValidation.valid ? QStringLiteral("CoolLoan validates the ID token: signature, iss, aud, exp, iat, nonce, at_hash")
                                                  : QStringLiteral("CoolLoan rejects the ID token: %1").arg(failure),

@@ -141,6 +141,7 @@ private:
     QDateTime m_accessTokenExpiresAt;
     QJsonObject m_tokenResponse;
     IdTokenValidation m_idTokenValidation;
+    QString m_subject; // sub of the first ID token of this grant
     QJsonArray m_accounts;
     LoanOffer m_offer;
     int m_apiCallsOk = 0;

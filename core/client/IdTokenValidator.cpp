@@ -44,7 +44,8 @@ IdTokenValidation validateIdToken(const QByteArray &idToken, const QJsonObject &
     const QString iss = claims.value(QStringLiteral("iss")).toString();
     check(QStringLiteral("iss"), iss == expected.issuer, QStringLiteral("expected %1, got %2").arg(expected.issuer, iss));
 
-    // step 3: aud contains CoolLoan's client_id; with several audiences azp must be CoolLoan (step 4-5).
+    // step 3: aud contains CoolLoan's client_id; with several audiences azp must be present (step 4),
+    // and an azp, when present, must be CoolLoan (step 5).
     QStringList audiences;
     const QJsonValue aud = claims.value(QStringLiteral("aud"));
     if (aud.isArray()) {
@@ -53,11 +54,14 @@ IdTokenValidation validateIdToken(const QByteArray &idToken, const QJsonObject &
     } else {
         audiences.append(aud.toString());
     }
+    const QJsonValue azp = claims.value(QStringLiteral("azp"));
     bool audOk = audiences.contains(expected.clientId);
-    if (audOk && audiences.size() > 1)
-        audOk = claims.value(QStringLiteral("azp")).toString() == expected.clientId;
+    if (audOk && (audiences.size() > 1 || !azp.isUndefined()))
+        audOk = azp.toString() == expected.clientId;
     check(QStringLiteral("aud"), audOk,
-          QStringLiteral("expected %1, got %2").arg(expected.clientId, audiences.join(QStringLiteral(", "))));
+          QStringLiteral("expected %1, got %2%3")
+              .arg(expected.clientId, audiences.join(QStringLiteral(", ")),
+                   azp.isUndefined() ? QString() : QStringLiteral(" (azp %1)").arg(azp.toString())));
 
     // step 9: not expired.
     const qint64 exp = claims.value(QStringLiteral("exp")).toInteger();

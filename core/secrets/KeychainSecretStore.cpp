@@ -2,7 +2,9 @@
 
 #include "secrets/MemorySecretStore.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
+#include <QRandomGenerator>
 #include <QTimer>
 
 #include <qt6keychain/keychain.h>
@@ -82,7 +84,8 @@ bool KeychainSecretStore::remove(const QString &key, QString *error)
 
 bool KeychainSecretStore::probe(QString *error)
 {
-    const QString key = QStringLiteral("probe");
+    // A name of this process's own: two instances starting together must not delete each other's probe.
+    const QString key = QStringLiteral("probe-%1-%2").arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::system()->generate());
     if (!write(key, "probe", error))
         return false;
     const auto value = read(key, error);

@@ -160,6 +160,24 @@ Consent readConsent(const SqlStatement &row)
     return consent;
 }
 
+const QString &sessionSelect()
+{
+    static const QString sql
+        = QStringLiteral("SELECT id_hash, user_id, auth_time, expires_at, revoked_at FROM login_sessions ");
+    return sql;
+}
+
+LoginSession readSession(const SqlStatement &row)
+{
+    LoginSession s;
+    s.idHash = row.bytes(0);
+    s.userId = row.integer(1);
+    s.authTime = row.integer(2);
+    s.expiresAt = row.integer(3);
+    s.revokedAt = row.integer(4);
+    return s;
+}
+
 const QString &interactionSelect()
 {
     static const QString sql = QStringLiteral(
@@ -686,6 +704,12 @@ QList<Consent> BankStore::consentsOf(qint64 userId) const
         { userId }, readConsent);
 }
 
+QList<Consent> BankStore::allConsents() const
+{
+    return selectAll(
+        database(), consentSelect() + QStringLiteral("ORDER BY updated_at DESC, id DESC"), {}, readConsent);
+}
+
 bool BankStore::saveConsent(qint64 userId, const QString &clientId, const QStringList &scopes, qint64 now)
 {
     QStringList sorted = scopes;
@@ -727,18 +751,15 @@ bool BankStore::insertSession(const LoginSession &s)
 
 std::optional<LoginSession> BankStore::session(const QByteArray &idHash) const
 {
-    return selectOne(database(),
-        QStringLiteral("SELECT id_hash, user_id, auth_time, expires_at, revoked_at FROM login_sessions "
-                       "WHERE id_hash = ?"),
-        { idHash }, [](const SqlStatement &row) {
-            LoginSession s;
-            s.idHash = row.bytes(0);
-            s.userId = row.integer(1);
-            s.authTime = row.integer(2);
-            s.expiresAt = row.integer(3);
-            s.revokedAt = row.integer(4);
-            return s;
-        });
+    return selectOne(
+        database(), sessionSelect() + QStringLiteral("WHERE id_hash = ?"), { idHash }, readSession);
+}
+
+QList<LoginSession> BankStore::recentSessions(int limit) const
+{
+    return selectAll(database(),
+        sessionSelect() + QStringLiteral("ORDER BY auth_time DESC, rowid DESC LIMIT ?"),
+        { limit < 0 ? -1 : limit }, readSession);
 }
 
 bool BankStore::revokeSession(const QByteArray &idHash, qint64 now)
@@ -815,6 +836,12 @@ bool BankStore::markCodeRedeemed(const QByteArray &codeHash, qint64 now)
         == 1;
 }
 
+QList<AuthorizationCode> BankStore::recentCodes(int limit) const
+{
+    return selectAll(database(), codeSelect() + QStringLiteral("ORDER BY issued_at DESC, rowid DESC LIMIT ?"),
+        { limit < 0 ? -1 : limit }, readCode);
+}
+
 // Tokens
 
 bool BankStore::insertToken(const IssuedToken &t)
@@ -842,6 +869,32 @@ std::optional<IssuedToken> BankStore::tokenByJti(const QString &jti) const
     if (jti.isEmpty())
         return std::nullopt;
     return selectOne(database(), tokenSelect() + QStringLiteral("WHERE jti = ?"), { jti }, readToken);
+}
+
+QList<IssuedToken> BankStore::recentTokens(int limit) const
+{
+    return selectAll(database(),
+        tokenSelect() + QStringLiteral("ORDER BY issued_at DESC, rowid DESC LIMIT ?"),
+        { limit < 0 ? -1 : limit }, readToken);
+}
+
+QList<IssuedToken> BankStore::tokenFamily(const QString &familyId) const
+{
+    // '' is "no family", never a key (as for jti).
+    if (familyId.isEmpty())
+        return {};
+    return selectAll(database(),
+        tokenSelect() + QStringLiteral("WHERE family_id = ? ORDER BY issued_at, rowid"), { familyId },
+        readToken);
+}
+
+QList<IssuedToken> BankStore::tokensFromCode(const QByteArray &codeHash) const
+{
+    if (codeHash.isEmpty())
+        return {};
+    return selectAll(database(),
+        tokenSelect() + QStringLiteral("WHERE code_hash = ? ORDER BY issued_at, rowid"), { codeHash },
+        readToken);
 }
 
 bool BankStore::markTokenRotated(const QByteArray &tokenHash, qint64 now)

@@ -75,6 +75,7 @@ public:
     // revokeConsent is true only when it revoked an active consent)
     std::optional<Consent> activeConsent(qint64 userId, const QString &clientId) const;
     QList<Consent> consentsOf(qint64 userId) const; // active ones, newest first
+    QList<Consent> allConsents() const; // every user's, revoked ones too, last changed first (the ledger)
     bool saveConsent(qint64 userId, const QString &clientId, const QStringList &scopes, qint64 now);
     bool revokeConsent(qint64 userId, const QString &clientId, qint64 now);
 
@@ -82,6 +83,7 @@ public:
     bool insertSession(const LoginSession &session);
     std::optional<LoginSession> session(const QByteArray &idHash) const;
     bool revokeSession(const QByteArray &idHash, qint64 now);
+    QList<LoginSession> recentSessions(int limit = 50) const; // latest login first
 
     // Interactions
     bool insertInteraction(const Interaction &interaction);
@@ -94,11 +96,16 @@ public:
     std::optional<AuthorizationCode> code(const QByteArray &codeHash) const;
     // Atomic (UPDATE ... WHERE redeemed_at = 0): true only for the one call that redeemed it.
     bool markCodeRedeemed(const QByteArray &codeHash, qint64 now);
+    QList<AuthorizationCode> recentCodes(int limit = 50) const; // newest first
 
     // Tokens
     bool insertToken(const IssuedToken &token);
     std::optional<IssuedToken> token(const QByteArray &tokenHash) const;
     std::optional<IssuedToken> tokenByJti(const QString &jti) const;
+    QList<IssuedToken> recentTokens(int limit = 100) const; // newest first
+    // A refresh token family through its rotations, and the tokens issued from one code: oldest first.
+    QList<IssuedToken> tokenFamily(const QString &familyId) const;
+    QList<IssuedToken> tokensFromCode(const QByteArray &codeHash) const;
     // Atomic: true only for the one call that rotated an active (not rotated, not revoked) token.
     bool markTokenRotated(const QByteArray &tokenHash, qint64 now);
     // Each returns how many tokens it revoked (already revoked ones are left as they were).

@@ -132,6 +132,11 @@ private slots:
     void resetReseeds();
     void signingKey();
     void purgeExpired();
+    void ledgerCodesNewestFirst();
+    void ledgerTokensNewestFirst();
+    void tokenFamilyThroughRotations();
+    void tokensFromCode();
+    void ledgerSessionsAndConsents();
 
 private:
     qint64 johnId() const { return m_store->userByUsername(text("john")).value_or(User {}).id; }
@@ -857,6 +862,162 @@ void tst_BankStore::purgeExpired()
     QVERIFY(m_store->session(hashOf("fresh-session")));
     QCOMPARE(m_store->purgeExpired(kNow, grace), 0);
     QCOMPARE(m_store->purgeExpired(kNow + 2, grace), 1); // "in-grace" is now past it
+}
+
+// The ledger's read queries (the inspection panels): newest first, limited, every state included.
+
+void tst_BankStore::ledgerCodesNewestFirst()
+{
+    QVERIFY(m_store->recentCodes().isEmpty());
+    QVERIFY(m_store->insertCode(makeCode("code-a", kNow + 60)));
+    QVERIFY(m_store->insertCode(makeCode("code-b", kNow + 70)));
+    // Issued in the same second as code-b: insertion order decides.
+    AuthorizationCode c = makeCode("code-c", kNow + 70);
+    QVERIFY(m_store->insertCode(c));
+    QVERIFY(m_store->markCodeRedeemed(hashOf("code-a"), kNow + 1));
+
+    const QList<AuthorizationCode> codes = m_store->recentCodes();
+    QCOMPARE(codes.size(), 3);
+    QCOMPARE(codes[0].codeHash, hashOf("code-c"));
+    QCOMPARE(codes[1].codeHash, hashOf("code-b"));
+    QCOMPARE(codes[2].codeHash, hashOf("code-a"));
+    QCOMPARE(codes[2].redeemedAt, kNow + 1); // redeemed ones stay in the ledger
+    QCOMPARE(codes[0].codeChallenge, c.codeChallenge);
+    QCOMPARE(codes[0].nonce, c.nonce);
+    QCOMPARE(codes[0].scopes, c.scopes);
+
+    QCOMPARE(m_store->recentCodes(2).size(), 2);
+    QCOMPARE(m_store->recentCodes(2)[0].codeHash, hashOf("code-c"));
+    QCOMPARE(m_store->recentCodes(0).size(), 0);
+    QCOMPARE(m_store->recentCodes(-1).size(), 3); // no limit
+}
+
+void tst_BankStore::ledgerTokensNewestFirst()
+{
+    QVERIFY(m_store->recentTokens().isEmpty());
+    IssuedToken older = makeToken("access-old", TokenKind::Access, "family-1", "code-1");
+    older.issuedAt = kNow - 100;
+    IssuedToken revoked = makeToken("refresh-revoked", TokenKind::Refresh, "family-1", "code-1");
+    revoked.issuedAt = kNow - 100;
+    revoked.revokedAt = kNow - 50;
+    revoked.revokedReason = text("reuse");
+    QVERIFY(m_store->insertToken(older));
+    QVERIFY(m_store->insertToken(revoked));
+    QVERIFY(m_store->insertToken(makeToken("access-new", TokenKind::Access, "family-2", "code-2")));
+
+    const QList<IssuedToken> tokens = m_store->recentTokens();
+    QCOMPARE(tokens.size(), 3);
+    QCOMPARE(tokens[0].tokenHash, hashOf("access-new"));
+    QCOMPARE(tokens[1].tokenHash, hashOf("refresh-revoked"));
+    QCOMPARE(tokens[1].kind, TokenKind::Refresh);
+    QCOMPARE(tokens[1].revokedAt, kNow - 50);
+    QCOMPARE(tokens[1].revokedReason, text("reuse"));
+    QCOMPARE(tokens[2].tokenHash, hashOf("access-old"));
+    QCOMPARE(m_store->recentTokens(1).size(), 1);
+    QCOMPARE(m_store->recentTokens(1)[0].tokenHash, hashOf("access-new"));
+}
+
+void tst_BankStore::tokenFamilyThroughRotations()
+{
+    // refresh-1 → refresh-2 → refresh-3 in family-1; another family alongside.
+    IssuedToken first = makeToken("refresh-1", TokenKind::Refresh, "family-1", "code-1");
+    IssuedToken second = makeToken("refresh-2", TokenKind::Refresh, "family-1", "code-1");
+    second.parentHash = first.tokenHash;
+    second.issuedAt = kNow + 10;
+    IssuedToken third = makeToken("refresh-3", TokenKind::Refresh, "family-1", "code-1");
+    third.parentHash = second.tokenHash;
+    third.issuedAt = kNow + 20;
+    // Inserted out of order: the family still reads in issue order.
+    for (const IssuedToken &token :
+        { third, first, makeToken("other", TokenKind::Refresh, "family-2", "code-2"), second })
+        QVERIFY(m_store->insertToken(token));
+    QVERIFY(m_store->markTokenRotated(first.tokenHash, kNow + 10));
+    QVERIFY(m_store->markTokenRotated(second.tokenHash, kNow + 20));
+
+    const QList<IssuedToken> family = m_store->tokenFamily(text("family-1"));
+    QCOMPARE(family.size(), 3);
+    QCOMPARE(family[0].tokenHash, first.tokenHash);
+    QCOMPARE(family[0].rotatedAt, kNow + 10);
+    QCOMPARE(family[1].tokenHash, second.tokenHash);
+    QCOMPARE(family[1].parentHash, first.tokenHash);
+    QCOMPARE(family[1].rotatedAt, kNow + 20);
+    QCOMPARE(family[2].tokenHash, third.tokenHash);
+    QCOMPARE(family[2].parentHash, second.tokenHash);
+    QCOMPARE(family[2].rotatedAt, 0);
+
+    QCOMPARE(m_store->revokeFamily(text("family-1"), kNow + 30, text("refresh token reuse")), 3);
+    for (const IssuedToken &token : m_store->tokenFamily(text("family-1")))
+        QCOMPARE(token.revokedAt, kNow + 30);
+    QCOMPARE(m_store->tokenFamily(text("family-2")).size(), 1);
+    QVERIFY(m_store->tokenFamily(text("family-unknown")).isEmpty());
+    QVERIFY(m_store->tokenFamily(QString()).isEmpty());
+}
+
+void tst_BankStore::tokensFromCode()
+{
+    for (const IssuedToken &token : { makeToken("a1", TokenKind::Access, "family-1", "code-1"),
+             makeToken("r1", TokenKind::Refresh, "family-1", "code-1"),
+             makeToken("a2", TokenKind::Access, "family-2", "code-2") })
+        QVERIFY(m_store->insertToken(token));
+
+    QList<IssuedToken> issued = m_store->tokensFromCode(hashOf("code-1"));
+    QCOMPARE(issued.size(), 2);
+    QCOMPARE(issued[0].tokenHash, hashOf("a1"));
+    QCOMPARE(issued[1].tokenHash, hashOf("r1"));
+    // What a replayed code does to them (RFC 6749 §4.1.2), as the ledger then shows it.
+    QCOMPARE(
+        m_store->revokeTokensFromCode(hashOf("code-1"), kNow + 5, text("authorization code replayed")), 2);
+    issued = m_store->tokensFromCode(hashOf("code-1"));
+    QCOMPARE(issued[0].revokedReason, text("authorization code replayed"));
+    QCOMPARE(issued[1].revokedAt, kNow + 5);
+    QCOMPARE(m_store->tokensFromCode(hashOf("code-2")).size(), 1);
+    QVERIFY(m_store->tokensFromCode(QByteArray()).isEmpty());
+}
+
+void tst_BankStore::ledgerSessionsAndConsents()
+{
+    QVERIFY(m_store->recentSessions().isEmpty());
+    QVERIFY(m_store->allConsents().isEmpty());
+    LoginSession early;
+    early.idHash = hashOf("early");
+    early.userId = johnId();
+    early.authTime = kNow - 600;
+    early.expiresAt = kNow - 1; // expired: still listed
+    LoginSession late = early;
+    late.idHash = hashOf("late");
+    late.authTime = kNow;
+    late.expiresAt = kNow + 3600;
+    QVERIFY(m_store->insertSession(early));
+    QVERIFY(m_store->insertSession(late));
+    QVERIFY(m_store->revokeSession(early.idHash, kNow));
+
+    QList<LoginSession> sessions = m_store->recentSessions();
+    QCOMPARE(sessions.size(), 2);
+    QCOMPARE(sessions[0].idHash, late.idHash);
+    QCOMPARE(sessions[0].expiresAt, kNow + 3600);
+    QCOMPARE(sessions[1].idHash, early.idHash);
+    QCOMPARE(sessions[1].revokedAt, kNow);
+    QCOMPARE(m_store->recentSessions(1).size(), 1);
+
+    Client other;
+    other.clientId = text("other");
+    other.name = text("Other");
+    QString error;
+    QVERIFY2(m_store->insertClient(other, &error), qPrintable(error));
+    QVERIFY(m_store->saveConsent(johnId(), text("coolloan"), { text("openid") }, kNow));
+    QVERIFY(
+        m_store->saveConsent(johnId(), text("other"), { text("openid"), text("accounts:read") }, kNow + 10));
+    QVERIFY(m_store->revokeConsent(johnId(), text("other"), kNow + 20));
+
+    // The ledger shows revoked consents too (consentsOf does not), last changed first.
+    const QList<Consent> consents = m_store->allConsents();
+    QCOMPARE(consents.size(), 2);
+    QCOMPARE(consents[0].clientId, text("other"));
+    QCOMPARE(consents[0].revokedAt, kNow + 20);
+    QCOMPARE(consents[0].scopes, (QStringList { text("accounts:read"), text("openid") }));
+    QCOMPARE(consents[1].clientId, text("coolloan"));
+    QCOMPARE(consents[1].revokedAt, 0);
+    QCOMPARE(m_store->consentsOf(johnId()).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_BankStore)

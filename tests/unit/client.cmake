@@ -1,0 +1,6 @@
+# core/client: CoolLoan's own checks (ID token validation, OIDC Core §3.1.3.7) and its loan offer.
+# cfl_client needs NetworkAuth and QtKeychain, so these exist only in the desktop build.
+if(CFL_BUILD_GUI)
+    cfl_add_test(tst_idtokenvalidator SOURCES tst_idtokenvalidator.cpp LIBS cfl_client LABELS "unit")
+    cfl_add_test(tst_loanoffer SOURCES tst_loanoffer.cpp LIBS cfl_client LABELS "unit")
+endif()
