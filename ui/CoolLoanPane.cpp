@@ -9,6 +9,7 @@
 #include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -60,25 +61,41 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     m_offer->setStyleSheet(QStringLiteral("QLabel { background: #e6f4ea; border: 2px solid %1; border-radius: 8px; padding: 10px; }").arg(theme::CoolLoan.name()));
     m_idToken->setStyleSheet(QStringLiteral("QLabel { background: #f4f6f9; border-radius: 6px; padding: 6px; }"));
     m_narration->setWordWrap(true);
-    m_narration->setMinimumHeight(90);
+    m_narration->setMinimumHeight(110);
+    m_narration->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_narration->setFrameShape(QFrame::NoFrame);
     m_narration->setStyleSheet(QStringLiteral("QListWidget { background: transparent; }"));
+
+    // Header on top and the action buttons at the bottom stay in place; what happened in between
+    // scrolls, so that nothing is clipped on a 1280×800 screen or at a projector's text scale.
+    m_intro = wrapping(tr("John would like a loan offer. CoolLoan needs to <b>read his accounts</b> at the bank. "
+                          "It never asks for his password: it sends him to the bank, which asks <i>him</i>, "
+                          "and gives CoolLoan a key limited to what he allows."),
+                       this);
+    auto *content = new QWidget;
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 4, 0);
+    contentLayout->addWidget(m_intro);
+    contentLayout->addWidget(m_connect);
+    contentLayout->addWidget(m_phase);
+    contentLayout->addWidget(m_error);
+    contentLayout->addWidget(m_startOver);
+    contentLayout->addWidget(m_offer);
+    contentLayout->addWidget(m_idToken);
+    contentLayout->addWidget(m_narration);
+    contentLayout->addWidget(m_tokens);
+    contentLayout->addStretch();
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("coolLoanScroll"));
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
     layout->addWidget(new PaneHeader(QStringLiteral("coolloan"), tr("CoolLoan"), tr("the right way: OAuth 2.0 + OpenID Connect"), theme::CoolLoan, this));
-    layout->addWidget(wrapping(tr("John would like a loan offer. CoolLoan needs to <b>read his accounts</b> at the bank. "
-                                  "It never asks for his password: it sends him to the bank, which asks <i>him</i>, "
-                                  "and gives CoolLoan a key limited to what he allows."),
-                               this));
-    layout->addWidget(m_connect);
-    layout->addWidget(m_phase);
-    layout->addWidget(m_error);
-    layout->addWidget(m_startOver);
-    layout->addWidget(m_narration, 1);
-    layout->addWidget(m_idToken);
-    layout->addWidget(m_offer);
-    layout->addWidget(m_tokens);
+    layout->addWidget(scroll, 1);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_callApi);
     buttons->addWidget(m_refresh);
@@ -114,7 +131,9 @@ void CoolLoanPane::onPhase(CoolLoanClient::Phase phase)
     const bool idle = phase == Phase::Idle || phase == Phase::Disconnected;
     const bool connected = phase == Phase::Connected;
     m_connect->setEnabled(idle);
-    m_connect->setVisible(phase != Phase::Failed);
+    // Once the flow runs, the story intro and the big button give their room to what happens.
+    m_connect->setVisible(idle);
+    m_intro->setVisible(idle);
     m_callApi->setEnabled(connected);
     m_refresh->setEnabled(connected && !m_client->refreshToken().isEmpty());
     m_disconnect->setEnabled(connected);

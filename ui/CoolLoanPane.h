@@ -29,6 +29,7 @@ private:
     void updateTokens();
 
     CoolLoanClient *m_client;
+    QLabel *m_intro = nullptr;
     QLabel *m_phase;
     QPushButton *m_connect;
     QListWidget *m_narration;

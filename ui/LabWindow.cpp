@@ -200,7 +200,7 @@ void LabWindow::buildUi()
     splitter->addWidget(m_coolLoanPane);
     splitter->addWidget(m_browser);
     splitter->addWidget(m_pirateLoanPane);
-    splitter->setSizes({380, 540, 340});
+    splitter->setSizes({430, 500, 340});
     splitter->setChildrenCollapsible(false);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);

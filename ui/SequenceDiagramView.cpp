@@ -1026,7 +1026,7 @@ void SequenceDiagramView::reloadAll()
 
 void SequenceDiagramView::onAppended(int traceIndex)
 {
-    if (traceIndex < 0 || traceIndex >= m_trace->size() || m_trace->at(traceIndex).mirrorsBankRecord())
+    if (traceIndex < 0 || traceIndex >= m_trace->size() || !m_trace->at(traceIndex).belongsInDiagram())
         return;
     m_arrows.append(traceIndex);
     if (!m_live)

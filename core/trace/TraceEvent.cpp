@@ -30,6 +30,12 @@ bool isBankParty(const QString &party)
     return party == QLatin1String("eddy") || party == QLatin1String("boris") || party == QLatin1String("banky");
 }
 
+bool TraceEvent::isPageResource() const
+{
+    const QString path = url.path();
+    return isExchange() && (path.startsWith(QLatin1String("/static/")) || path == QLatin1String("/favicon.ico"));
+}
+
 bool TraceEvent::mirrorsBankRecord() const
 {
     return source != QLatin1String("bank") && isExchange() && (isBankParty(to) || isBankParty(from));

@@ -59,6 +59,10 @@ struct TraceEvent
     // Exchanges a client recorded with the bank are also recorded by the bank itself: the diagram
     // draws the bank's copy once, the traffic log shows both points of view.
     bool mirrorsBankRecord() const;
+    // The bank page's stylesheet and icon: real traffic (the log shows it) but not part of the story.
+    bool isPageResource() const;
+    // What the sequence diagram draws: neither of the two above.
+    bool belongsInDiagram() const { return !mirrorsBankRecord() && !isPageResource(); }
 };
 
 } // namespace cfl

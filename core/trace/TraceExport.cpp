@@ -453,7 +453,7 @@ QString traceToPlantUml(const QList<TraceEvent> &events, bool includeSecrets)
     bool pirate = false;
     bool other = false;
     for (const TraceEvent &event : events) {
-        if (event.mirrorsBankRecord())
+        if (!event.belongsInDiagram())
             continue;
         pirate
             = pirate || event.from == QLatin1String("PirateLoan") || event.to == QLatin1String("PirateLoan");
@@ -469,7 +469,7 @@ QString traceToPlantUml(const QList<TraceEvent> &events, bool includeSecrets)
     if (!includeSecrets)
         known.emplace(events);
     for (const TraceEvent &event : events) {
-        if (event.mirrorsBankRecord())
+        if (!event.belongsInDiagram())
             continue;
         const QString summary = known ? known->apply(event.summary) : event.summary;
         QString label = summary;

@@ -13,7 +13,7 @@ namespace cfl {
 QJsonObject traceEventToJson(const TraceEvent &event, bool includeSecrets);
 // Every event, in order (at least step, from, to, method, url, status).
 QJsonArray traceToJson(const QList<TraceEvent> &events, bool includeSecrets);
-// The diagram's events (no client mirrors) as PlantUML with the seed's participants.
+// The diagram's events (TraceEvent::belongsInDiagram) as PlantUML with the seed's participants.
 QString traceToPlantUml(const QList<TraceEvent> &events, bool includeSecrets);
 
 // Masking, exposed for the tests: "eyJhbGciOi…(masked)".

@@ -27,7 +27,7 @@ QList<int> TraceModel::diagramIndexes() const
 {
     QList<int> indexes;
     for (int i = 0; i < m_events.size(); ++i) {
-        if (!m_events.at(i).mirrorsBankRecord())
+        if (m_events.at(i).belongsInDiagram())
             indexes.append(i);
     }
     return indexes;

@@ -18,7 +18,8 @@ public:
     const QList<TraceEvent> &events() const { return m_events; }
     int size() const { return int(m_events.size()); }
     const TraceEvent &at(int index) const { return m_events.at(index); }
-    // The events drawn as arrows: everything but a client's copy of an exchange the bank recorded.
+    // The events drawn as arrows: everything but a client's copy of an exchange the bank recorded and
+    // the pages' stylesheet and icon.
     QList<int> diagramIndexes() const;
     // Seed steps seen so far, in order of first appearance.
     QList<int> stepsSeen() const;
