@@ -88,6 +88,14 @@ private:
     HttpResponse introspect(HttpRequest &request);
     Checked<FormData> parseTokenRequestBody(const HttpRequest &request);
     Checked<Client> authenticateClient(const HttpRequest &request, const FormData &form);
+    // What boris's three endpoints start with: a well-formed form body and an authenticated client.
+    struct ClientRequest
+    {
+        FormData form;
+        Client client;
+    };
+    Checked<ClientRequest> authenticatedClientRequest(const HttpRequest &request);
+    HttpResponse tokenEndpointError(const OAuthError &error);
     Checked<QJsonObject> authorizationCodeGrant(const FormData &form, const Client &client);
     Checked<QJsonObject> refreshTokenGrant(const FormData &form, const Client &client);
     QJsonObject issueTokens(const Client &client, const User &user, const QStringList &scopes, const QString &nonce,

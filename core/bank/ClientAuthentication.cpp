@@ -95,4 +95,21 @@ Bank::Checked<Client> Bank::authenticateClient(const HttpRequest &request, const
     return *client;
 }
 
+Bank::Checked<Bank::ClientRequest> Bank::authenticatedClientRequest(const HttpRequest &request)
+{
+    auto form = parseTokenRequestBody(request);
+    if (auto *error = std::get_if<OAuthError>(&form))
+        return *error;
+    auto client = authenticateClient(request, std::get<FormData>(form));
+    if (auto *error = std::get_if<OAuthError>(&client))
+        return *error;
+    return ClientRequest{std::move(std::get<FormData>(form)), std::move(std::get<Client>(client))};
+}
+
+HttpResponse Bank::tokenEndpointError(const OAuthError &error)
+{
+    refuse(error);
+    return error.toTokenEndpointResponse();
+}
+
 } // namespace cfl

@@ -11,22 +11,16 @@ namespace cfl {
 
 HttpResponse Bank::revoke(HttpRequest &request)
 {
-    auto respondError = [this](const OAuthError &error) {
-        refuse(error);
-        return error.toTokenEndpointResponse();
-    };
-    const auto form = parseTokenRequestBody(request);
-    if (const auto *error = std::get_if<OAuthError>(&form))
-        return respondError(*error);
-    const FormData &body = std::get<FormData>(form);
-    const auto client = authenticateClient(request, body);
-    if (const auto *error = std::get_if<OAuthError>(&client))
-        return respondError(*error);
+    const auto checked = authenticatedClientRequest(request);
+    if (const auto *error = std::get_if<OAuthError>(&checked))
+        return tokenEndpointError(*error);
+    const FormData &body = std::get<ClientRequest>(checked).form;
+    const Client &client = std::get<ClientRequest>(checked).client;
 
     // check token: present (RFC 7009 §2.1)
     const QString token = body.valueOr(QStringLiteral("token"));
     if (token.isEmpty())
-        return respondError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7009 §2.1")));
+        return tokenEndpointError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7009 §2.1")));
     // token_type_hint is only a hint: the token is looked up by its hash whatever it says, and "an invalid
     // token type hint value is ignored by the authorization server and does not influence the revocation
     // response" (RFC 7009 §2.2). unsupported_token_type (§2.2.1) is for token types a server cannot
@@ -37,9 +31,9 @@ HttpResponse Bank::revoke(HttpRequest &request)
     if (record) {
         // check ownership: "the authorization server first validates the client credentials ... and then
         // verifies whether the token was issued to the client making the revocation request" (§2.1)
-        if (record->clientId != std::get<Client>(client).clientId) {
-            return respondError(OAuthError::unauthorizedClient(QStringLiteral("this token was issued to another client"))
-                                    .compared(record->clientId, std::get<Client>(client).clientId));
+        if (record->clientId != client.clientId) {
+            return tokenEndpointError(OAuthError::unauthorizedClient(QStringLiteral("this token was issued to another client"))
+                                    .compared(record->clientId, client.clientId));
         }
         int revoked = 0;
         if (record->kind == TokenKind::Refresh) {
@@ -59,32 +53,26 @@ HttpResponse Bank::revoke(HttpRequest &request)
 
 HttpResponse Bank::introspect(HttpRequest &request)
 {
-    auto respondError = [this](const OAuthError &error) {
-        refuse(error);
-        return error.toTokenEndpointResponse();
-    };
-    const auto form = parseTokenRequestBody(request);
-    if (const auto *error = std::get_if<OAuthError>(&form))
-        return respondError(*error);
-    const FormData &body = std::get<FormData>(form);
     // check client authentication (RFC 7662 §2.1: the endpoint MUST require some authorization)
-    const auto client = authenticateClient(request, body);
-    if (const auto *error = std::get_if<OAuthError>(&client))
-        return respondError(*error);
+    const auto checked = authenticatedClientRequest(request);
+    if (const auto *error = std::get_if<OAuthError>(&checked))
+        return tokenEndpointError(*error);
+    const FormData &body = std::get<ClientRequest>(checked).form;
+    const Client &client = std::get<ClientRequest>(checked).client;
     // A public client cannot prove who it is: it may not learn what a token is worth (RFC 7662 §4).
-    if (std::get<Client>(client).isPublic) {
-        return respondError(OAuthError::invalidClient(
-            QStringLiteral("introspection requires client authentication; %1 is a public client").arg(std::get<Client>(client).name)));
+    if (client.isPublic) {
+        return tokenEndpointError(OAuthError::invalidClient(
+            QStringLiteral("introspection requires client authentication; %1 is a public client").arg(client.name)));
     }
     const QString token = body.valueOr(QStringLiteral("token"));
     if (token.isEmpty())
-        return respondError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7662 §2.1")));
+        return tokenEndpointError(OAuthError::invalidRequest(QStringLiteral("token is missing"), QStringLiteral("RFC 7662 §2.1")));
 
     const QJsonObject inactive{{QStringLiteral("active"), false}};
     auto answer = [](const QJsonObject &object) { return HttpResponse::json(QJsonDocument(object)).noStore(); };
     const auto record = m_store.token(sha256Hex(token.toUtf8()));
     // RFC 7662 §2.2: anything not currently valid — or not this client's — is just "active": false.
-    if (!record || record->clientId != std::get<Client>(client).clientId || record->revokedAt != 0
+    if (!record || record->clientId != client.clientId || record->revokedAt != 0
         || record->expiresAt <= now() || (record->kind == TokenKind::Refresh && record->rotatedAt != 0)) {
         return answer(inactive);
     }

@@ -15,32 +15,25 @@ namespace cfl {
 
 HttpResponse Bank::token(HttpRequest &request)
 {
-    auto respondError = [this](const OAuthError &error) {
-        refuse(error);
-        return error.toTokenEndpointResponse();
-    };
-    const auto form = parseTokenRequestBody(request);
-    if (const auto *error = std::get_if<OAuthError>(&form))
-        return respondError(*error);
-    const FormData &body = std::get<FormData>(form);
-
-    const auto client = authenticateClient(request, body);
-    if (const auto *error = std::get_if<OAuthError>(&client))
-        return respondError(*error);
+    const auto checked = authenticatedClientRequest(request);
+    if (const auto *error = std::get_if<OAuthError>(&checked))
+        return tokenEndpointError(*error);
+    const FormData &body = std::get<ClientRequest>(checked).form;
+    const Client &client = std::get<ClientRequest>(checked).client;
 
     // check grant_type (RFC 6749 §4.1.3, §6)
     const QString grantType = body.valueOr(QStringLiteral("grant_type"));
     Checked<QJsonObject> result = OAuthError::invalidRequest(QStringLiteral("grant_type is missing"),
                                                              QStringLiteral("RFC 6749 §4.1.3"));
     if (grantType == QLatin1String("authorization_code"))
-        result = authorizationCodeGrant(body, std::get<Client>(client));
+        result = authorizationCodeGrant(body, client);
     else if (grantType == QLatin1String("refresh_token"))
-        result = refreshTokenGrant(body, std::get<Client>(client));
+        result = refreshTokenGrant(body, client);
     else if (!grantType.isEmpty())
         result = OAuthError::unsupportedGrantType(grantType);
 
     if (const auto *error = std::get_if<OAuthError>(&result))
-        return respondError(*error);
+        return tokenEndpointError(*error);
     return HttpResponse::json(QJsonDocument(std::get<QJsonObject>(result))).noStore();
 }
 
