@@ -36,31 +36,30 @@ QByteArray HttpRequest::cookie(QByteArrayView name) const
     return {};
 }
 
-HttpResponse HttpResponse::json(const QJsonDocument &document, int status)
+namespace {
+HttpResponse withBody(int status, const QByteArray &contentType, QByteArray body)
 {
     HttpResponse response;
     response.status = status;
-    response.body = document.toJson(QJsonDocument::Indented);
-    response.setHeader("Content-Type", "application/json");
+    response.body = std::move(body);
+    response.setHeader("Content-Type", contentType);
     return response;
+}
+} // namespace
+
+HttpResponse HttpResponse::json(const QJsonDocument &document, int status)
+{
+    return withBody(status, "application/json", document.toJson(QJsonDocument::Indented));
 }
 
 HttpResponse HttpResponse::html(const QByteArray &page, int status)
 {
-    HttpResponse response;
-    response.status = status;
-    response.body = page;
-    response.setHeader("Content-Type", "text/html; charset=utf-8");
-    return response;
+    return withBody(status, "text/html; charset=utf-8", page);
 }
 
 HttpResponse HttpResponse::text(const QByteArray &text, int status)
 {
-    HttpResponse response;
-    response.status = status;
-    response.body = text;
-    response.setHeader("Content-Type", "text/plain; charset=utf-8");
-    return response;
+    return withBody(status, "text/plain; charset=utf-8", text);
 }
 
 HttpResponse HttpResponse::redirect(const QUrl &location, int status)
