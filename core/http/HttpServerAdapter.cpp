@@ -85,7 +85,11 @@ protected:
         responder.sendResponse(respond(request));
         return true;
     }
+#if CFL_QT_HTTPSERVER_MISSING_HANDLER_LVALUE
+    void missingHandler(const QHttpServerRequest &, QHttpServerResponder &) override { }
+#else
     void missingHandler(const QHttpServerRequest &, QHttpServerResponder &&) override { }
+#endif
 #else
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
     {
