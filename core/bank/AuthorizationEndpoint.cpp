@@ -182,10 +182,6 @@ HttpResponse Bank::authorize(HttpRequest &request)
     }
 
     decide(QStringLiteral("authorization request validated: client, redirect URI, scope, PKCE"), 2);
-    ia.id = QString::fromLatin1(randomToken(24));
-    ia.csrfToken = randomToken();
-    ia.createdAt = now();
-    ia.expiresAt = now() + m_config.interactionLifetime;
 
     // An existing login session at the bank may skip the login page, unless the client asked for a
     // fresh login (prompt=login) or the session is older than max_age.
@@ -197,12 +193,7 @@ HttpResponse Bank::authorize(HttpRequest &request)
             ia.authTime = session->authTime;
         }
     }
-    auto consentCovers = [&] {
-        const auto consent = m_store.activeConsent(ia.userId, clientId);
-        return consent && std::all_of(requested.cbegin(), requested.cend(), [&](const QString &s) {
-                   return consent->scopes.contains(s);
-               });
-    };
+    auto consentCovers = [&] { return this->consentCovers(ia.userId, clientId, requested); };
     if (prompts.contains(QStringLiteral("none"))) {
         if (ia.userId == 0)
             return fail(OAuthError::loginRequired());
@@ -221,12 +212,7 @@ HttpResponse Bank::authorize(HttpRequest &request)
     }
 
     m_store.purgeExpired(now());
-    m_store.insertInteraction(ia);
-    HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + ia.id), 303);
-    // Binds the pages of this interaction to this browser (double submit with the forms' CSRF token).
-    response.addHeader("Set-Cookie", "cfl_interaction=" + ia.id.toLatin1()
-                                         + "; Path=/interaction; HttpOnly; SameSite=Lax");
-    return response;
+    return beginInteraction(std::move(ia));
 }
 
 HttpResponse Bank::redirectWithError(const Interaction &interaction, const OAuthError &error)

@@ -76,6 +76,11 @@ private:
     HttpResponse redirectWithError(const Interaction &interaction, const OAuthError &error);
     HttpResponse errorPage(const OAuthError &error, const QString &hint = {});
     std::optional<Interaction> interactionFor(const HttpRequest &request, const QString &id, QString *why);
+    // Gives the interaction its id, CSRF token and lifetime, stores it, and sends the browser to its
+    // page with the cookie that binds it to this browser.
+    HttpResponse beginInteraction(Interaction interaction);
+    // John's remembered consent for this client covers every one of `scopes`.
+    bool consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const;
     // Login sessions (cookie "cfl_session")
     std::optional<LoginSession> currentSession(const HttpRequest &request);
     QByteArray startSession(qint64 userId, qint64 authTime); // returns the Set-Cookie value

@@ -5,6 +5,7 @@
 #include "bank/PageRenderer.h"
 #include "bank/Scopes.h"
 #include "crypto/Digest.h"
+#include "crypto/SecureRandom.h"
 
 namespace cfl {
 
@@ -26,6 +27,27 @@ std::optional<Interaction> Bank::interactionFor(const HttpRequest &request, cons
         return std::nullopt;
     }
     return interaction;
+}
+
+HttpResponse Bank::beginInteraction(Interaction interaction)
+{
+    interaction.id = QString::fromLatin1(randomToken(24));
+    interaction.csrfToken = randomToken();
+    interaction.createdAt = now();
+    interaction.expiresAt = now() + m_config.interactionLifetime;
+    m_store.insertInteraction(interaction);
+    HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + interaction.id), 303);
+    // Binds the pages of this interaction to this browser (double submit with the forms' CSRF token).
+    response.addHeader("Set-Cookie", "cfl_interaction=" + interaction.id.toLatin1()
+                                         + "; Path=/interaction; HttpOnly; SameSite=Lax");
+    return response;
+}
+
+bool Bank::consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const
+{
+    const auto consent = m_store.activeConsent(userId, clientId);
+    return consent
+        && std::all_of(scopes.cbegin(), scopes.cend(), [&](const QString &s) { return consent->scopes.contains(s); });
 }
 
 HttpResponse Bank::interactionPage(HttpRequest &request)
@@ -104,10 +126,7 @@ HttpResponse Bank::loginSubmit(HttpRequest &request)
         loggedIn.authTime = authTime;
         // A remembered consent that covers every requested scope skips the consent page,
         // unless the client asked for it again (prompt=consent).
-        const auto consent = m_store.activeConsent(user.id, interaction->clientId);
-        const bool covered = m_config.rememberConsent && consent
-            && std::all_of(interaction->scopes.cbegin(), interaction->scopes.cend(),
-                           [&](const QString &s) { return consent->scopes.contains(s); });
+        const bool covered = m_config.rememberConsent && consentCovers(user.id, interaction->clientId, interaction->scopes);
         if (covered && !interaction->prompt.contains(QStringLiteral("consent"))) {
             decide(QStringLiteral("consent already given earlier for these scopes"));
             response = finishAuthorization(loggedIn, user, interaction->scopes);

@@ -6,18 +6,18 @@
 #include "bank/PageRenderer.h"
 #include "bank/Scopes.h"
 #include "crypto/Digest.h"
-#include "crypto/SecureRandom.h"
+#include "storage/Money.h"
 
 #include <QDateTime>
-#include <QLocale>
 #include <QtNumeric>
 
 namespace cfl {
 
 namespace {
+// The bank's pages and the storage layer's messages show amounts the same way.
 QString money(qint64 cents, const QString &currency = QStringLiteral("EUR"))
 {
-    return QLocale(QLocale::English).toString(double(cents) / 100.0, 'f', 2) + QLatin1Char(' ') + currency;
+    return formatMoney(cents, currency);
 }
 
 QString date(qint64 epochSeconds)
@@ -49,15 +49,8 @@ HttpResponse Bank::webPage(const QString &templateName, const QString &title, co
 HttpResponse Bank::webLogin(HttpRequest &)
 {
     Interaction ia;
-    ia.id = QString::fromLatin1(randomToken(24));
     ia.kind = QStringLiteral("web-login");
-    ia.csrfToken = randomToken();
-    ia.createdAt = now();
-    ia.expiresAt = now() + m_config.interactionLifetime;
-    m_store.insertInteraction(ia);
-    HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + ia.id), 303);
-    response.addHeader("Set-Cookie", "cfl_interaction=" + ia.id.toLatin1() + "; Path=/interaction; HttpOnly; SameSite=Lax");
-    return response;
+    return beginInteraction(std::move(ia));
 }
 
 HttpResponse Bank::webLogout(HttpRequest &request)
