@@ -15,10 +15,10 @@ const QString FillLogin = QStringLiteral(
     "(function(){ var u=document.getElementById('username'), p=document.getElementById('password');"
     " if(!u||!p) return false; u.value='john'; p.value='banking-is-fun';"
     " document.getElementById('login').click(); return true; })()");
-const QString Approve = QStringLiteral(
-    "(function(){ var b=document.getElementById('approve'); if(!b) return false; b.click(); return true; })()");
-const QString PageKind = QStringLiteral(
-    "document.getElementById('approve') ? 'consent' : (document.getElementById('password') ? 'login' : 'other')");
+const QString Approve = QStringLiteral("(function(){ var b=document.getElementById('approve'); if(!b) return "
+                                       "false; b.click(); return true; })()");
+const QString PageKind = QStringLiteral("document.getElementById('approve') ? 'consent' : "
+                                        "(document.getElementById('password') ? 'login' : 'other')");
 } // namespace
 
 Autoplay::Autoplay(LabWindow *window, int paceMs, QObject *parent)
@@ -27,7 +27,8 @@ Autoplay::Autoplay(LabWindow *window, int paceMs, QObject *parent)
     , m_paceMs(paceMs)
 {
     m_deadline.setSingleShot(true);
-    connect(&m_deadline, &QTimer::timeout, this, [this] { finish(false, tr("autoplay did not finish within %1 s").arg(DeadlineMs / 1000)); });
+    connect(&m_deadline, &QTimer::timeout, this,
+        [this] { finish(false, tr("autoplay did not finish within %1 s").arg(DeadlineMs / 1000)); });
     connect(m_window->browser(), &JohnsBrowser::pageLoaded, this, &Autoplay::onPageLoaded);
     CoolLoanClient *client = m_window->coolLoan();
     connect(client, &CoolLoanClient::offerReady, this, [this] { finish(true); });
@@ -96,12 +97,12 @@ void Autoplay::finish(bool success, const QString &error)
 QJsonObject Autoplay::result() const
 {
     CoolLoanClient *client = m_window->coolLoan();
-    QJsonObject result{
-        {QStringLiteral("granted"), !client->accessToken().isEmpty()},
-        {QStringLiteral("id_token_valid"), client->idTokenValidation().valid},
-        {QStringLiteral("api_calls_ok"), client->apiCallsOk()},
-        {QStringLiteral("loan_offer"), client->offer().toJson()},
-        {QStringLiteral("secret_store"), m_window->secrets()->kind()},
+    QJsonObject result {
+        { QStringLiteral("granted"), !client->accessToken().isEmpty() },
+        { QStringLiteral("id_token_valid"), client->idTokenValidation().valid },
+        { QStringLiteral("api_calls_ok"), client->apiCallsOk() },
+        { QStringLiteral("loan_offer"), client->offer().toJson() },
+        { QStringLiteral("secret_store"), m_window->secrets()->kind() },
     };
     if (!m_error.isEmpty())
         result.insert(QStringLiteral("error"), m_error);

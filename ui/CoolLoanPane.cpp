@@ -54,12 +54,17 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     m_disconnect->setObjectName(QStringLiteral("disconnectBank"));
     m_startOver->setObjectName(QStringLiteral("startOver"));
 
-    m_connect->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; padding: 8px 16px; border-radius: 6px; }"
+    m_connect->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; "
+                                            "padding: 8px 16px; border-radius: 6px; }"
                                             "QPushButton:disabled { background: #9bb8a2; }")
                                  .arg(theme::CoolLoan.name()));
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; background: #fdecea; border-radius: 6px; padding: 8px; }"));
-    m_offer->setStyleSheet(QStringLiteral("QLabel { background: #e6f4ea; border: 2px solid %1; border-radius: 8px; padding: 10px; }").arg(theme::CoolLoan.name()));
-    m_idToken->setStyleSheet(QStringLiteral("QLabel { background: #f4f6f9; border-radius: 6px; padding: 6px; }"));
+    m_error->setStyleSheet(
+        QStringLiteral("QLabel { color: #b3261e; background: #fdecea; border-radius: 6px; padding: 8px; }"));
+    m_offer->setStyleSheet(QStringLiteral(
+        "QLabel { background: #e6f4ea; border: 2px solid %1; border-radius: 8px; padding: 10px; }")
+                               .arg(theme::CoolLoan.name()));
+    m_idToken->setStyleSheet(
+        QStringLiteral("QLabel { background: #f4f6f9; border-radius: 6px; padding: 6px; }"));
     m_narration->setWordWrap(true);
     m_narration->setMinimumHeight(110);
     m_narration->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -68,10 +73,11 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
 
     // Header on top and the action buttons at the bottom stay in place; what happened in between
     // scrolls, so that nothing is clipped on a 1280×800 screen or at a projector's text scale.
-    m_intro = wrapping(tr("John would like a loan offer. CoolLoan needs to <b>read his accounts</b> at the bank. "
-                          "It never asks for his password: it sends him to the bank, which asks <i>him</i>, "
-                          "and gives CoolLoan a key limited to what he allows."),
-                       this);
+    m_intro
+        = wrapping(tr("John would like a loan offer. CoolLoan needs to <b>read his accounts</b> at the bank. "
+                      "It never asks for his password: it sends him to the bank, which asks <i>him</i>, "
+                      "and gives CoolLoan a key limited to what he allows."),
+            this);
     auto *content = new QWidget;
     auto *contentLayout = new QVBoxLayout(content);
     contentLayout->setContentsMargins(0, 0, 4, 0);
@@ -94,7 +100,8 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
-    layout->addWidget(new PaneHeader(QStringLiteral("coolloan"), tr("CoolLoan"), tr("the right way: OAuth 2.0 + OpenID Connect"), theme::CoolLoan, this));
+    layout->addWidget(new PaneHeader(QStringLiteral("coolloan"), tr("CoolLoan"),
+        tr("the right way: OAuth 2.0 + OpenID Connect"), theme::CoolLoan, this));
     layout->addWidget(scroll, 1);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_callApi);
@@ -164,7 +171,8 @@ void CoolLoanPane::onIdToken(const IdTokenValidation &validation)
                                     : tr("<b style='color:#b3261e'>ID token rejected</b>:");
     QStringList checks;
     for (const IdTokenCheck &check : validation.checks)
-        checks.append(QStringLiteral("%1&nbsp;%2").arg(check.passed ? QStringLiteral("✔") : QStringLiteral("✘"), check.name));
+        checks.append(QStringLiteral("%1&nbsp;%2")
+                          .arg(check.passed ? QStringLiteral("✔") : QStringLiteral("✘"), check.name));
     html += QStringLiteral(" ") + checks.join(QStringLiteral(" · "));
     const QString name = validation.claims.value(QStringLiteral("sub")).toString();
     if (!name.isEmpty())
@@ -179,12 +187,14 @@ void CoolLoanPane::onOffer(const LoanOffer &offer)
     if (!offer.possible) {
         m_offer->setText(tr("<b>No offer possible.</b><br>%1").arg(offer.basis.toHtmlEscaped()));
     } else {
-        m_offer->setText(tr("<span style='font-size:130%'><b>Your offer: %1 EUR</b></span><br>over %2 months at %3 % APR — "
-                            "<b>%4 EUR / month</b><br><small>Based on %5.</small>")
+        m_offer->setText(tr(
+            "<span style='font-size:130%'><b>Your offer: %1 EUR</b></span><br>over %2 months at %3 % APR — "
+            "<b>%4 EUR / month</b><br><small>Based on %5.</small>")
                              .arg(locale.toString(offer.amount, 'f', 0))
                              .arg(offer.months)
                              .arg(offer.annualRatePercent, 0, 'f', 1)
-                             .arg(locale.toString(offer.monthlyPayment, 'f', 2), offer.basis.toHtmlEscaped()));
+                             .arg(
+                                 locale.toString(offer.monthlyPayment, 'f', 2), offer.basis.toHtmlEscaped()));
     }
     m_offer->show();
 }
@@ -196,13 +206,15 @@ void CoolLoanPane::updateTokens()
         return;
     }
     const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_client->accessTokenExpiresAt());
-    const QString expiry = left > 0 ? tr("expires in %1:%2").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0'))
-                                    : tr("<b>expired</b> — the next call refreshes it");
-    m_tokens->setText(tr("<small><b>Scope granted:</b> %1<br><b>Access token</b> %2 · <b>refresh token</b> %3 · "
-                         "%4 successful API call(s)</small>")
-                          .arg(m_client->grantedScopes().join(QLatin1Char(' ')).toHtmlEscaped(), expiry,
-                               m_client->refreshToken().isEmpty() ? tr("none") : tr("kept in the secret store"))
-                          .arg(m_client->apiCallsOk()));
+    const QString expiry = left > 0
+        ? tr("expires in %1:%2").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0'))
+        : tr("<b>expired</b> — the next call refreshes it");
+    m_tokens->setText(
+        tr("<small><b>Scope granted:</b> %1<br><b>Access token</b> %2 · <b>refresh token</b> %3 · "
+           "%4 successful API call(s)</small>")
+            .arg(m_client->grantedScopes().join(QLatin1Char(' ')).toHtmlEscaped(), expiry,
+                m_client->refreshToken().isEmpty() ? tr("none") : tr("kept in the secret store"))
+            .arg(m_client->apiCallsOk()));
 }
 
 } // namespace cfl

@@ -18,7 +18,7 @@ namespace cfl {
 JohnsBrowser::JohnsBrowser(QWidget *parent)
     : QWidget(parent)
     , m_title(new PaneHeader(QStringLiteral("browser"), tr("John's browser"),
-                             tr("The bank's own pages: only here does John type his password."), theme::Browser, this))
+          tr("The bank's own pages: only here does John type his password."), theme::Browser, this))
     , m_address(new QLineEdit(this))
     , m_view(new QWebEngineView(this))
 {
@@ -42,7 +42,8 @@ JohnsBrowser::JohnsBrowser(QWidget *parent)
     layout->addWidget(m_title);
     layout->addLayout(bar);
     auto *frame = new QWidget(this);
-    frame->setStyleSheet(QStringLiteral("QWidget#browserFrame { border: 3px solid %1; border-radius: 6px; }").arg(theme::Browser.name()));
+    frame->setStyleSheet(QStringLiteral("QWidget#browserFrame { border: 3px solid %1; border-radius: 6px; }")
+                             .arg(theme::Browser.name()));
     frame->setObjectName(QStringLiteral("browserFrame"));
     auto *frameLayout = new QVBoxLayout(frame);
     frameLayout->setContentsMargins(3, 3, 3, 3);
@@ -67,8 +68,10 @@ void JohnsBrowser::newSession()
     m_profile = new QWebEngineProfile(this); // no storage name: off the record
     m_page = new QWebEnginePage(m_profile, this);
     m_page->setZoomFactor(m_zoom);
-    connect(m_page, &QWebEnginePage::urlChanged, this, [this](const QUrl &url) { m_address->setText(url.toString()); });
-    connect(m_page, &QWebEnginePage::loadFinished, this, [this](bool ok) { Q_EMIT pageLoaded(m_page->url(), ok); });
+    connect(m_page, &QWebEnginePage::urlChanged, this,
+        [this](const QUrl &url) { m_address->setText(url.toString()); });
+    connect(m_page, &QWebEnginePage::loadFinished, this,
+        [this](bool ok) { Q_EMIT pageLoaded(m_page->url(), ok); });
     m_view->setPage(m_page);
     delete oldPage;
     delete oldProfile;

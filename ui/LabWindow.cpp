@@ -18,12 +18,12 @@
 #include "ui/LedgerPanel.h"
 #include "ui/PirateLoanPane.h"
 #include "ui/PkcePanel.h"
-#include "ui/SettingsDialog.h"
 #include "ui/SequenceDiagramView.h"
+#include "ui/SettingsDialog.h"
 #include "ui/Theme.h"
 #include "ui/TokenPanel.h"
-#include "ui/WelcomeView.h"
 #include "ui/TrafficLogView.h"
+#include "ui/WelcomeView.h"
 #include "ui/WhyPanel.h"
 
 #include <QAction>
@@ -32,12 +32,12 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QMenuBar>
-#include <QRegularExpression>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
-#include <QLabel>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QToolBar>
@@ -124,8 +124,8 @@ void LabWindow::buildUi()
     QAction *exportAction = file->addAction(tr("&Export run…"));
     exportAction->setObjectName(QStringLiteral("exportRunAction"));
     connect(exportAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export run"), QStringLiteral("codeflow-run.json"),
-                                                          tr("Trace (*.json)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export run"), QStringLiteral("codeflow-run.json"), tr("Trace (*.json)"));
         if (path.isEmpty())
             return;
         QString uml = path;
@@ -133,7 +133,8 @@ void LabWindow::buildUi()
         uml += QStringLiteral(".puml");
         QString error;
         if (exportRun(path, uml, false, &error))
-            QMessageBox::information(this, tr("Run exported"), tr("Wrote %1 and %2 (tokens and secrets masked).").arg(path, uml));
+            QMessageBox::information(
+                this, tr("Run exported"), tr("Wrote %1 and %2 (tokens and secrets masked).").arg(path, uml));
         else
             QMessageBox::warning(this, tr("Export failed"), error);
     });
@@ -142,7 +143,8 @@ void LabWindow::buildUi()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
-    m_settingsAction = settingsMenu->addAction(tr("&Trainer settings…"), this, &LabWindow::openTrainerSettings);
+    m_settingsAction
+        = settingsMenu->addAction(tr("&Trainer settings…"), this, &LabWindow::openTrainerSettings);
     m_settingsAction->setObjectName(QStringLiteral("trainerSettingsAction"));
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -175,20 +177,23 @@ void LabWindow::buildUi()
     layout->setSpacing(4);
 
     if (!m_secretFallbackReason.isEmpty()) {
-        auto *banner = new QLabel(tr("⚠ No keychain is reachable (%1). Secrets — CoolLoan's client secret and refresh token, "
-                                     "the bank's signing key — are kept <b>in memory for this session only</b>, never in a file.")
-                                      .arg(m_secretFallbackReason.toHtmlEscaped()),
-                                  central);
+        auto *banner = new QLabel(
+            tr("⚠ No keychain is reachable (%1). Secrets — CoolLoan's client secret and refresh token, "
+               "the bank's signing key — are kept <b>in memory for this session only</b>, never in a file.")
+                .arg(m_secretFallbackReason.toHtmlEscaped()),
+            central);
         banner->setObjectName(QStringLiteral("secretBanner"));
         banner->setWordWrap(true);
-        banner->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; border: 1px solid %1; border-radius: 6px; padding: 6px; }")
+        banner->setStyleSheet(QStringLiteral(
+            "QLabel { background: #fff4d6; border: 1px solid %1; border-radius: 6px; padding: 6px; }")
                                   .arg(theme::Warning.name()));
         layout->addWidget(banner);
     }
     if (!m_startupError.isEmpty()) {
         m_startupErrorLabel = new QLabel(m_startupError, central);
         m_startupErrorLabel->setObjectName(QStringLiteral("startupError"));
-        m_startupErrorLabel->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; background: #fdecea; padding: 8px; }"));
+        m_startupErrorLabel->setStyleSheet(
+            QStringLiteral("QLabel { color: #b3261e; background: #fdecea; padding: 8px; }"));
         layout->addWidget(m_startupErrorLabel);
     }
 
@@ -200,7 +205,7 @@ void LabWindow::buildUi()
     splitter->addWidget(m_coolLoanPane);
     splitter->addWidget(m_browser);
     splitter->addWidget(m_pirateLoanPane);
-    splitter->setSizes({430, 500, 340});
+    splitter->setSizes({ 430, 500, 340 });
     splitter->setChildrenCollapsible(false);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
@@ -210,13 +215,13 @@ void LabWindow::buildUi()
     // Inspection panels: one line each, in tab order.
     m_inspection->addPanel(new SequenceDiagramView(m_trace, m_inspection), tr("Sequence diagram"));
     m_inspection->addPanel(new TrafficLogView(m_trace, m_inspection), tr("Traffic"));
-    m_inspection->addPanel(new AuthorizationRequestPanel(m_coolLoan, m_inspection), tr("Authorization request"));
+    m_inspection->addPanel(
+        new AuthorizationRequestPanel(m_coolLoan, m_inspection), tr("Authorization request"));
     m_inspection->addPanel(new PkcePanel(m_coolLoan, m_trace, m_bank.get(), m_inspection), tr("PKCE"));
     m_inspection->addPanel(new CodePanel(m_coolLoan, m_trace, m_bank.get(), m_inspection), tr("Code"));
     m_inspection->addPanel(new TokenPanel(m_coolLoan, m_trace, m_bank.get(), m_inspection), tr("Tokens"));
     m_inspection->addPanel(new LedgerPanel(m_bank.get(), m_trace, m_inspection), tr("Bank ledger"));
     m_inspection->addPanel(new WhyPanel(m_trace, m_inspection), tr("Why it failed"));
-
 
     showBankStatus();
     // CoolLoan sends John's browser to the bank; each flow starts a fresh private session.
@@ -301,11 +306,12 @@ bool LabWindow::resetWorkshop(QString *error)
         QCoreApplication::sendPostedEvents(m_bank.get(), QEvent::MetaCall);
     }
     // The app's keychain entries; startBank() makes a new signing key and a new CoolLoan secret.
-    for (const QString &key : {SecretStore::coolLoanClientSecretKey(), SecretStore::coolLoanRefreshTokenKey(),
-                               SecretStore::bankSigningKeyKey()}) {
+    for (const QString &key : { SecretStore::coolLoanClientSecretKey(),
+             SecretStore::coolLoanRefreshTokenKey(), SecretStore::bankSigningKeyKey() }) {
         QString why;
         if (!m_secrets->remove(key, &why))
-            problems << tr("the keychain entry %1 could not be removed: %2").arg(SecretStore::fullKey(key), why);
+            problems
+                << tr("the keychain entry %1 could not be removed: %2").arg(SecretStore::fullKey(key), why);
     }
     Q_EMIT workshopCleared();
 
@@ -332,7 +338,8 @@ bool LabWindow::resetWorkshop(QString *error)
     return problems.isEmpty();
 }
 
-bool LabWindow::exportRun(const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const
+bool LabWindow::exportRun(
+    const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const
 {
     auto write = [error](const QString &path, const QByteArray &bytes) {
         QSaveFile file(path);
@@ -343,7 +350,8 @@ bool LabWindow::exportRun(const QString &jsonPath, const QString &umlPath, bool 
         return true;
     };
     if (!jsonPath.isEmpty()
-        && !write(jsonPath, QJsonDocument(traceToJson(m_trace->events(), includeSecrets)).toJson(QJsonDocument::Indented)))
+        && !write(jsonPath,
+            QJsonDocument(traceToJson(m_trace->events(), includeSecrets)).toJson(QJsonDocument::Indented)))
         return false;
     return umlPath.isEmpty() || write(umlPath, traceToPlantUml(m_trace->events(), includeSecrets).toUtf8());
 }

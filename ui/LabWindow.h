@@ -30,8 +30,8 @@ class WelcomeView;
 
 struct LabOptions
 {
-    QString dataDir;   // the bank's database; default: the app's data directory
-    BankConfig bank;   // the trainer settings stored with QSettings replace its lifetimes and consent
+    QString dataDir; // the bank's database; default: the app's data directory
+    BankConfig bank; // the trainer settings stored with QSettings replace its lifetimes and consent
     // Shows the story on the first run (QSettings "welcome/shown" not yet set). The app turns it on
     // unless it runs --autoplay; tests and scripted runs leave it off.
     bool firstRunWelcome = false;
@@ -55,7 +55,8 @@ public:
     TraceModel *trace() const { return m_trace; }
     InspectionDock *inspection() const { return m_inspection; }
     // Writes the run as JSON (and PlantUML when umlPath is given); false and *error on failure.
-    bool exportRun(const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const;
+    bool exportRun(
+        const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const;
 
     // The trainer settings in force: stored ones (QSettings) over LabOptions::bank, applied at startup.
     const TrainerSettings &trainerSettings() const { return m_trainerSettings; }

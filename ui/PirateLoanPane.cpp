@@ -33,29 +33,35 @@ PirateLoanPane::PirateLoanPane(PirateLoanClient *client, QWidget *parent)
     m_pay->setObjectName(QStringLiteral("piratePay"));
     m_contrast->setObjectName(QStringLiteral("pirateContrast"));
 
-    auto *header = new PaneHeader(QStringLiteral("pirateloan"), tr("PirateLoan"), tr("the wrong way: asks for your password"),
-                                  theme::PirateLoan, this);
-    auto *pitch = new QLabel(tr("“Quick loans! Just type your <b>bank user name and password</b> here and we do the rest.”"), this);
+    auto *header = new PaneHeader(QStringLiteral("pirateloan"), tr("PirateLoan"),
+        tr("the wrong way: asks for your password"), theme::PirateLoan, this);
+    auto *pitch = new QLabel(
+        tr("“Quick loans! Just type your <b>bank user name and password</b> here and we do the rest.”"),
+        this);
     pitch->setWordWrap(true);
     m_username->setPlaceholderText(tr("bank user name"));
     m_password->setPlaceholderText(tr("bank password"));
     m_password->setEchoMode(QLineEdit::Password);
-    m_login->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; padding: 8px 12px; border-radius: 6px; }")
+    m_login->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; "
+                                          "padding: 8px 12px; border-radius: 6px; }")
                                .arg(theme::PirateLoan.name()));
     m_status->setWordWrap(true);
-    m_seen->setHeaderLabels({tr("What PirateLoan now sees"), tr("")});
+    m_seen->setHeaderLabels({ tr("What PirateLoan now sees"), tr("") });
     m_seen->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_seen->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_seen->hide();
     m_pay->hide();
     m_contrast->setWordWrap(true);
     m_contrast->setTextFormat(Qt::RichText);
-    m_contrast->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; border: 2px solid %1; border-radius: 8px; padding: 8px; }").arg(theme::PirateLoan.name()));
-    m_contrast->setText(tr("<b>With John's password PirateLoan is John.</b><br>"
-                           "• <b>No scope:</b> every account, every transaction, payments too.<br>"
-                           "• <b>No expiry:</b> it can log in again tomorrow, and next year.<br>"
-                           "• <b>Invisible:</b> the bank cannot tell PirateLoan from John; it is not under Connected apps.<br>"
-                           "• <b>Only a password change</b> stops it — and breaks everything else John uses."));
+    m_contrast->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fdecea; border: 2px solid %1; border-radius: 8px; padding: 8px; }")
+                                  .arg(theme::PirateLoan.name()));
+    m_contrast->setText(tr(
+        "<b>With John's password PirateLoan is John.</b><br>"
+        "• <b>No scope:</b> every account, every transaction, payments too.<br>"
+        "• <b>No expiry:</b> it can log in again tomorrow, and next year.<br>"
+        "• <b>Invisible:</b> the bank cannot tell PirateLoan from John; it is not under Connected apps.<br>"
+        "• <b>Only a password change</b> stops it — and breaks everything else John uses."));
     m_contrast->hide();
 
     auto *form = new QFormLayout;
@@ -79,14 +85,16 @@ PirateLoanPane::PirateLoanPane(PirateLoanClient *client, QWidget *parent)
     });
     connect(m_pay, &QPushButton::clicked, this, [this] { m_client->payPirate(QStringLiteral("1.00")); });
     connect(m_client, &PirateLoanClient::loggedIn, this, [this] {
-        m_status->setText(tr("<b style='color:#b3261e'>PirateLoan is in.</b> The bank gave it John's session cookie."));
+        m_status->setText(
+            tr("<b style='color:#b3261e'>PirateLoan is in.</b> The bank gave it John's session cookie."));
     });
     connect(m_client, &PirateLoanClient::accountsScraped, this, &PirateLoanPane::showAccounts);
     connect(m_client, &PirateLoanClient::paymentMade, this, [this](const QString &message) {
         m_status->setText(QStringLiteral("<b style='color:#b3261e'>%1</b>").arg(message.toHtmlEscaped()));
     });
     connect(m_client, &PirateLoanClient::failed, this, [this](const QString &message) {
-        m_status->setText(QStringLiteral("<span style='color:#b3261e'>%1</span>").arg(message.toHtmlEscaped()));
+        m_status->setText(
+            QStringLiteral("<span style='color:#b3261e'>%1</span>").arg(message.toHtmlEscaped()));
     });
 }
 
@@ -106,15 +114,20 @@ void PirateLoanPane::showAccounts()
     m_seen->clear();
     int transactions = 0;
     for (const ScrapedAccount &account : m_client->accounts()) {
-        auto *item = new QTreeWidgetItem(m_seen, {QStringLiteral("%1 (%2) %3").arg(account.name, account.kind, account.iban), account.balance});
+        auto *item = new QTreeWidgetItem(m_seen,
+            { QStringLiteral("%1 (%2) %3").arg(account.name, account.kind, account.iban), account.balance });
         for (const QString &line : account.recentTransactions)
-            new QTreeWidgetItem(item, {line, {}});
+            new QTreeWidgetItem(item, { line, {} });
         if (account.transactionCount > account.recentTransactions.size())
-            new QTreeWidgetItem(item, {tr("… and %1 more transactions").arg(account.transactionCount - account.recentTransactions.size()), {}});
+            new QTreeWidgetItem(item,
+                { tr("… and %1 more transactions")
+                        .arg(account.transactionCount - account.recentTransactions.size()),
+                    {} });
         transactions += account.transactionCount;
         item->setExpanded(true);
     }
-    m_status->setText(tr("<b style='color:#b3261e'>PirateLoan sees all %1 accounts and %2 transactions</b> — and it can pay.")
+    m_status->setText(tr(
+        "<b style='color:#b3261e'>PirateLoan sees all %1 accounts and %2 transactions</b> — and it can pay.")
                           .arg(m_client->accounts().size())
                           .arg(transactions));
     m_seen->show();

@@ -39,7 +39,8 @@ void err(const QString &text)
 int usageError(const QString &message, const QString &command = {})
 {
     err(QStringLiteral("codeflow-bank: %1").arg(message));
-    err(QStringLiteral("Try 'codeflow-bank %1--help'.").arg(command.isEmpty() ? QString() : command + QLatin1Char(' ')));
+    err(QStringLiteral("Try 'codeflow-bank %1--help'.")
+            .arg(command.isEmpty() ? QString() : command + QLatin1Char(' ')));
     return 2;
 }
 
@@ -48,7 +49,8 @@ QString defaultDataDir()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 }
 
-const char *const Overview = R"(codeflow-bank — CodeFlow Lab's bank: an OAuth 2.0 authorization server, OpenID Connect provider
+const char *const Overview
+    = R"(codeflow-bank — CodeFlow Lab's bank: an OAuth 2.0 authorization server, OpenID Connect provider
 and resource API on loopback, for learning the authorization code flow.
 
 Usage:
@@ -64,38 +66,44 @@ Each command takes --help. The data directory defaults to %1.
 )";
 
 // Parses `arguments` for `command`; returns 0 to go on, or an exit code (help printed, or bad arguments).
-int parse(QCommandLineParser &parser, const QString &command, const QStringList &arguments, const QString &summary)
+int parse(
+    QCommandLineParser &parser, const QString &command, const QStringList &arguments, const QString &summary)
 {
     parser.setApplicationDescription(summary);
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption help(
+        QStringList { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
     parser.addOption(help);
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), command);
     if (parser.isSet(help)) {
-        out(QStringLiteral("Usage: codeflow-bank %1 [options]\n%2").arg(command, parser.helpText().section(QLatin1Char('\n'), 1)));
+        out(QStringLiteral("Usage: codeflow-bank %1 [options]\n%2")
+                .arg(command, parser.helpText().section(QLatin1Char('\n'), 1)));
         return -1;
     }
     if (!parser.positionalArguments().isEmpty())
-        return usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()), command);
+        return usageError(
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()), command);
     return 0;
 }
 
 QCommandLineOption dataDirOption()
 {
     return QCommandLineOption(QStringLiteral("data-dir"),
-                              QStringLiteral("Directory of the bank's database (default: %1).").arg(defaultDataDir()),
-                              QStringLiteral("DIR"), defaultDataDir());
+        QStringLiteral("Directory of the bank's database (default: %1).").arg(defaultDataDir()),
+        QStringLiteral("DIR"), defaultDataDir());
 }
 
-std::optional<qint64> seconds(const QCommandLineParser &parser, const QString &name, qint64 fallback, QString *error)
+std::optional<qint64> seconds(
+    const QCommandLineParser &parser, const QString &name, qint64 fallback, QString *error)
 {
     if (!parser.isSet(name))
         return fallback;
     bool ok = false;
     const qint64 value = parser.value(name).toLongLong(&ok);
     if (!ok || value < 1 || value > 366LL * 24 * 3600) {
-        *error = QStringLiteral("--%1 must be a number of seconds between 1 and 31622400, not '%2'").arg(name, parser.value(name));
+        *error = QStringLiteral("--%1 must be a number of seconds between 1 and 31622400, not '%2'")
+                     .arg(name, parser.value(name));
         return std::nullopt;
     }
     return value;
@@ -106,42 +114,52 @@ volatile std::sig_atomic_t g_signalPipe = -1;
 void onSignal(int)
 {
     const char byte = 1;
-    if (g_signalPipe >= 0)
-        [[maybe_unused]] auto written = ::write(g_signalPipe, &byte, 1);
+    if (g_signalPipe >= 0) [[maybe_unused]]
+        auto written = ::write(g_signalPipe, &byte, 1);
 }
 
 int serve(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 127.0.0.1)."),
-                                    QStringLiteral("ADDR"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+        QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("ADDR"),
+        QStringLiteral("127.0.0.1"));
     const QCommandLineOption port(QStringLiteral("port"),
-                                  QStringLiteral("TCP port (default %1; 0 picks a free one).").arg(DefaultPort),
-                                  QStringLiteral("N"), QString::number(DefaultPort));
+        QStringLiteral("TCP port (default %1; 0 picks a free one).").arg(DefaultPort), QStringLiteral("N"),
+        QString::number(DefaultPort));
     const QCommandLineOption issuer(QStringLiteral("issuer"),
-                                    QStringLiteral("Issuer URL (default http://ADDR:PORT)."), QStringLiteral("URL"));
-    const QCommandLineOption codeLifetime(QStringLiteral("code-lifetime"), QStringLiteral("Authorization code lifetime (default 60)."), QStringLiteral("S"));
-    const QCommandLineOption accessLifetime(QStringLiteral("access-token-lifetime"), QStringLiteral("Access token lifetime (default 600)."), QStringLiteral("S"));
-    const QCommandLineOption refreshLifetime(QStringLiteral("refresh-token-lifetime"), QStringLiteral("Refresh token lifetime (default 1209600)."), QStringLiteral("S"));
-    parser.addOptions({listen, port, dataDirOption(), issuer, codeLifetime, accessLifetime, refreshLifetime});
+        QStringLiteral("Issuer URL (default http://ADDR:PORT)."), QStringLiteral("URL"));
+    const QCommandLineOption codeLifetime(QStringLiteral("code-lifetime"),
+        QStringLiteral("Authorization code lifetime (default 60)."), QStringLiteral("S"));
+    const QCommandLineOption accessLifetime(QStringLiteral("access-token-lifetime"),
+        QStringLiteral("Access token lifetime (default 600)."), QStringLiteral("S"));
+    const QCommandLineOption refreshLifetime(QStringLiteral("refresh-token-lifetime"),
+        QStringLiteral("Refresh token lifetime (default 1209600)."), QStringLiteral("S"));
+    parser.addOptions(
+        { listen, port, dataDirOption(), issuer, codeLifetime, accessLifetime, refreshLifetime });
     if (const int code = parse(parser, QStringLiteral("serve"), arguments, QStringLiteral("Run the bank.")))
         return code < 0 ? 0 : code;
 
     BankServerOptions options;
     options.dataDir = parser.value(QStringLiteral("data-dir"));
     if (!options.address.setAddress(parser.value(listen)))
-        return usageError(QStringLiteral("--listen needs an IP address, not '%1'").arg(parser.value(listen)), QStringLiteral("serve"));
+        return usageError(QStringLiteral("--listen needs an IP address, not '%1'").arg(parser.value(listen)),
+            QStringLiteral("serve"));
     if (parser.value(listen) == QLatin1String("localhost"))
         options.address = QHostAddress::LocalHost;
     bool ok = false;
     const uint portNumber = parser.value(port).toUInt(&ok);
     if (!ok || portNumber > 65535)
-        return usageError(QStringLiteral("--port must be a number from 0 to 65535, not '%1'").arg(parser.value(port)), QStringLiteral("serve"));
+        return usageError(
+            QStringLiteral("--port must be a number from 0 to 65535, not '%1'").arg(parser.value(port)),
+            QStringLiteral("serve"));
     options.port = quint16(portNumber);
     QString error;
     const auto code = seconds(parser, QStringLiteral("code-lifetime"), options.config.codeLifetime, &error);
-    const auto access = seconds(parser, QStringLiteral("access-token-lifetime"), options.config.accessTokenLifetime, &error);
-    const auto refresh = seconds(parser, QStringLiteral("refresh-token-lifetime"), options.config.refreshTokenLifetime, &error);
+    const auto access = seconds(
+        parser, QStringLiteral("access-token-lifetime"), options.config.accessTokenLifetime, &error);
+    const auto refresh = seconds(
+        parser, QStringLiteral("refresh-token-lifetime"), options.config.refreshTokenLifetime, &error);
     if (!code || !access || !refresh)
         return usageError(error, QStringLiteral("serve"));
     options.config.codeLifetime = *code;
@@ -150,18 +168,21 @@ int serve(const QStringList &arguments)
     if (parser.isSet(issuer)) {
         const QUrl url(parser.value(issuer), QUrl::StrictMode);
         // OIDC Discovery §3: an https (or, here, http) URL with no query or fragment.
-        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+        if (!url.isValid()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
             || url.host().isEmpty() || url.hasQuery() || url.hasFragment()) {
-            return usageError(QStringLiteral("--issuer must be an http(s) URL without query or fragment, not '%1'")
-                                  .arg(parser.value(issuer)),
-                              QStringLiteral("serve"));
+            return usageError(
+                QStringLiteral("--issuer must be an http(s) URL without query or fragment, not '%1'")
+                    .arg(parser.value(issuer)),
+                QStringLiteral("serve"));
         }
         options.config.issuer = url;
     }
     if (!options.address.isLoopback()) {
-        err(QStringLiteral("WARNING: listening on %1, which is not a loopback address: other machines can reach this "
-                           "teaching bank and John's workshop password is public. Use --listen 127.0.0.1 unless you "
-                           "really mean it.")
+        err(QStringLiteral(
+            "WARNING: listening on %1, which is not a loopback address: other machines can reach this "
+            "teaching bank and John's workshop password is public. Use --listen 127.0.0.1 unless you "
+            "really mean it.")
                 .arg(options.address.toString()));
     }
 
@@ -171,15 +192,19 @@ int serve(const QStringList &arguments)
         err(QStringLiteral("codeflow-bank: %1").arg(error));
         return 1;
     }
-    QObject::connect(&server, &BankServer::exchanged, &server, [](const BankExchange &exchange) { err(accessLogLine(exchange)); });
+    QObject::connect(&server, &BankServer::exchanged, &server,
+        [](const BankExchange &exchange) { err(accessLogLine(exchange)); });
 
     out(server.issuer().toString());
-    err(QStringLiteral("Loopback Bank is running. Issuer %1 — data in %2").arg(server.issuer().toString(), QDir(options.dataDir).absolutePath()));
+    err(QStringLiteral("Loopback Bank is running. Issuer %1 — data in %2")
+            .arg(server.issuer().toString(), QDir(options.dataDir).absolutePath()));
     err(QStringLiteral("  Online banking: %1/web   (john / banking-is-fun)").arg(server.issuer().toString()));
-    err(QStringLiteral("  Discovery:      %1/.well-known/openid-configuration").arg(server.issuer().toString()));
+    err(QStringLiteral("  Discovery:      %1/.well-known/openid-configuration")
+            .arg(server.issuer().toString()));
     if (seed.seeded) {
-        err(QStringLiteral("  A fresh bank: CoolLoan is registered as client_id 'coolloan'; its secret is shown once on "
-                           "stdout. 'codeflow-bank client-secret --client-id coolloan' makes a new one."));
+        err(QStringLiteral(
+            "  A fresh bank: CoolLoan is registered as client_id 'coolloan'; its secret is shown once on "
+            "stdout. 'codeflow-bank client-secret --client-id coolloan' makes a new one."));
         out(QStringLiteral("coolloan client_secret: %1").arg(QString::fromLatin1(seed.coolLoanSecret)));
     }
     err(QStringLiteral("Press Ctrl+C to stop."));
@@ -201,19 +226,24 @@ int serve(const QStringList &arguments)
 int registerClientCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Name shown to John on the consent page."), QStringLiteral("NAME"));
+    const QCommandLineOption name(QStringLiteral("name"),
+        QStringLiteral("Name shown to John on the consent page."), QStringLiteral("NAME"));
     const QCommandLineOption redirectUri(QStringLiteral("redirect-uri"),
-                                         QStringLiteral("A redirect URI (repeatable). http://127.0.0.1/... allows any port."),
-                                         QStringLiteral("URI"));
-    const QCommandLineOption scope(QStringLiteral("scope"), QStringLiteral("Allowed scopes, space-separated."), QStringLiteral("SCOPES"));
-    const QCommandLineOption isPublic(QStringLiteral("public"), QStringLiteral("A public client (no secret; PKCE only)."));
-    parser.addOptions({dataDirOption(), name, redirectUri, scope, isPublic});
-    if (const int code = parse(parser, QStringLiteral("register-client"), arguments, QStringLiteral("Register an OAuth client.")))
+        QStringLiteral("A redirect URI (repeatable). http://127.0.0.1/... allows any port."),
+        QStringLiteral("URI"));
+    const QCommandLineOption scope(QStringLiteral("scope"),
+        QStringLiteral("Allowed scopes, space-separated."), QStringLiteral("SCOPES"));
+    const QCommandLineOption isPublic(
+        QStringLiteral("public"), QStringLiteral("A public client (no secret; PKCE only)."));
+    parser.addOptions({ dataDirOption(), name, redirectUri, scope, isPublic });
+    if (const int code = parse(parser, QStringLiteral("register-client"), arguments,
+            QStringLiteral("Register an OAuth client.")))
         return code < 0 ? 0 : code;
     if (!parser.isSet(name))
         return usageError(QStringLiteral("--name is required"), QStringLiteral("register-client"));
     if (!parser.isSet(redirectUri))
-        return usageError(QStringLiteral("at least one --redirect-uri is required"), QStringLiteral("register-client"));
+        return usageError(
+            QStringLiteral("at least one --redirect-uri is required"), QStringLiteral("register-client"));
 
     ClientRegistrationRequest request;
     request.name = parser.value(name);
@@ -227,8 +257,9 @@ int registerClientCommand(const QStringList &arguments)
     }
     for (const QString &s : request.scopes) {
         if (!scopes::find(s))
-            return usageError(QStringLiteral("unknown scope '%1'; known scopes: %2").arg(s, scopes::join(scopes::names())),
-                              QStringLiteral("register-client"));
+            return usageError(
+                QStringLiteral("unknown scope '%1'; known scopes: %2").arg(s, scopes::join(scopes::names())),
+                QStringLiteral("register-client"));
     }
 
     QString error;
@@ -241,7 +272,7 @@ int registerClientCommand(const QStringList &arguments)
     if (const auto *problem = std::get_if<QString>(&result))
         return usageError(*problem, QStringLiteral("register-client"));
     const auto &client = std::get<RegisteredClient>(result);
-    QJsonObject json{{QStringLiteral("client_id"), client.clientId}};
+    QJsonObject json { { QStringLiteral("client_id"), client.clientId } };
     if (!client.clientSecret.isEmpty())
         json.insert(QStringLiteral("client_secret"), QString::fromLatin1(client.clientSecret));
     out(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)));
@@ -251,10 +282,11 @@ int registerClientCommand(const QStringList &arguments)
 int clientSecretCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption clientId(QStringLiteral("client-id"), QStringLiteral("The client."), QStringLiteral("ID"));
-    parser.addOptions({dataDirOption(), clientId});
+    const QCommandLineOption clientId(
+        QStringLiteral("client-id"), QStringLiteral("The client."), QStringLiteral("ID"));
+    parser.addOptions({ dataDirOption(), clientId });
     if (const int code = parse(parser, QStringLiteral("client-secret"), arguments,
-                               QStringLiteral("Give a confidential client a new secret (printed once) and retire the old one.")))
+            QStringLiteral("Give a confidential client a new secret (printed once) and retire the old one.")))
         return code < 0 ? 0 : code;
     if (!parser.isSet(clientId))
         return usageError(QStringLiteral("--client-id is required"), QStringLiteral("client-secret"));
@@ -269,8 +301,9 @@ int clientSecretCommand(const QStringList &arguments)
         err(QStringLiteral("codeflow-bank: %1").arg(*problem));
         return 1;
     }
-    out(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("client_id"), parser.value(clientId)},
-                                                   {QStringLiteral("client_secret"), QString::fromLatin1(std::get<QByteArray>(result))}})
+    out(QString::fromUtf8(QJsonDocument(
+        QJsonObject { { QStringLiteral("client_id"), parser.value(clientId) },
+            { QStringLiteral("client_secret"), QString::fromLatin1(std::get<QByteArray>(result)) } })
                               .toJson(QJsonDocument::Compact)));
     return 0;
 }
@@ -280,7 +313,8 @@ int resetCommand(const QStringList &arguments)
     QCommandLineParser parser;
     parser.addOption(dataDirOption());
     if (const int code = parse(parser, QStringLiteral("reset"), arguments,
-                               QStringLiteral("Empty the bank and seed it again: John, his accounts, CoolLoan with a new secret, a new signing key.")))
+            QStringLiteral("Empty the bank and seed it again: John, his accounts, CoolLoan with a new "
+                           "secret, a new signing key.")))
         return code < 0 ? 0 : code;
     QString error;
     auto store = BankStore::open(parser.value(QStringLiteral("data-dir")), &error);
@@ -289,7 +323,8 @@ int resetCommand(const QStringList &arguments)
         err(QStringLiteral("codeflow-bank: %1").arg(error));
         return 1;
     }
-    err(QStringLiteral("The bank in %1 was reset. A new signing key is made at the next start.").arg(store->databasePath()));
+    err(QStringLiteral("The bank in %1 was reset. A new signing key is made at the next start.")
+            .arg(store->databasePath()));
     out(QStringLiteral("coolloan client_secret: %1").arg(QString::fromLatin1(seed.coolLoanSecret)));
     return 0;
 }
@@ -299,7 +334,7 @@ int resetCommand(const QStringList &arguments)
 int run(const QStringList &arguments)
 {
     const QString command = arguments.value(1);
-    const QStringList rest = QStringList{arguments.value(0)} + arguments.mid(2);
+    const QStringList rest = QStringList { arguments.value(0) } + arguments.mid(2);
     if (command == QLatin1String("serve"))
         return serve(rest);
     if (command == QLatin1String("register-client"))
@@ -309,15 +344,18 @@ int run(const QStringList &arguments)
     if (command == QLatin1String("reset"))
         return resetCommand(rest);
     if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
-        out(QStringLiteral("codeflow-bank %1 (Qt %2)").arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+        out(QStringLiteral("codeflow-bank %1 (Qt %2)")
+                .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
         return 0;
     }
-    if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
+    if (command == QLatin1String("--help") || command == QLatin1String("-h")
+        || command == QLatin1String("help")) {
         out(QString::fromUtf8(Overview).arg(defaultDataDir()));
         return 0;
     }
     if (command.isEmpty())
-        return usageError(QStringLiteral("a command is required (serve, register-client, client-secret, reset)"));
+        return usageError(
+            QStringLiteral("a command is required (serve, register-client, client-secret, reset)"));
     return usageError(QStringLiteral("unknown command '%1'").arg(command));
 }
 

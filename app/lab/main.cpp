@@ -30,24 +30,33 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("io.codeflowlab.CodeFlowLab"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("CodeFlow Lab: watch and break the OAuth 2.0 authorization code flow, for real."));
+    parser.setApplicationDescription(
+        QStringLiteral("CodeFlow Lab: watch and break the OAuth 2.0 authorization code flow, for real."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption autoplay(QStringLiteral("autoplay"), QStringLiteral("Play the CoolLoan scenario by itself."));
+    const QCommandLineOption autoplay(
+        QStringLiteral("autoplay"), QStringLiteral("Play the CoolLoan scenario by itself."));
     const QCommandLineOption exitWhenDone(QStringLiteral("exit-when-done"),
-                                          QStringLiteral("With --autoplay: print one JSON line and exit (0 on success)."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("With --exit-when-done: save a PNG of the window at the end."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory of the bank's database."), QStringLiteral("DIR"));
-    const QCommandLineOption pace(QStringLiteral("pace"), QStringLiteral("Autoplay pause between steps (default 1200)."), QStringLiteral("MS"), QStringLiteral("1200"));
-    const QCommandLineOption exportTrace(QStringLiteral("export-trace"), QStringLiteral("With --exit-when-done: write the trace as JSON."),
-                                         QStringLiteral("FILE.json"));
-    const QCommandLineOption exportUml(QStringLiteral("export-plantuml"), QStringLiteral("With --exit-when-done: write the run as PlantUML."),
-                                       QStringLiteral("FILE.puml"));
-    const QCommandLineOption includeSecrets(QStringLiteral("include-secrets"), QStringLiteral("Do not mask tokens and secrets in exports."));
-    parser.addOptions({autoplay, exitWhenDone, screenshot, dataDir, pace, exportTrace, exportUml, includeSecrets});
+        QStringLiteral("With --autoplay: print one JSON line and exit (0 on success)."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("With --exit-when-done: save a PNG of the window at the end."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+        QStringLiteral("Directory of the bank's database."), QStringLiteral("DIR"));
+    const QCommandLineOption pace(QStringLiteral("pace"),
+        QStringLiteral("Autoplay pause between steps (default 1200)."), QStringLiteral("MS"),
+        QStringLiteral("1200"));
+    const QCommandLineOption exportTrace(QStringLiteral("export-trace"),
+        QStringLiteral("With --exit-when-done: write the trace as JSON."), QStringLiteral("FILE.json"));
+    const QCommandLineOption exportUml(QStringLiteral("export-plantuml"),
+        QStringLiteral("With --exit-when-done: write the run as PlantUML."), QStringLiteral("FILE.puml"));
+    const QCommandLineOption includeSecrets(
+        QStringLiteral("include-secrets"), QStringLiteral("Do not mask tokens and secrets in exports."));
+    parser.addOptions(
+        { autoplay, exitWhenDone, screenshot, dataDir, pace, exportTrace, exportUml, includeSecrets });
     // For screenshots (README): the inspection tab in front, by its title.
-    QCommandLineOption inspectionTab(QStringLiteral("inspection-tab"), QStringLiteral("Show this inspection tab."), QStringLiteral("TITLE"));
+    QCommandLineOption inspectionTab(QStringLiteral("inspection-tab"),
+        QStringLiteral("Show this inspection tab."), QStringLiteral("TITLE"));
     inspectionTab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(inspectionTab);
     parser.process(app);
@@ -62,11 +71,14 @@ int main(int argc, char *argv[])
         return 2;
     }
     if (parser.isSet(screenshot) && !parser.isSet(exitWhenDone)) {
-        std::fputs("codeflow-lab: --screenshot is taken at the end of the run: add --exit-when-done\n", stderr);
+        std::fputs(
+            "codeflow-lab: --screenshot is taken at the end of the run: add --exit-when-done\n", stderr);
         return 2;
     }
     if ((parser.isSet(exportTrace) || parser.isSet(exportUml)) && !parser.isSet(exitWhenDone)) {
-        std::fputs("codeflow-lab: --export-trace and --export-plantuml need --autoplay --exit-when-done (or use File → Export run…)\n", stderr);
+        std::fputs("codeflow-lab: --export-trace and --export-plantuml need --autoplay --exit-when-done (or "
+                   "use File → Export run…)\n",
+            stderr);
         return 2;
     }
 
@@ -84,7 +96,7 @@ int main(int argc, char *argv[])
         // The picture is of the inspection: a taller window (1280×1024), the dock in its lower half.
         if (parser.isSet(inspectionTab)) {
             window.resize(window.width(), 1024);
-            window.resizeDocks({window.inspection()}, {512}, Qt::Vertical);
+            window.resizeDocks({ window.inspection() }, { 512 }, Qt::Vertical);
         }
     };
     showInspectionTab();
@@ -103,15 +115,18 @@ int main(int argc, char *argv[])
                 bool ok = success;
                 showInspectionTab();
                 if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot))) {
-                    std::fprintf(stderr, "codeflow-lab: could not save %s\n", qPrintable(parser.value(screenshot)));
+                    std::fprintf(
+                        stderr, "codeflow-lab: could not save %s\n", qPrintable(parser.value(screenshot)));
                     ok = false;
                 }
                 QString error;
-                if (!window.exportRun(parser.value(exportTrace), parser.value(exportUml), parser.isSet(includeSecrets), &error)) {
+                if (!window.exportRun(parser.value(exportTrace), parser.value(exportUml),
+                        parser.isSet(includeSecrets), &error)) {
                     std::fprintf(stderr, "codeflow-lab: %s\n", qPrintable(error));
                     ok = false;
                 }
-                std::printf("%s\n", QJsonDocument(player.result()).toJson(QJsonDocument::Compact).constData());
+                std::printf(
+                    "%s\n", QJsonDocument(player.result()).toJson(QJsonDocument::Compact).constData());
                 std::fflush(stdout);
                 QCoreApplication::exit(ok ? 0 : 1);
             });

@@ -13,25 +13,27 @@
 namespace cfl {
 
 namespace {
-const QStringList KnownPrompts{QStringLiteral("none"), QStringLiteral("login"), QStringLiteral("consent"),
-                               QStringLiteral("select_account")};
+const QStringList KnownPrompts { QStringLiteral("none"), QStringLiteral("login"), QStringLiteral("consent"),
+    QStringLiteral("select_account") };
 constexpr int MaxParameterLength = 2048;
 } // namespace
 
 HttpResponse Bank::authorize(HttpRequest &request)
 {
     // OIDC Core §3.1.2.1: the endpoint accepts GET (query) and POST (form body).
-    const QByteArray encoded = request.method == "POST" ? request.body : request.url.query(QUrl::FullyEncoded).toUtf8();
+    const QByteArray encoded
+        = request.method == "POST" ? request.body : request.url.query(QUrl::FullyEncoded).toUtf8();
     QString parseError;
     const auto form = FormData::parse(encoded, &parseError);
     if (!form)
         return errorPage(OAuthError::invalidRequest(parseError));
 
     // check client_id and redirect_uri are given once: a repeated one could be the attacker's (RFC 6749 §3.1)
-    for (const QString &name : {QStringLiteral("client_id"), QStringLiteral("redirect_uri")}) {
+    for (const QString &name : { QStringLiteral("client_id"), QStringLiteral("redirect_uri") }) {
         if (form->values(name).size() > 1) {
             return errorPage(OAuthError::invalidRequest(
-                QStringLiteral("the parameter %1 is repeated; parameters must not be included more than once").arg(name),
+                QStringLiteral("the parameter %1 is repeated; parameters must not be included more than once")
+                    .arg(name),
                 QStringLiteral("RFC 6749 §3.1")));
         }
     }
@@ -40,7 +42,7 @@ HttpResponse Bank::authorize(HttpRequest &request)
     const QString clientId = form->valueOr(QStringLiteral("client_id"));
     if (clientId.isEmpty()) {
         return errorPage(OAuthError::invalidRequest(QStringLiteral("client_id is missing")),
-                         QStringLiteral("The app that sent you here did not say who it is."));
+            QStringLiteral("The app that sent you here did not say who it is."));
     }
     const auto client = m_store.client(clientId);
     if (!client) {
@@ -53,15 +55,16 @@ HttpResponse Bank::authorize(HttpRequest &request)
     // (RFC 6749 §3.1.2.3, RFC 9700 §4.1.3), any port for loopback URIs (RFC 8252 §7.3).
     const QString redirectUri = form->valueOr(QStringLiteral("redirect_uri"));
     if (redirectUri.isEmpty()) {
-        return errorPage(OAuthError::invalidRequest(QStringLiteral("redirect_uri is missing"),
-                                                    QStringLiteral("OpenID Connect Core §3.1.2.1")));
+        return errorPage(OAuthError::invalidRequest(
+            QStringLiteral("redirect_uri is missing"), QStringLiteral("OpenID Connect Core §3.1.2.1")));
     }
     if (!redirect::matches(client->redirectUris, redirectUri)) {
         OAuthError e = OAuthError::invalidRequest(
             QStringLiteral("redirect_uri '%1' is not registered for %2").arg(redirectUri, client->name),
             QStringLiteral("RFC 6749 §3.1.2.3, RFC 9700 §4.1.3"));
         e.compared(client->redirectUris.join(QStringLiteral(" or ")), redirectUri);
-        return errorPage(e, QStringLiteral("The bank only sends codes back to addresses the app registered."));
+        return errorPage(
+            e, QStringLiteral("The bank only sends codes back to addresses the app registered."));
     }
 
     // From here on the client and its redirect URI are trusted: errors go back to it.
@@ -81,21 +84,25 @@ HttpResponse Bank::authorize(HttpRequest &request)
     }
     for (const auto &[name, value] : form->items()) {
         if (value.size() > MaxParameterLength) {
-            return fail(OAuthError::invalidRequest(
-                QStringLiteral("the parameter %1 is longer than %2 characters").arg(name).arg(MaxParameterLength)));
+            return fail(
+                OAuthError::invalidRequest(QStringLiteral("the parameter %1 is longer than %2 characters")
+                                               .arg(name)
+                                               .arg(MaxParameterLength)));
         }
     }
 
     // check response_type: only the authorization code flow (RFC 6749 §4.1.1; RFC 9700 §2.1.2 no implicit)
     const QString responseType = form->valueOr(QStringLiteral("response_type"));
     if (responseType.isEmpty())
-        return fail(OAuthError::invalidRequest(QStringLiteral("response_type is missing; use response_type=code"),
-                                               QStringLiteral("RFC 6749 §4.1.1")));
+        return fail(
+            OAuthError::invalidRequest(QStringLiteral("response_type is missing; use response_type=code"),
+                QStringLiteral("RFC 6749 §4.1.1")));
     if (responseType != QLatin1String("code"))
         return fail(OAuthError::unsupportedResponseType(responseType));
 
     // check response_mode: the code travels in the query (OAuth 2.0 Multiple Response Types §2.1)
-    if (const QString mode = form->valueOr(QStringLiteral("response_mode")); !mode.isEmpty() && mode != QLatin1String("query")) {
+    if (const QString mode = form->valueOr(QStringLiteral("response_mode"));
+        !mode.isEmpty() && mode != QLatin1String("query")) {
         return fail(OAuthError::invalidRequest(
             QStringLiteral("response_mode '%1' is not supported; only query").arg(mode),
             QStringLiteral("OAuth 2.0 Multiple Response Type Encoding Practices §2.1")));
@@ -103,14 +110,14 @@ HttpResponse Bank::authorize(HttpRequest &request)
 
     // check request objects: not supported (OIDC Core §6)
     if (form->contains(QStringLiteral("request"))) {
-        OAuthError e = OAuthError::invalidRequest(QStringLiteral("request objects are not supported"),
-                                                  QStringLiteral("OpenID Connect Core §6"));
+        OAuthError e = OAuthError::invalidRequest(
+            QStringLiteral("request objects are not supported"), QStringLiteral("OpenID Connect Core §6"));
         e.error = QStringLiteral("request_not_supported");
         return fail(e);
     }
     if (form->contains(QStringLiteral("request_uri"))) {
-        OAuthError e = OAuthError::invalidRequest(QStringLiteral("request_uri is not supported"),
-                                                  QStringLiteral("OpenID Connect Core §6"));
+        OAuthError e = OAuthError::invalidRequest(
+            QStringLiteral("request_uri is not supported"), QStringLiteral("OpenID Connect Core §6"));
         e.error = QStringLiteral("request_uri_not_supported");
         return fail(e);
     }
@@ -119,7 +126,8 @@ HttpResponse Bank::authorize(HttpRequest &request)
     const QString scopeText = form->valueOr(QStringLiteral("scope"));
     const QStringList requested = scopes::parse(scopeText);
     if (requested.isEmpty())
-        return fail(OAuthError::invalidScope(QStringLiteral("scope is missing; ask for at least one scope, e.g. openid")));
+        return fail(OAuthError::invalidScope(
+            QStringLiteral("scope is missing; ask for at least one scope, e.g. openid")));
     QStringList unknown, notAllowed;
     for (const QString &scope : requested) {
         if (!scopes::isValidScopeToken(scope) || !scopes::find(scope))
@@ -128,10 +136,11 @@ HttpResponse Bank::authorize(HttpRequest &request)
             notAllowed.append(scope);
     }
     if (!unknown.isEmpty())
-        return fail(OAuthError::invalidScope(QStringLiteral("unknown scope: %1").arg(unknown.join(QLatin1Char(' ')))));
+        return fail(OAuthError::invalidScope(
+            QStringLiteral("unknown scope: %1").arg(unknown.join(QLatin1Char(' ')))));
     if (!notAllowed.isEmpty()) {
-        OAuthError e = OAuthError::invalidScope(
-            QStringLiteral("%1 is not allowed to ask for: %2").arg(client->name, notAllowed.join(QLatin1Char(' '))));
+        OAuthError e = OAuthError::invalidScope(QStringLiteral("%1 is not allowed to ask for: %2")
+                                                    .arg(client->name, notAllowed.join(QLatin1Char(' '))));
         e.compared(scopes::join(client->allowedScopes), scopeText);
         return fail(e);
     }
@@ -141,13 +150,14 @@ HttpResponse Bank::authorize(HttpRequest &request)
     const QString challenge = form->valueOr(QStringLiteral("code_challenge"));
     const QString method = form->valueOr(QStringLiteral("code_challenge_method"));
     if (challenge.isEmpty()) {
-        return fail(OAuthError::invalidRequest(QStringLiteral("code_challenge is missing: this bank requires PKCE"),
-                                               QStringLiteral("RFC 7636 §4.4.1, RFC 9700 §2.1.1")));
+        return fail(
+            OAuthError::invalidRequest(QStringLiteral("code_challenge is missing: this bank requires PKCE"),
+                QStringLiteral("RFC 7636 §4.4.1, RFC 9700 §2.1.1")));
     }
     if (method != QLatin1String("S256")) {
-        return fail(OAuthError::invalidRequest(
-            method.isEmpty() ? QStringLiteral("code_challenge_method is missing (it would default to plain); use S256")
-                             : QStringLiteral("code_challenge_method '%1' is not accepted; use S256").arg(method),
+        return fail(OAuthError::invalidRequest(method.isEmpty()
+                ? QStringLiteral("code_challenge_method is missing (it would default to plain); use S256")
+                : QStringLiteral("code_challenge_method '%1' is not accepted; use S256").arg(method),
             QStringLiteral("RFC 7636 §4.3, §7.2")));
     }
     if (!pkce::isValidS256Challenge(challenge.toLatin1())) {
@@ -160,15 +170,17 @@ HttpResponse Bank::authorize(HttpRequest &request)
     ia.nonce = form->valueOr(QStringLiteral("nonce"));
 
     // check prompt: known values, and none alone (OIDC Core §3.1.2.1)
-    const QStringList prompts = form->valueOr(QStringLiteral("prompt")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const QStringList prompts
+        = form->valueOr(QStringLiteral("prompt")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     for (const QString &prompt : prompts) {
         if (!KnownPrompts.contains(prompt))
             return fail(OAuthError::invalidRequest(QStringLiteral("unknown prompt value '%1'").arg(prompt),
-                                                   QStringLiteral("OpenID Connect Core §3.1.2.1")));
+                QStringLiteral("OpenID Connect Core §3.1.2.1")));
     }
     if (prompts.contains(QStringLiteral("none")) && prompts.size() > 1) {
-        return fail(OAuthError::invalidRequest(QStringLiteral("prompt=none cannot be combined with other values"),
-                                               QStringLiteral("OpenID Connect Core §3.1.2.1")));
+        return fail(
+            OAuthError::invalidRequest(QStringLiteral("prompt=none cannot be combined with other values"),
+                QStringLiteral("OpenID Connect Core §3.1.2.1")));
     }
     ia.prompt = prompts.join(QLatin1Char(' '));
 
@@ -178,7 +190,7 @@ HttpResponse Bank::authorize(HttpRequest &request)
         ia.maxAge = maxAge->toLongLong(&ok);
         if (!ok || ia.maxAge < 0)
             return fail(OAuthError::invalidRequest(QStringLiteral("max_age must be a number of seconds"),
-                                                   QStringLiteral("OpenID Connect Core §3.1.2.1")));
+                QStringLiteral("OpenID Connect Core §3.1.2.1")));
     }
 
     decide(QStringLiteral("authorization request validated: client, redirect URI, scope, PKCE"), 2);
@@ -204,7 +216,8 @@ HttpResponse Bank::authorize(HttpRequest &request)
     // A remembered consent that covers every requested scope skips the consent page for a browser that
     // is still logged in, just as it does right after the login form, unless the client asked for it
     // again (prompt=consent).
-    if (ia.userId != 0 && m_config.rememberConsent && !prompts.contains(QStringLiteral("consent")) && consentCovers()) {
+    if (ia.userId != 0 && m_config.rememberConsent && !prompts.contains(QStringLiteral("consent"))
+        && consentCovers()) {
         if (const auto user = m_store.userById(ia.userId)) {
             decide(QStringLiteral("consent already given earlier for these scopes"));
             return finishAuthorization(ia, *user, requested);
@@ -218,18 +231,21 @@ HttpResponse Bank::authorize(HttpRequest &request)
 HttpResponse Bank::redirectWithError(const Interaction &interaction, const OAuthError &error)
 {
     refuse(error);
-    audit(QStringLiteral("refusal"), interaction.clientId, {}, error.error + QStringLiteral(": ") + error.description);
-    QList<QPair<QString, QString>> parameters{{QStringLiteral("error"), error.error},
-                                              {QStringLiteral("error_description"), error.description}};
+    audit(QStringLiteral("refusal"), interaction.clientId, {},
+        error.error + QStringLiteral(": ") + error.description);
+    QList<QPair<QString, QString>> parameters { { QStringLiteral("error"), error.error },
+        { QStringLiteral("error_description"), error.description } };
     if (!interaction.state.isEmpty())
-        parameters.append({QStringLiteral("state"), interaction.state}); // echoed exactly (RFC 6749 §4.1.2.1)
-    parameters.append({QStringLiteral("iss"), issuer()});                // RFC 9207 §2
+        parameters.append(
+            { QStringLiteral("state"), interaction.state }); // echoed exactly (RFC 6749 §4.1.2.1)
+    parameters.append({ QStringLiteral("iss"), issuer() }); // RFC 9207 §2
     if (!interaction.id.isEmpty())
         m_store.deleteInteraction(interaction.id);
     return HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
 }
 
-HttpResponse Bank::finishAuthorization(const Interaction &interaction, const User &user, const QStringList &granted)
+HttpResponse Bank::finishAuthorization(
+    const Interaction &interaction, const User &user, const QStringList &granted)
 {
     // Issue the code: one use, short-lived, bound to client, redirect URI, PKCE challenge, nonce and
     // the granted scopes (RFC 6749 §4.1.2, §10.5; RFC 7636 §4.4).
@@ -250,16 +266,20 @@ HttpResponse Bank::finishAuthorization(const Interaction &interaction, const Use
     if (!interaction.id.isEmpty())
         m_store.deleteInteraction(interaction.id);
     audit(QStringLiteral("grant"), interaction.clientId, user.username,
-          QStringLiteral("authorization code %1… issued for %2").arg(QString::fromLatin1(record.codeHash.left(8)),
-                                                                   scopes::join(granted)));
-    decide(QStringLiteral("authorization code issued, bound to client, redirect URI, PKCE challenge and nonce"), 9);
+        QStringLiteral("authorization code %1… issued for %2")
+            .arg(QString::fromLatin1(record.codeHash.left(8)), scopes::join(granted)));
+    decide(
+        QStringLiteral("authorization code issued, bound to client, redirect URI, PKCE challenge and nonce"),
+        9);
 
-    QList<QPair<QString, QString>> parameters{{QStringLiteral("code"), QString::fromLatin1(code)}};
+    QList<QPair<QString, QString>> parameters { { QStringLiteral("code"), QString::fromLatin1(code) } };
     if (!interaction.state.isEmpty())
-        parameters.append({QStringLiteral("state"), interaction.state}); // RFC 6749 §4.1.2, §10.12
-    parameters.append({QStringLiteral("iss"), issuer()});                // RFC 9207 §2
-    HttpResponse response = HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
-    response.addHeader("Set-Cookie", "cfl_interaction=; Path=/interaction; HttpOnly; SameSite=Lax; Max-Age=0");
+        parameters.append({ QStringLiteral("state"), interaction.state }); // RFC 6749 §4.1.2, §10.12
+    parameters.append({ QStringLiteral("iss"), issuer() }); // RFC 9207 §2
+    HttpResponse response
+        = HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
+    response.addHeader(
+        "Set-Cookie", "cfl_interaction=; Path=/interaction; HttpOnly; SameSite=Lax; Max-Age=0");
     return response;
 }
 

@@ -28,8 +28,9 @@ constexpr QByteArrayView SessionCookie = "cfl_session";
 
 // Pages may load only the bank's own stylesheet and may never be framed (clickjacking on the consent
 // button, RFC 6749 §10.13). No script at all: the pages work without JavaScript.
-constexpr auto PageSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-                                    "form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
+constexpr auto PageSecurityPolicy
+    = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+      "form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
 } // namespace
 
 Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
@@ -46,12 +47,15 @@ Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
 
 void Bank::registerRoutes()
 {
-    auto on = [this](const QByteArray &method, const QString &pattern, HttpResponse (Bank::*handler)(HttpRequest &)) {
-        m_router.add(method, pattern, [this, handler](HttpRequest &request) { return (this->*handler)(request); });
+    auto on = [this](const QByteArray &method, const QString &pattern,
+                  HttpResponse (Bank::*handler)(HttpRequest &)) {
+        m_router.add(
+            method, pattern, [this, handler](HttpRequest &request) { return (this->*handler)(request); });
     };
     on("GET", QStringLiteral("/"), &Bank::home);
     on("GET", QStringLiteral("/static/bank.css"), &Bank::stylesheet);
-    m_router.add("GET", QStringLiteral("/favicon.ico"), [](HttpRequest &) { return HttpResponse::empty(204); });
+    m_router.add(
+        "GET", QStringLiteral("/favicon.ico"), [](HttpRequest &) { return HttpResponse::empty(204); });
     on("GET", QStringLiteral("/.well-known/openid-configuration"), &Bank::openIdConfiguration);
     on("GET", QStringLiteral("/.well-known/oauth-authorization-server"), &Bank::openIdConfiguration);
     on("GET", QStringLiteral("/jwks"), &Bank::jwksEndpoint);
@@ -85,8 +89,8 @@ void Bank::registerRoutes()
 HttpResponse Bank::handle(HttpRequest &request)
 {
     m_decisions.clear();
-    HttpResponse response =
-        m_router.dispatch(request, [this](HttpRequest &unmatched) { return notFound(unmatched); });
+    HttpResponse response
+        = m_router.dispatch(request, [this](HttpRequest &unmatched) { return notFound(unmatched); });
     response.setHeader("X-Content-Type-Options", "nosniff");
     // A code in a URL must not leak to other sites through Referer (RFC 9700 §4.2.4).
     response.setHeader("Referrer-Policy", "no-referrer");
@@ -114,7 +118,7 @@ QString Bank::apiAudience() const
 
 QJsonObject Bank::jwks() const
 {
-    return QJsonObject{{QStringLiteral("keys"), QJsonArray{m_signingKey.publicJwk()}}};
+    return QJsonObject { { QStringLiteral("keys"), QJsonArray { m_signingKey.publicJwk() } } };
 }
 
 qint64 Bank::now() const
@@ -124,16 +128,17 @@ qint64 Bank::now() const
 
 void Bank::decide(const QString &what, int seedStep)
 {
-    m_decisions.append({what, seedStep, std::nullopt});
+    m_decisions.append({ what, seedStep, std::nullopt });
 }
 
 void Bank::refuse(const OAuthError &error)
 {
-    m_decisions.append({QStringLiteral("refused: %1").arg(error.error), 0, error});
+    m_decisions.append({ QStringLiteral("refused: %1").arg(error.error), 0, error });
     qCInfo(lcBank).noquote() << "refused:" << error.error << "-" << error.description;
 }
 
-void Bank::audit(const QString &event, const QString &clientId, const QString &username, const QString &detail)
+void Bank::audit(
+    const QString &event, const QString &clientId, const QString &username, const QString &detail)
 {
     m_store.audit(now(), event, clientId, username, detail);
 }
@@ -143,14 +148,15 @@ HttpResponse Bank::notFound(HttpRequest &request)
     const QString description = QStringLiteral("nothing at %1").arg(request.path());
     if (request.header("Accept").contains("text/html") && !request.path().startsWith(QLatin1String("/api"))) {
         return page(PageRenderer::render(QStringLiteral("error.html"), QStringLiteral("Not found"),
-                                         {{QStringLiteral("error"), QStringLiteral("not_found")},
-                                          {QStringLiteral("description"), description},
-                                          {QStringLiteral("hint"), QStringLiteral("Start at the bank's home page.")}}),
-                    404);
+                        { { QStringLiteral("error"), QStringLiteral("not_found") },
+                            { QStringLiteral("description"), description },
+                            { QStringLiteral("hint"), QStringLiteral("Start at the bank's home page.") } }),
+            404);
     }
-    return HttpResponse::json(QJsonDocument(QJsonObject{{QStringLiteral("error"), QStringLiteral("not_found")},
-                                                        {QStringLiteral("error_description"), description}}),
-                              404);
+    return HttpResponse::json(
+        QJsonDocument(QJsonObject { { QStringLiteral("error"), QStringLiteral("not_found") },
+            { QStringLiteral("error_description"), description } }),
+        404);
 }
 
 HttpResponse Bank::page(const QByteArray &html, int status)
@@ -161,12 +167,11 @@ HttpResponse Bank::page(const QByteArray &html, int status)
 HttpResponse Bank::errorPage(const OAuthError &error, const QString &hint)
 {
     refuse(error);
-    PageValues values{{QStringLiteral("error"), error.error},
-                      {QStringLiteral("description"), error.description},
-                      {QStringLiteral("rfc"), error.rfc},
-                      {QStringLiteral("hint"), hint}};
+    PageValues values { { QStringLiteral("error"), error.error },
+        { QStringLiteral("description"), error.description }, { QStringLiteral("rfc"), error.rfc },
+        { QStringLiteral("hint"), hint } };
     return page(PageRenderer::render(QStringLiteral("error.html"), QStringLiteral("Request refused"), values),
-                error.status == 401 || error.status == 500 ? error.status : 400);
+        error.status == 401 || error.status == 500 ? error.status : 400);
 }
 
 // --- login sessions ---------------------------------------------------------------------------
@@ -217,7 +222,8 @@ Bank::Checked<User> Bank::checkCredentials(const QString &username, const QStrin
     const auto user = m_store.userByUsername(username);
     // Verify against a dummy hash for unknown users too, so that timing does not tell which names exist.
     static const QByteArray dummyHash = hashPassword("not-a-real-password");
-    const bool ok = verifyPassword(user ? user->passwordHash : dummyHash, password.toUtf8()) && user.has_value();
+    const bool ok
+        = verifyPassword(user ? user->passwordHash : dummyHash, password.toUtf8()) && user.has_value();
     if (!ok) {
         m_store.recordLoginFailure(username, now());
         audit(QStringLiteral("login-failed"), {}, username, QStringLiteral("wrong user name or password"));

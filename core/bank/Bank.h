@@ -23,8 +23,9 @@ namespace cfl {
 // What the bank decided while answering one request, for the trace and the "why did it fail" panel.
 struct BankDecision
 {
-    QString what;       // "authorization request validated", "authorization code issued", ...
-    int seedStep = 0;   // the seed step it realises: 2 (validate the request), 9 (issue the code), 15 (validate the token)
+    QString what; // "authorization request validated", "authorization code issued", ...
+    int seedStep = 0; // the seed step it realises: 2 (validate the request), 9 (issue the code), 15 (validate
+                      // the token)
     std::optional<OAuthError> refusal;
 };
 
@@ -56,8 +57,7 @@ public:
     const QList<BankDecision> &lastDecisions() const { return m_decisions; }
 
 private:
-    template<typename T>
-    using Checked = std::variant<T, OAuthError>;
+    template <typename T> using Checked = std::variant<T, OAuthError>;
 
     void registerRoutes();
     void decide(const QString &what, int seedStep = 0);
@@ -69,10 +69,11 @@ private:
     HttpResponse interactionPage(HttpRequest &request);
     HttpResponse loginSubmit(HttpRequest &request);
     HttpResponse consentSubmit(HttpRequest &request);
-    HttpResponse showLogin(const Interaction &interaction, const QString &message, const QString &username,
-                           int status = 200);
+    HttpResponse showLogin(
+        const Interaction &interaction, const QString &message, const QString &username, int status = 200);
     HttpResponse showConsent(const Interaction &interaction, const User &user);
-    HttpResponse finishAuthorization(const Interaction &interaction, const User &user, const QStringList &granted);
+    HttpResponse finishAuthorization(
+        const Interaction &interaction, const User &user, const QStringList &granted);
     HttpResponse redirectWithError(const Interaction &interaction, const OAuthError &error);
     HttpResponse errorPage(const OAuthError &error, const QString &hint = {});
     std::optional<Interaction> interactionFor(const HttpRequest &request, const QString &id, QString *why);
@@ -103,9 +104,9 @@ private:
     HttpResponse tokenEndpointError(const OAuthError &error);
     Checked<QJsonObject> authorizationCodeGrant(const FormData &form, const Client &client);
     Checked<QJsonObject> refreshTokenGrant(const FormData &form, const Client &client);
-    QJsonObject issueTokens(const Client &client, const User &user, const QStringList &scopes, const QString &nonce,
-                            qint64 authTime, const QByteArray &codeHash, const QString &familyId,
-                            const QByteArray &parentHash, const QStringList &familyScopes = {});
+    QJsonObject issueTokens(const Client &client, const User &user, const QStringList &scopes,
+        const QString &nonce, qint64 authTime, const QByteArray &codeHash, const QString &familyId,
+        const QByteArray &parentHash, const QStringList &familyScopes = {});
 
     // banky and userinfo (ResourceApi.cpp, UserInfoEndpoint.cpp)
     Checked<IssuedToken> validateBearer(const HttpRequest &request, const QString &requiredScope);
@@ -130,7 +131,7 @@ private:
     HttpResponse webApps(HttpRequest &request);
     HttpResponse webRevokeApp(HttpRequest &request);
     HttpResponse webPage(const QString &templateName, const QString &title, const User &user,
-                         const HttpRequest &request, QHash<QString, QString> values);
+        const HttpRequest &request, QHash<QString, QString> values);
     std::optional<User> webUser(const HttpRequest &request);
 
     HttpResponse notFound(HttpRequest &request);

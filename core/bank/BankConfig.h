@@ -9,12 +9,12 @@ namespace cfl {
 struct BankConfig
 {
     QUrl issuer; // e.g. http://127.0.0.1:8080; BankServer fills it in from the port when empty
-    qint64 codeLifetime = 60;                     // RFC 6749 §4.1.2: "a maximum lifetime of 10 minutes is RECOMMENDED"
+    qint64 codeLifetime = 60; // RFC 6749 §4.1.2: "a maximum lifetime of 10 minutes is RECOMMENDED"
     qint64 accessTokenLifetime = 600;
     qint64 refreshTokenLifetime = 14 * 24 * 3600;
     qint64 sessionLifetime = 8 * 3600;
     qint64 interactionLifetime = 15 * 60;
-    int maxLoginFailures = 5;       // per username within loginFailureWindow, then throttled
+    int maxLoginFailures = 5; // per username within loginFailureWindow, then throttled
     qint64 loginFailureWindow = 300;
     bool rememberConsent = true;
     // Seconds since the epoch; tests may move time forward.

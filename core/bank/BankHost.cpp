@@ -24,7 +24,12 @@ bool BankHost::start(const BankServerOptions &options, QString *error)
     connect(m_server, &BankServer::exchanged, this, &BankHost::exchanged); // queued: different threads
     bool ok = false;
     QMetaObject::invokeMethod(
-        m_server, [&] { ok = m_server->start(options, error); m_issuer = m_server->issuer(); }, Qt::BlockingQueuedConnection);
+        m_server,
+        [&] {
+            ok = m_server->start(options, error);
+            m_issuer = m_server->issuer();
+        },
+        Qt::BlockingQueuedConnection);
     if (!ok)
         stop();
     return ok;
@@ -36,7 +41,8 @@ void BankHost::stop()
         return;
     if (m_server) {
         // The server and its database connection are destroyed on their own thread.
-        QMetaObject::invokeMethod(m_server, [server = m_server] { delete server; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_server, [server = m_server] { delete server; }, Qt::BlockingQueuedConnection);
         m_server = nullptr;
     }
     m_thread.quit();
@@ -48,7 +54,12 @@ void BankHost::withStore(const std::function<void(BankStore &)> &work)
     if (!m_server)
         return;
     QMetaObject::invokeMethod(
-        m_server, [&] { if (m_server->store()) work(*m_server->store()); }, Qt::BlockingQueuedConnection);
+        m_server,
+        [&] {
+            if (m_server->store())
+                work(*m_server->store());
+        },
+        Qt::BlockingQueuedConnection);
 }
 
 void BankHost::setRememberConsent(bool remember)
@@ -65,10 +76,11 @@ void BankHost::setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qin
 {
     if (!m_server)
         return;
-    QMetaObject::invokeMethod(m_server, [server = m_server, codeLifetime, accessTokenLifetime, refreshTokenLifetime] {
-        if (server->bank())
-            server->bank()->setLifetimes(codeLifetime, accessTokenLifetime, refreshTokenLifetime);
-    });
+    QMetaObject::invokeMethod(
+        m_server, [server = m_server, codeLifetime, accessTokenLifetime, refreshTokenLifetime] {
+            if (server->bank())
+                server->bank()->setLifetimes(codeLifetime, accessTokenLifetime, refreshTokenLifetime);
+        });
 }
 
 BankConfig BankHost::config()
@@ -77,7 +89,12 @@ BankConfig BankHost::config()
     if (!m_server)
         return config;
     QMetaObject::invokeMethod(
-        m_server, [&] { if (m_server->bank()) config = m_server->bank()->config(); }, Qt::BlockingQueuedConnection);
+        m_server,
+        [&] {
+            if (m_server->bank())
+                config = m_server->bank()->config();
+        },
+        Qt::BlockingQueuedConnection);
     return config;
 }
 

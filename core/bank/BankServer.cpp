@@ -25,13 +25,16 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
     if (!m_store)
         return false;
 
-    std::optional<QByteArray> keyJwk = options.loadSigningKey ? options.loadSigningKey() : m_store->signingKeyJwk();
+    std::optional<QByteArray> keyJwk
+        = options.loadSigningKey ? options.loadSigningKey() : m_store->signingKeyJwk();
     std::optional<SigningKey> key;
     if (keyJwk) {
         QString keyError;
         key = SigningKey::fromPrivateJwk(*keyJwk, &keyError);
         if (!key) {
-            *error = QStringLiteral("the stored signing key is unusable (%1); reset the bank to make a new one").arg(keyError);
+            *error
+                = QStringLiteral("the stored signing key is unusable (%1); reset the bank to make a new one")
+                      .arg(keyError);
             return false;
         }
     } else {
@@ -103,11 +106,13 @@ QString accessLogLine(const BankExchange &exchange)
         }
         target += QLatin1Char('?') + names.join(QLatin1Char(','));
     }
-    QString line = QStringLiteral("%1 %2 %3 %4 → %5 (%6 ms)")
-                       .arg(QDateTime::fromMSecsSinceEpoch(exchange.startedAtMs).toString(QStringLiteral("HH:mm:ss")),
-                            exchange.request.remoteAddress.toString(), QString::fromLatin1(exchange.request.method), target)
-                       .arg(exchange.response.status)
-                       .arg(double(exchange.durationUs) / 1000.0, 0, 'f', 1);
+    QString line
+        = QStringLiteral("%1 %2 %3 %4 → %5 (%6 ms)")
+              .arg(QDateTime::fromMSecsSinceEpoch(exchange.startedAtMs).toString(QStringLiteral("HH:mm:ss")),
+                  exchange.request.remoteAddress.toString(), QString::fromLatin1(exchange.request.method),
+                  target)
+              .arg(exchange.response.status)
+              .arg(double(exchange.durationUs) / 1000.0, 0, 'f', 1);
     for (const BankDecision &decision : exchange.decisions) {
         if (decision.refusal)
             line += QStringLiteral(" — %1: %2").arg(decision.refusal->error, decision.refusal->description);

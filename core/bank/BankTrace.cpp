@@ -18,7 +18,8 @@ QString senderOf(const HttpRequest &request)
 
 QString bankPartyFor(const QString &path)
 {
-    if (path == QLatin1String("/token") || path == QLatin1String("/revoke") || path == QLatin1String("/introspect"))
+    if (path == QLatin1String("/token") || path == QLatin1String("/revoke")
+        || path == QLatin1String("/introspect"))
         return QStringLiteral("boris");
     if (path.startsWith(QLatin1String("/api/")))
         return QStringLiteral("banky");
@@ -39,8 +40,9 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
     base.exchangeId = exchangeId;
     base.timeMs = exchange.startedAtMs;
     base.source = QStringLiteral("bank");
-    base.channel = fromBrowser ? TraceChannel::FrontChannel
-                               : (to == QLatin1String("banky") ? TraceChannel::ResourceApi : TraceChannel::BackChannel);
+    base.channel = fromBrowser
+        ? TraceChannel::FrontChannel
+        : (to == QLatin1String("banky") ? TraceChannel::ResourceApi : TraceChannel::BackChannel);
     base.method = request.method;
     base.url = request.url;
     base.status = response.status;
@@ -59,7 +61,9 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
     resp.from = to;
     resp.to = from;
     req.summary = QStringLiteral("%1 %2").arg(QString::fromLatin1(request.method), path);
-    resp.summary = QStringLiteral("%1 %2").arg(response.status).arg(QString::fromLatin1(reasonPhrase(response.status)));
+    resp.summary = QStringLiteral("%1 %2")
+                       .arg(response.status)
+                       .arg(QString::fromLatin1(reasonPhrase(response.status)));
 
     QList<TraceEvent> events;
     auto action = [&](const QString &summary, int step) {
@@ -111,7 +115,8 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
         }
     } else if (path.startsWith(QLatin1String("/api/"))) {
         req.step = 14;
-        req.summary = QStringLiteral("%1 %2 with Authorization: Bearer").arg(QString::fromLatin1(request.method), path);
+        req.summary = QStringLiteral("%1 %2 with Authorization: Bearer")
+                          .arg(QString::fromLatin1(request.method), path);
         if (response.status < 300) {
             resp.step = 16;
             resp.summary = QStringLiteral("the resource");
@@ -131,7 +136,9 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
         e.channel = TraceChannel::Internal;
         e.from = e.to = to;
         e.method.clear();
-        e.step = (decision.seedStep == 2 || decision.seedStep == 9 || decision.seedStep == 15) ? decision.seedStep : 0;
+        e.step = (decision.seedStep == 2 || decision.seedStep == 9 || decision.seedStep == 15)
+            ? decision.seedStep
+            : 0;
         e.summary = decision.what;
         if (decision.refusal) {
             e.summary = decision.refusal->error + QStringLiteral(": ") + decision.refusal->description;

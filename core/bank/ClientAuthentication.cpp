@@ -42,30 +42,35 @@ Bank::Checked<Client> Bank::authenticateClient(const HttpRequest &request, const
     // check one authentication method only (RFC 6749 §2.3)
     if (usesBasic && usesPost) {
         return OAuthError::invalidRequest(
-            QStringLiteral("the client authenticated twice (Authorization header and client_secret); use one method"),
+            QStringLiteral(
+                "the client authenticated twice (Authorization header and client_secret); use one method"),
             QStringLiteral("RFC 6749 §2.3"));
     }
     if (!authorization.isEmpty() && !usesBasic) {
-        return OAuthError::invalidClient(QStringLiteral("only HTTP Basic client authentication is supported"));
+        return OAuthError::invalidClient(
+            QStringLiteral("only HTTP Basic client authentication is supported"));
     }
     if (usesBasic) {
         // check Basic credentials: base64(urlencode(id) ":" urlencode(secret)) (RFC 6749 §2.3.1)
-        const auto decoded = QByteArray::fromBase64Encoding(authorization.mid(6).trimmed(),
-                                                            QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded = QByteArray::fromBase64Encoding(
+            authorization.mid(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
         const qsizetype colon = decoded ? decoded.decoded.indexOf(':') : -1;
         if (colon < 0)
-            return OAuthError::invalidClient(QStringLiteral("the Basic credentials are not base64(client_id:client_secret)"));
+            return OAuthError::invalidClient(
+                QStringLiteral("the Basic credentials are not base64(client_id:client_secret)"));
         const auto id = formUrlDecode(decoded.decoded.left(colon));
         const auto pass = formUrlDecode(decoded.decoded.mid(colon + 1));
         if (!id || !pass)
-            return OAuthError::invalidClient(QStringLiteral("the Basic credentials are not form-url-encoded UTF-8"));
+            return OAuthError::invalidClient(
+                QStringLiteral("the Basic credentials are not form-url-encoded UTF-8"));
         clientId = *id;
         secret = *pass;
         hasSecret = true;
         // A client_id in the body too must name the same client.
         if (const auto bodyId = form.value(QStringLiteral("client_id")); bodyId && *bodyId != clientId) {
-            return OAuthError::invalidRequest(QStringLiteral("client_id in the body differs from the Basic credentials"),
-                                              QStringLiteral("RFC 6749 §2.3.1"));
+            return OAuthError::invalidRequest(
+                QStringLiteral("client_id in the body differs from the Basic credentials"),
+                QStringLiteral("RFC 6749 §2.3.1"));
         }
     } else {
         clientId = form.valueOr(QStringLiteral("client_id"));
@@ -73,7 +78,8 @@ Bank::Checked<Client> Bank::authenticateClient(const HttpRequest &request, const
         secret = form.valueOr(QStringLiteral("client_secret"));
     }
     if (clientId.isEmpty())
-        return OAuthError::invalidClient(QStringLiteral("no client authentication: send client_id and client_secret"));
+        return OAuthError::invalidClient(
+            QStringLiteral("no client authentication: send client_id and client_secret"));
 
     // check client: known
     const auto client = m_store.client(clientId);
@@ -84,13 +90,15 @@ Bank::Checked<Client> Bank::authenticateClient(const HttpRequest &request, const
     // check secret: confidential clients must authenticate (RFC 6749 §3.2.1)
     if (!client->isPublic) {
         if (!hasSecret)
-            return OAuthError::invalidClient(QStringLiteral("%1 is a confidential client: it must send its secret").arg(client->name));
+            return OAuthError::invalidClient(
+                QStringLiteral("%1 is a confidential client: it must send its secret").arg(client->name));
         if (!constantTimeEquals(sha256Hex(secret.toUtf8()), client->secretHash)) {
             audit(QStringLiteral("refusal"), clientId, {}, QStringLiteral("wrong client secret"));
             return OAuthError::invalidClient(QStringLiteral("wrong client secret for %1").arg(client->name));
         }
     } else if (hasSecret && !secret.isEmpty()) {
-        return OAuthError::invalidClient(QStringLiteral("%1 is a public client and has no secret").arg(client->name));
+        return OAuthError::invalidClient(
+            QStringLiteral("%1 is a public client and has no secret").arg(client->name));
     }
     return *client;
 }
@@ -103,7 +111,7 @@ Bank::Checked<Bank::ClientRequest> Bank::authenticatedClientRequest(const HttpRe
     auto client = authenticateClient(request, std::get<FormData>(form));
     if (auto *error = std::get_if<OAuthError>(&client))
         return *error;
-    return ClientRequest{std::move(std::get<FormData>(form)), std::move(std::get<Client>(client))};
+    return ClientRequest { std::move(std::get<FormData>(form)), std::move(std::get<Client>(client)) };
 }
 
 HttpResponse Bank::tokenEndpointError(const OAuthError &error)

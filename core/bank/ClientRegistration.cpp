@@ -9,8 +9,8 @@
 
 namespace cfl {
 
-std::variant<RegisteredClient, QString> registerClient(BankStore &store, const ClientRegistrationRequest &request,
-                                                       qint64 now)
+std::variant<RegisteredClient, QString> registerClient(
+    BankStore &store, const ClientRegistrationRequest &request, qint64 now)
 {
     const QString name = request.name.trimmed();
     if (name.isEmpty() || name.size() > 80)
@@ -23,12 +23,14 @@ std::variant<RegisteredClient, QString> registerClient(BankStore &store, const C
     }
     QStringList scopes = request.scopes;
     if (scopes.isEmpty()) {
-        scopes = {QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
-                  QStringLiteral("offline_access"), QStringLiteral("accounts:read"), QStringLiteral("transactions:read")};
+        scopes = { QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
+            QStringLiteral("offline_access"), QStringLiteral("accounts:read"),
+            QStringLiteral("transactions:read") };
     }
     for (const QString &scope : scopes) {
         if (!scopes::find(scope))
-            return QStringLiteral("unknown scope '%1'; known scopes: %2").arg(scope, scopes::join(scopes::names()));
+            return QStringLiteral("unknown scope '%1'; known scopes: %2")
+                .arg(scope, scopes::join(scopes::names()));
     }
 
     // client_id: a readable slug of the name plus randomness, so two attendees' "My App" never collide.
@@ -43,7 +45,8 @@ std::variant<RegisteredClient, QString> registerClient(BankStore &store, const C
         slug = QStringLiteral("client");
 
     RegisteredClient result;
-    result.clientId = slug + QLatin1Char('-') + QString::fromLatin1(randomToken(6)).toLower().replace(QLatin1Char('_'), QLatin1Char('x'));
+    result.clientId = slug + QLatin1Char('-')
+        + QString::fromLatin1(randomToken(6)).toLower().replace(QLatin1Char('_'), QLatin1Char('x'));
     result.record.clientId = result.clientId;
     result.record.name = name;
     result.record.isPublic = request.isPublic;
@@ -58,7 +61,8 @@ std::variant<RegisteredClient, QString> registerClient(BankStore &store, const C
     if (!store.insertClient(result.record, &error))
         return QStringLiteral("could not save the client: %1").arg(error);
     store.audit(now, QStringLiteral("client-registered"), result.clientId, {},
-                QStringLiteral("%1 (%2)").arg(name, request.isPublic ? QStringLiteral("public") : QStringLiteral("confidential")));
+        QStringLiteral("%1 (%2)").arg(
+            name, request.isPublic ? QStringLiteral("public") : QStringLiteral("confidential")));
     return result;
 }
 

@@ -28,8 +28,8 @@ struct RegisteredClient
 };
 
 // A RegisteredClient, or a sentence saying what is wrong with the request.
-std::variant<RegisteredClient, QString> registerClient(BankStore &store, const ClientRegistrationRequest &request,
-                                                       qint64 now);
+std::variant<RegisteredClient, QString> registerClient(
+    BankStore &store, const ClientRegistrationRequest &request, qint64 now);
 // A new secret for an existing confidential client (the old one stops working).
 std::variant<QByteArray, QString> rotateClientSecret(BankStore &store, const QString &clientId);
 

@@ -17,7 +17,8 @@ std::optional<Interaction> Bank::interactionFor(const HttpRequest &request, cons
 {
     const auto interaction = m_store.interaction(id);
     if (!interaction || interaction->expiresAt <= now()) {
-        *why = QStringLiteral("This sign-in has expired or was already completed. Go back to the app and start again.");
+        *why = QStringLiteral(
+            "This sign-in has expired or was already completed. Go back to the app and start again.");
         return std::nullopt;
     }
     // The page belongs to the browser that started the request: it holds the interaction cookie.
@@ -36,18 +37,20 @@ HttpResponse Bank::beginInteraction(Interaction interaction)
     interaction.createdAt = now();
     interaction.expiresAt = now() + m_config.interactionLifetime;
     m_store.insertInteraction(interaction);
-    HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + interaction.id), 303);
+    HttpResponse response
+        = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + interaction.id), 303);
     // Binds the pages of this interaction to this browser (double submit with the forms' CSRF token).
-    response.addHeader("Set-Cookie", "cfl_interaction=" + interaction.id.toLatin1()
-                                         + "; Path=/interaction; HttpOnly; SameSite=Lax");
+    response.addHeader("Set-Cookie",
+        "cfl_interaction=" + interaction.id.toLatin1() + "; Path=/interaction; HttpOnly; SameSite=Lax");
     return response;
 }
 
 bool Bank::consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const
 {
     const auto consent = m_store.activeConsent(userId, clientId);
-    return consent
-        && std::all_of(scopes.cbegin(), scopes.cend(), [&](const QString &s) { return consent->scopes.contains(s); });
+    return consent && std::all_of(scopes.cbegin(), scopes.cend(), [&](const QString &s) {
+        return consent->scopes.contains(s);
+    });
 }
 
 HttpResponse Bank::interactionPage(HttpRequest &request)
@@ -64,13 +67,15 @@ HttpResponse Bank::interactionPage(HttpRequest &request)
     return showConsent(*interaction, *user);
 }
 
-HttpResponse Bank::showLogin(const Interaction &interaction, const QString &message, const QString &username, int status)
+HttpResponse Bank::showLogin(
+    const Interaction &interaction, const QString &message, const QString &username, int status)
 {
     QString context;
     if (interaction.kind == QLatin1String("authorize")) {
         const auto client = m_store.client(interaction.clientId);
-        context = QStringLiteral("<p class=\"context\"><b>%1</b> sent you here. Log in to the bank to decide what %1 "
-                                 "may see. %1 never sees your password.</p>")
+        context = QStringLiteral(
+            "<p class=\"context\"><b>%1</b> sent you here. Log in to the bank to decide what %1 "
+            "may see. %1 never sees your password.</p>")
                       .arg(PageRenderer::escape(client ? client->name : interaction.clientId));
     } else {
         context = QStringLiteral("<p class=\"context\">Log in to your online banking.</p>");
@@ -78,14 +83,14 @@ HttpResponse Bank::showLogin(const Interaction &interaction, const QString &mess
     const QString error = message.isEmpty()
         ? QString()
         : QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>").arg(PageRenderer::escape(message));
-    return page(PageRenderer::render(QStringLiteral("login.html"), QStringLiteral("Log in to your bank"),
-                                     {{QStringLiteral("context"), context},
-                                      {QStringLiteral("error"), error},
-                                      {QStringLiteral("action"), QStringLiteral("/interaction/%1/login").arg(interaction.id)},
-                                      {QStringLiteral("csrf"), QString::fromLatin1(interaction.csrfToken)},
-                                      {QStringLiteral("username"), username},
-                                      {QStringLiteral("hint"), QString::fromLatin1(WorkshopAccountHint)}}),
-                status);
+    return page(
+        PageRenderer::render(QStringLiteral("login.html"), QStringLiteral("Log in to your bank"),
+            { { QStringLiteral("context"), context }, { QStringLiteral("error"), error },
+                { QStringLiteral("action"), QStringLiteral("/interaction/%1/login").arg(interaction.id) },
+                { QStringLiteral("csrf"), QString::fromLatin1(interaction.csrfToken) },
+                { QStringLiteral("username"), username },
+                { QStringLiteral("hint"), QString::fromLatin1(WorkshopAccountHint) } }),
+        status);
 }
 
 HttpResponse Bank::loginSubmit(HttpRequest &request)
@@ -100,12 +105,13 @@ HttpResponse Bank::loginSubmit(HttpRequest &request)
         return showLogin(*interaction, parseError, {}, 400);
     // check CSRF token (double submit with the interaction cookie)
     if (!constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), interaction->csrfToken))
-        return errorPage(OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong"),
-                                                    QStringLiteral("RFC 6749 §10.12")));
+        return errorPage(OAuthError::invalidRequest(
+            QStringLiteral("the form's CSRF token is missing or wrong"), QStringLiteral("RFC 6749 §10.12")));
     const QString username = form->valueOr(QStringLiteral("username")).trimmed();
     const QString password = form->valueOr(QStringLiteral("password"));
     if (username.isEmpty() || password.isEmpty())
-        return showLogin(*interaction, QStringLiteral("Enter your user name and your password."), username, 400);
+        return showLogin(
+            *interaction, QStringLiteral("Enter your user name and your password."), username, 400);
 
     const auto checked = checkCredentials(username, password);
     if (const auto *error = std::get_if<OAuthError>(&checked))
@@ -126,7 +132,8 @@ HttpResponse Bank::loginSubmit(HttpRequest &request)
         loggedIn.authTime = authTime;
         // A remembered consent that covers every requested scope skips the consent page,
         // unless the client asked for it again (prompt=consent).
-        const bool covered = m_config.rememberConsent && consentCovers(user.id, interaction->clientId, interaction->scopes);
+        const bool covered
+            = m_config.rememberConsent && consentCovers(user.id, interaction->clientId, interaction->scopes);
         if (covered && !interaction->prompt.contains(QStringLiteral("consent"))) {
             decide(QStringLiteral("consent already given earlier for these scopes"));
             response = finishAuthorization(loggedIn, user, interaction->scopes);
@@ -147,29 +154,34 @@ HttpResponse Bank::showConsent(const Interaction &interaction, const User &user)
         const scopes::ScopeInfo *info = scopes::find(scope);
         if (!info)
             continue;
-        const QString id = QStringLiteral("scope-") + QString(scope).replace(QLatin1Char(':'), QLatin1Char('-'));
+        const QString id
+            = QStringLiteral("scope-") + QString(scope).replace(QLatin1Char(':'), QLatin1Char('-'));
         // Required scopes are sent as hidden fields so that the form stays correct without JavaScript.
         const QString control = info->optional
-            ? QStringLiteral("<input type=\"checkbox\" id=\"%1\" name=\"scope\" value=\"%2\" checked>").arg(id, scope)
+            ? QStringLiteral("<input type=\"checkbox\" id=\"%1\" name=\"scope\" value=\"%2\" checked>")
+                  .arg(id, scope)
             : QStringLiteral("<input type=\"checkbox\" id=\"%1\" checked disabled>"
                              "<input type=\"hidden\" name=\"scope\" value=\"%2\">")
                   .arg(id, scope);
-        items += QStringLiteral("<li>%1<label for=\"%2\"><b>%3</b> <code>%4</code><br><span>%5</span>%6</label></li>\n")
-                     .arg(control, id, PageRenderer::escape(info->title), scope, PageRenderer::escape(info->releases),
-                          info->optional ? QString() : QStringLiteral(" <em>(required)</em>"));
+        items += QStringLiteral(
+            "<li>%1<label for=\"%2\"><b>%3</b> <code>%4</code><br><span>%5</span>%6</label></li>\n")
+                     .arg(control, id, PageRenderer::escape(info->title), scope,
+                         PageRenderer::escape(info->releases),
+                         info->optional ? QString() : QStringLiteral(" <em>(required)</em>"));
     }
-    return page(PageRenderer::render(
-        QStringLiteral("consent.html"), QStringLiteral("Allow %1?").arg(client ? client->name : interaction.clientId),
-        {{QStringLiteral("client"), client ? client->name : interaction.clientId},
-         {QStringLiteral("user"), user.name},
-         {QStringLiteral("scopes"), items},
-         {QStringLiteral("action"), QStringLiteral("/interaction/%1/consent").arg(interaction.id)},
-         {QStringLiteral("csrf"), QString::fromLatin1(interaction.csrfToken)},
-         {QStringLiteral("redirect"), interaction.redirectUri},
-         {QStringLiteral("remember"), m_config.rememberConsent
-              ? QStringLiteral("The bank will remember your choice; you can revoke it any time in your online banking under Connected apps.")
-              : QStringLiteral("The bank will ask you again next time.")},
-         {QStringLiteral("clientHtml"), clientName}}));
+    return page(PageRenderer::render(QStringLiteral("consent.html"),
+        QStringLiteral("Allow %1?").arg(client ? client->name : interaction.clientId),
+        { { QStringLiteral("client"), client ? client->name : interaction.clientId },
+            { QStringLiteral("user"), user.name }, { QStringLiteral("scopes"), items },
+            { QStringLiteral("action"), QStringLiteral("/interaction/%1/consent").arg(interaction.id) },
+            { QStringLiteral("csrf"), QString::fromLatin1(interaction.csrfToken) },
+            { QStringLiteral("redirect"), interaction.redirectUri },
+            { QStringLiteral("remember"),
+                m_config.rememberConsent
+                    ? QStringLiteral("The bank will remember your choice; you can revoke it any time in your "
+                                     "online banking under Connected apps.")
+                    : QStringLiteral("The bank will ask you again next time.") },
+            { QStringLiteral("clientHtml"), clientName } }));
 }
 
 HttpResponse Bank::consentSubmit(HttpRequest &request)
@@ -184,8 +196,8 @@ HttpResponse Bank::consentSubmit(HttpRequest &request)
         return errorPage(OAuthError::invalidRequest(parseError));
     // check CSRF token (double submit with the interaction cookie)
     if (!constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), interaction->csrfToken))
-        return errorPage(OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong"),
-                                                    QStringLiteral("RFC 6749 §10.12")));
+        return errorPage(OAuthError::invalidRequest(
+            QStringLiteral("the form's CSRF token is missing or wrong"), QStringLiteral("RFC 6749 §10.12")));
     // check John is logged in for this interaction
     const auto user = interaction->userId ? m_store.userById(interaction->userId) : std::nullopt;
     if (!user)
@@ -193,8 +205,10 @@ HttpResponse Bank::consentSubmit(HttpRequest &request)
 
     const QString decision = form->valueOr(QStringLiteral("decision"));
     if (decision == QLatin1String("deny")) {
-        audit(QStringLiteral("refusal"), interaction->clientId, user->username, QStringLiteral("John denied consent"));
-        return redirectWithError(*interaction, OAuthError::accessDenied(QStringLiteral("John denied the request")));
+        audit(QStringLiteral("refusal"), interaction->clientId, user->username,
+            QStringLiteral("John denied consent"));
+        return redirectWithError(
+            *interaction, OAuthError::accessDenied(QStringLiteral("John denied the request")));
     }
     if (decision != QLatin1String("approve"))
         return errorPage(OAuthError::invalidRequest(QStringLiteral("decision must be approve or deny")));
@@ -210,7 +224,7 @@ HttpResponse Bank::consentSubmit(HttpRequest &request)
     if (m_config.rememberConsent)
         m_store.saveConsent(user->id, interaction->clientId, scopes::sorted(granted), now());
     audit(QStringLiteral("consent"), interaction->clientId, user->username,
-          QStringLiteral("approved %1").arg(scopes::join(granted)));
+        QStringLiteral("approved %1").arg(scopes::join(granted)));
     decide(QStringLiteral("John approved: %1").arg(scopes::join(granted)));
     return finishAuthorization(*interaction, *user, granted);
 }

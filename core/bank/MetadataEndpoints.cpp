@@ -20,34 +20,35 @@ HttpResponse Bank::openIdConfiguration(HttpRequest &)
             array.append(QString::fromLatin1(item));
         return array;
     };
-    QJsonObject metadata{
-        {QStringLiteral("issuer"), base},
-        {QStringLiteral("authorization_endpoint"), base + QStringLiteral("/authorize")},
-        {QStringLiteral("token_endpoint"), base + QStringLiteral("/token")},
-        {QStringLiteral("userinfo_endpoint"), base + QStringLiteral("/userinfo")},
-        {QStringLiteral("jwks_uri"), base + QStringLiteral("/jwks")},
-        {QStringLiteral("revocation_endpoint"), base + QStringLiteral("/revoke")},
-        {QStringLiteral("introspection_endpoint"), base + QStringLiteral("/introspect")},
-        {QStringLiteral("scopes_supported"), QJsonArray::fromStringList(scopes::names())},
-        {QStringLiteral("response_types_supported"), list({"code"})},
-        {QStringLiteral("response_modes_supported"), list({"query"})},
-        {QStringLiteral("grant_types_supported"), list({"authorization_code", "refresh_token"})},
-        {QStringLiteral("subject_types_supported"), list({"public"})},
-        {QStringLiteral("id_token_signing_alg_values_supported"), list({"RS256"})},
-        {QStringLiteral("token_endpoint_auth_methods_supported"),
-         list({"client_secret_basic", "client_secret_post", "none"})},
-        {QStringLiteral("revocation_endpoint_auth_methods_supported"), list({"client_secret_basic", "client_secret_post", "none"})},
-        {QStringLiteral("introspection_endpoint_auth_methods_supported"),
-         list({"client_secret_basic", "client_secret_post"})},
-        {QStringLiteral("code_challenge_methods_supported"), list({"S256"})},
-        {QStringLiteral("claims_supported"),
-         list({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name", "given_name",
-               "family_name", "preferred_username", "updated_at", "email", "email_verified"})},
-        {QStringLiteral("prompt_values_supported"), list({"none", "login", "consent", "select_account"})},
-        {QStringLiteral("authorization_response_iss_parameter_supported"), true}, // RFC 9207 §3
-        {QStringLiteral("request_parameter_supported"), false},
-        {QStringLiteral("request_uri_parameter_supported"), false},
-        {QStringLiteral("claims_parameter_supported"), false},
+    QJsonObject metadata {
+        { QStringLiteral("issuer"), base },
+        { QStringLiteral("authorization_endpoint"), base + QStringLiteral("/authorize") },
+        { QStringLiteral("token_endpoint"), base + QStringLiteral("/token") },
+        { QStringLiteral("userinfo_endpoint"), base + QStringLiteral("/userinfo") },
+        { QStringLiteral("jwks_uri"), base + QStringLiteral("/jwks") },
+        { QStringLiteral("revocation_endpoint"), base + QStringLiteral("/revoke") },
+        { QStringLiteral("introspection_endpoint"), base + QStringLiteral("/introspect") },
+        { QStringLiteral("scopes_supported"), QJsonArray::fromStringList(scopes::names()) },
+        { QStringLiteral("response_types_supported"), list({ "code" }) },
+        { QStringLiteral("response_modes_supported"), list({ "query" }) },
+        { QStringLiteral("grant_types_supported"), list({ "authorization_code", "refresh_token" }) },
+        { QStringLiteral("subject_types_supported"), list({ "public" }) },
+        { QStringLiteral("id_token_signing_alg_values_supported"), list({ "RS256" }) },
+        { QStringLiteral("token_endpoint_auth_methods_supported"),
+            list({ "client_secret_basic", "client_secret_post", "none" }) },
+        { QStringLiteral("revocation_endpoint_auth_methods_supported"),
+            list({ "client_secret_basic", "client_secret_post", "none" }) },
+        { QStringLiteral("introspection_endpoint_auth_methods_supported"),
+            list({ "client_secret_basic", "client_secret_post" }) },
+        { QStringLiteral("code_challenge_methods_supported"), list({ "S256" }) },
+        { QStringLiteral("claims_supported"),
+            list({ "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name", "given_name",
+                "family_name", "preferred_username", "updated_at", "email", "email_verified" }) },
+        { QStringLiteral("prompt_values_supported"), list({ "none", "login", "consent", "select_account" }) },
+        { QStringLiteral("authorization_response_iss_parameter_supported"), true }, // RFC 9207 §3
+        { QStringLiteral("request_parameter_supported"), false },
+        { QStringLiteral("request_uri_parameter_supported"), false },
+        { QStringLiteral("claims_parameter_supported"), false },
     };
     return HttpResponse::json(QJsonDocument(metadata));
 }
@@ -72,7 +73,7 @@ HttpResponse Bank::stylesheet(HttpRequest &)
 HttpResponse Bank::home(HttpRequest &)
 {
     return page(PageRenderer::render(QStringLiteral("home.html"), QStringLiteral("Loopback Bank"),
-                                     {{QStringLiteral("issuer"), issuer()}}));
+        { { QStringLiteral("issuer"), issuer() } }));
 }
 
 } // namespace cfl

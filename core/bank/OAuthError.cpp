@@ -47,18 +47,18 @@ OAuthError OAuthError::unauthorizedClient(const QString &description)
 OAuthError OAuthError::unsupportedGrantType(const QString &grantType)
 {
     return make(400, "unsupported_grant_type",
-                QStringLiteral("grant_type '%1' is not supported; use authorization_code or refresh_token")
-                    .arg(grantType),
-                QStringLiteral("RFC 6749 §5.2"));
+        QStringLiteral("grant_type '%1' is not supported; use authorization_code or refresh_token")
+            .arg(grantType),
+        QStringLiteral("RFC 6749 §5.2"));
 }
 
 OAuthError OAuthError::unsupportedResponseType(const QString &responseType)
 {
     return make(400, "unsupported_response_type",
-                QStringLiteral("response_type '%1' is not supported; this bank only does the authorization "
-                               "code flow (response_type=code)")
-                    .arg(responseType),
-                QStringLiteral("RFC 6749 §4.1.2.1"));
+        QStringLiteral("response_type '%1' is not supported; this bank only does the authorization "
+                       "code flow (response_type=code)")
+            .arg(responseType),
+        QStringLiteral("RFC 6749 §4.1.2.1"));
 }
 
 OAuthError OAuthError::invalidScope(const QString &description, const QString &rfc)
@@ -74,14 +74,14 @@ OAuthError OAuthError::accessDenied(const QString &description)
 OAuthError OAuthError::loginRequired()
 {
     return make(400, "login_required", QStringLiteral("prompt=none was given but John is not logged in"),
-                QStringLiteral("OpenID Connect Core §3.1.2.6"));
+        QStringLiteral("OpenID Connect Core §3.1.2.6"));
 }
 
 OAuthError OAuthError::consentRequired()
 {
     return make(400, "consent_required",
-                QStringLiteral("prompt=none was given but John has not consented to these scopes yet"),
-                QStringLiteral("OpenID Connect Core §3.1.2.6"));
+        QStringLiteral("prompt=none was given but John has not consented to these scopes yet"),
+        QStringLiteral("OpenID Connect Core §3.1.2.6"));
 }
 
 OAuthError OAuthError::serverError(const QString &description)
@@ -97,9 +97,8 @@ OAuthError OAuthError::invalidToken(const QString &description)
 OAuthError OAuthError::insufficientScope(const QString &scope)
 {
     return make(403, "insufficient_scope",
-                QStringLiteral("this request needs the scope '%1', which the access token does not carry")
-                    .arg(scope),
-                QStringLiteral("RFC 6750 §3.1"));
+        QStringLiteral("this request needs the scope '%1', which the access token does not carry").arg(scope),
+        QStringLiteral("RFC 6750 §3.1"));
 }
 
 OAuthError &OAuthError::compared(const QString &expectedValue, const QString &receivedValue)
@@ -111,7 +110,8 @@ OAuthError &OAuthError::compared(const QString &expectedValue, const QString &re
 
 QJsonObject OAuthError::toJson() const
 {
-    return QJsonObject{{QStringLiteral("error"), error}, {QStringLiteral("error_description"), description}};
+    return QJsonObject { { QStringLiteral("error"), error },
+        { QStringLiteral("error_description"), description } };
 }
 
 HttpResponse OAuthError::toTokenEndpointResponse() const

@@ -13,19 +13,22 @@ namespace cfl {
 struct OAuthError
 {
     int status = 400;
-    QString error;       // "invalid_request", "invalid_grant", ...
+    QString error; // "invalid_request", "invalid_grant", ...
     QString description; // error_description: a sentence for the developer of the client
-    QString rfc;         // e.g. "RFC 7636 §4.6"
-    QString expected;    // compared values, when there were any
+    QString rfc; // e.g. "RFC 7636 §4.6"
+    QString expected; // compared values, when there were any
     QString received;
 
-    static OAuthError invalidRequest(const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §4.1.2.1"));
+    static OAuthError invalidRequest(
+        const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §4.1.2.1"));
     static OAuthError invalidClient(const QString &description);
-    static OAuthError invalidGrant(const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §5.2"));
+    static OAuthError invalidGrant(
+        const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §5.2"));
     static OAuthError unauthorizedClient(const QString &description);
     static OAuthError unsupportedGrantType(const QString &grantType);
     static OAuthError unsupportedResponseType(const QString &responseType);
-    static OAuthError invalidScope(const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §3.3"));
+    static OAuthError invalidScope(
+        const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §3.3"));
     static OAuthError accessDenied(const QString &description);
     static OAuthError loginRequired();
     static OAuthError consentRequired();

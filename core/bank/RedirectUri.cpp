@@ -7,7 +7,8 @@ namespace cfl::redirect {
 bool isLoopbackHost(const QString &host)
 {
     return host == QLatin1String("127.0.0.1") || host == QLatin1String("::1")
-        || host == QLatin1String("[::1]") || host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0;
+        || host == QLatin1String("[::1]")
+        || host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0;
 }
 
 namespace {
@@ -59,8 +60,9 @@ std::optional<QString> registrationProblem(const QString &uri)
     }
     if (scheme.contains(QLatin1Char('.')))
         return std::nullopt; // RFC 8252 §7.1 private-use URI scheme (reverse domain name)
-    return QStringLiteral("'%1' uses the scheme '%2'; use https, http on a loopback address, or a reverse-domain "
-                          "private-use scheme (RFC 8252 §7.1)")
+    return QStringLiteral(
+        "'%1' uses the scheme '%2'; use https, http on a loopback address, or a reverse-domain "
+        "private-use scheme (RFC 8252 §7.1)")
         .arg(uri, scheme);
 }
 

@@ -4,22 +4,23 @@ namespace cfl::scopes {
 
 const QList<ScopeInfo> &all()
 {
-    static const QList<ScopeInfo> list{
-        {QStringLiteral("openid"), QStringLiteral("Sign you in with your bank identity"),
-         QStringLiteral("A stable identifier for you (no name, no e-mail) in an ID token"), false},
-        {QStringLiteral("profile"), QStringLiteral("Know your name"),
-         QStringLiteral("Your full name, first name, last name and user name")},
-        {QStringLiteral("email"), QStringLiteral("Know your e-mail address"),
-         QStringLiteral("Your e-mail address and whether the bank verified it")},
-        {QStringLiteral("offline_access"), QStringLiteral("Stay connected when you are away"),
-         QStringLiteral("A refresh token, so the app keeps access without asking you to log in again, "
-                        "until you revoke it")},
-        {QStringLiteral("accounts:read"), QStringLiteral("See your accounts"),
-         QStringLiteral("Account names, IBANs and current balances")},
-        {QStringLiteral("transactions:read"), QStringLiteral("See your transactions"),
-         QStringLiteral("Every booking on your accounts: dates, amounts, who paid you and whom you paid")},
-        {QStringLiteral("payments:write"), QStringLiteral("Make payments for you"),
-         QStringLiteral("Move money out of your accounts")},
+    static const QList<ScopeInfo> list {
+        { QStringLiteral("openid"), QStringLiteral("Sign you in with your bank identity"),
+            QStringLiteral("A stable identifier for you (no name, no e-mail) in an ID token"), false },
+        { QStringLiteral("profile"), QStringLiteral("Know your name"),
+            QStringLiteral("Your full name, first name, last name and user name") },
+        { QStringLiteral("email"), QStringLiteral("Know your e-mail address"),
+            QStringLiteral("Your e-mail address and whether the bank verified it") },
+        { QStringLiteral("offline_access"), QStringLiteral("Stay connected when you are away"),
+            QStringLiteral("A refresh token, so the app keeps access without asking you to log in again, "
+                           "until you revoke it") },
+        { QStringLiteral("accounts:read"), QStringLiteral("See your accounts"),
+            QStringLiteral("Account names, IBANs and current balances") },
+        { QStringLiteral("transactions:read"), QStringLiteral("See your transactions"),
+            QStringLiteral(
+                "Every booking on your accounts: dates, amounts, who paid you and whom you paid") },
+        { QStringLiteral("payments:write"), QStringLiteral("Make payments for you"),
+            QStringLiteral("Move money out of your accounts") },
     };
     return list;
 }

@@ -10,8 +10,8 @@ namespace cfl::scopes {
 struct ScopeInfo
 {
     QString name;
-    QString title;       // "Read your accounts"
-    QString releases;    // "Account names, IBANs and balances"
+    QString title; // "Read your accounts"
+    QString releases; // "Account names, IBANs and balances"
     bool optional = true; // John may untick it on the consent page
 };
 

@@ -23,8 +23,8 @@ HttpResponse Bank::token(HttpRequest &request)
 
     // check grant_type (RFC 6749 §4.1.3, §6)
     const QString grantType = body.valueOr(QStringLiteral("grant_type"));
-    Checked<QJsonObject> result = OAuthError::invalidRequest(QStringLiteral("grant_type is missing"),
-                                                             QStringLiteral("RFC 6749 §4.1.3"));
+    Checked<QJsonObject> result = OAuthError::invalidRequest(
+        QStringLiteral("grant_type is missing"), QStringLiteral("RFC 6749 §4.1.3"));
     if (grantType == QLatin1String("authorization_code"))
         result = authorizationCodeGrant(body, client);
     else if (grantType == QLatin1String("refresh_token"))
@@ -37,9 +37,9 @@ HttpResponse Bank::token(HttpRequest &request)
     return HttpResponse::json(QJsonDocument(std::get<QJsonObject>(result))).noStore();
 }
 
-QJsonObject Bank::issueTokens(const Client &client, const User &user, const QStringList &scopes, const QString &nonce,
-                              qint64 authTime, const QByteArray &codeHash, const QString &familyId,
-                              const QByteArray &parentHash, const QStringList &familyScopes)
+QJsonObject Bank::issueTokens(const Client &client, const User &user, const QStringList &scopes,
+    const QString &nonce, qint64 authTime, const QByteArray &codeHash, const QString &familyId,
+    const QByteArray &parentHash, const QStringList &familyScopes)
 {
     // RFC 6749 §6: a rotated refresh token keeps the scope of the grant, even when the client asked
     // for a narrower access token.
@@ -62,15 +62,15 @@ QJsonObject Bank::issueTokens(const Client &client, const User &user, const QStr
     access.authTime = authTime;
     access.issuedAt = issuedAt;
     access.expiresAt = issuedAt + m_config.accessTokenLifetime;
-    QJsonObject accessClaims{
-        {QStringLiteral("iss"), issuer()},
-        {QStringLiteral("sub"), subject},
-        {QStringLiteral("aud"), apiAudience()},
-        {QStringLiteral("client_id"), client.clientId},
-        {QStringLiteral("scope"), scope},
-        {QStringLiteral("jti"), access.jti},
-        {QStringLiteral("iat"), issuedAt},
-        {QStringLiteral("exp"), access.expiresAt},
+    QJsonObject accessClaims {
+        { QStringLiteral("iss"), issuer() },
+        { QStringLiteral("sub"), subject },
+        { QStringLiteral("aud"), apiAudience() },
+        { QStringLiteral("client_id"), client.clientId },
+        { QStringLiteral("scope"), scope },
+        { QStringLiteral("jti"), access.jti },
+        { QStringLiteral("iat"), issuedAt },
+        { QStringLiteral("exp"), access.expiresAt },
     };
     if (authTime > 0)
         accessClaims.insert(QStringLiteral("auth_time"), authTime);
@@ -78,16 +78,17 @@ QJsonObject Bank::issueTokens(const Client &client, const User &user, const QStr
     access.tokenHash = sha256Hex(accessToken);
     m_store.insertToken(access);
 
-    QJsonObject response{
-        {QStringLiteral("access_token"), QString::fromLatin1(accessToken)},
-        {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-        {QStringLiteral("expires_in"), m_config.accessTokenLifetime},
-        {QStringLiteral("scope"), scope},
+    QJsonObject response {
+        { QStringLiteral("access_token"), QString::fromLatin1(accessToken) },
+        { QStringLiteral("token_type"), QStringLiteral("Bearer") },
+        { QStringLiteral("expires_in"), m_config.accessTokenLifetime },
+        { QStringLiteral("scope"), scope },
     };
 
     // Refresh token: opaque, one use, rotated on every refresh (RFC 9700 §4.14.2). Issued with
     // offline_access (OIDC Core §11), or to plain OAuth clients that did not ask for openid.
-    if (grantScopes.contains(QStringLiteral("offline_access")) || !grantScopes.contains(QStringLiteral("openid"))) {
+    if (grantScopes.contains(QStringLiteral("offline_access"))
+        || !grantScopes.contains(QStringLiteral("openid"))) {
         const QByteArray refreshToken = randomToken();
         IssuedToken refresh = access;
         refresh.kind = TokenKind::Refresh;
@@ -102,19 +103,20 @@ QJsonObject Bank::issueTokens(const Client &client, const User &user, const QStr
 
     // ID token whenever openid was granted, on refresh too (OIDC Core §12.2).
     if (scopes.contains(QStringLiteral("openid"))) {
-        QJsonObject idClaims{
-            {QStringLiteral("iss"), issuer()},
-            {QStringLiteral("sub"), subject},
-            {QStringLiteral("aud"), client.clientId},
-            {QStringLiteral("azp"), client.clientId},
-            {QStringLiteral("iat"), issuedAt},
-            {QStringLiteral("exp"), issuedAt + m_config.accessTokenLifetime},
-            {QStringLiteral("auth_time"), authTime},
-            {QStringLiteral("at_hash"), QString::fromLatin1(atHash(accessToken))},
+        QJsonObject idClaims {
+            { QStringLiteral("iss"), issuer() },
+            { QStringLiteral("sub"), subject },
+            { QStringLiteral("aud"), client.clientId },
+            { QStringLiteral("azp"), client.clientId },
+            { QStringLiteral("iat"), issuedAt },
+            { QStringLiteral("exp"), issuedAt + m_config.accessTokenLifetime },
+            { QStringLiteral("auth_time"), authTime },
+            { QStringLiteral("at_hash"), QString::fromLatin1(atHash(accessToken)) },
         };
         if (!nonce.isEmpty())
             idClaims.insert(QStringLiteral("nonce"), nonce);
-        response.insert(QStringLiteral("id_token"), QString::fromLatin1(m_signingKey.signJwt(idClaims, "JWT")));
+        response.insert(
+            QStringLiteral("id_token"), QString::fromLatin1(m_signingKey.signJwt(idClaims, "JWT")));
     }
     return response;
 }

@@ -14,14 +14,14 @@ HttpResponse Bank::userInfo(HttpRequest &request)
     if (const auto *error = std::get_if<OAuthError>(&token)) {
         refuse(*error);
         return error->toBearerResponse(QStringLiteral("userinfo"),
-                                       error->error == QLatin1String("insufficient_scope") ? QStringLiteral("openid") : QString());
+            error->error == QLatin1String("insufficient_scope") ? QStringLiteral("openid") : QString());
     }
     const IssuedToken &record = std::get<IssuedToken>(token);
     const auto user = m_store.userById(record.userId);
     if (!user)
         return OAuthError::invalidToken(QStringLiteral("the user of this token no longer exists"))
             .toBearerResponse(QStringLiteral("userinfo"));
-    QJsonObject claims{{QStringLiteral("sub"), QStringLiteral("user-%1").arg(user->id)}};
+    QJsonObject claims { { QStringLiteral("sub"), QStringLiteral("user-%1").arg(user->id) } };
     if (record.scopes.contains(QStringLiteral("profile"))) {
         claims.insert(QStringLiteral("name"), user->name);
         claims.insert(QStringLiteral("given_name"), user->givenName);

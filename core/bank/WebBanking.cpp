@@ -22,7 +22,8 @@ QString money(qint64 cents, const QString &currency = QStringLiteral("EUR"))
 
 QString date(qint64 epochSeconds)
 {
-    return QDateTime::fromSecsSinceEpoch(epochSeconds, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    return QDateTime::fromSecsSinceEpoch(epochSeconds, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
 }
 
 QString amountCell(qint64 cents)
@@ -39,7 +40,7 @@ std::optional<User> Bank::webUser(const HttpRequest &request)
 }
 
 HttpResponse Bank::webPage(const QString &templateName, const QString &title, const User &user,
-                           const HttpRequest &request, QHash<QString, QString> values)
+    const HttpRequest &request, QHash<QString, QString> values)
 {
     values.insert(QStringLiteral("user"), user.name);
     values.insert(QStringLiteral("csrf"), QString::fromLatin1(csrfTokenFor(request)));
@@ -56,7 +57,9 @@ HttpResponse Bank::webLogin(HttpRequest &)
 HttpResponse Bank::webLogout(HttpRequest &request)
 {
     const auto form = FormData::parse(request.body);
-    if (form && constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request))) {
+    if (form
+        && constantTimeEquals(
+            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request))) {
         m_store.revokeSession(sha256Hex(request.cookie("cfl_session")), now());
     }
     HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/web")), 303);
@@ -73,12 +76,14 @@ HttpResponse Bank::webHome(HttpRequest &request)
     qint64 total = 0;
     for (const BankAccount &account : m_store.accountsOf(user->id)) {
         total += account.balanceCents;
-        rows += QStringLiteral("<tr><td><a href=\"/web/accounts/%1\">%2</a></td><td>%3</td><td><code>%4</code></td>%5</tr>\n")
-                    .arg(account.id.toHtmlEscaped(), account.name.toHtmlEscaped(), account.kind.toHtmlEscaped(),
-                         account.iban.toHtmlEscaped(), amountCell(account.balanceCents));
+        rows += QStringLiteral(
+            "<tr><td><a href=\"/web/accounts/%1\">%2</a></td><td>%3</td><td><code>%4</code></td>%5</tr>\n")
+                    .arg(account.id.toHtmlEscaped(), account.name.toHtmlEscaped(),
+                        account.kind.toHtmlEscaped(), account.iban.toHtmlEscaped(),
+                        amountCell(account.balanceCents));
     }
     return webPage(QStringLiteral("web-home.html"), QStringLiteral("Your accounts"), *user, request,
-                   {{QStringLiteral("rows"), rows}, {QStringLiteral("total"), money(total)}});
+        { { QStringLiteral("rows"), rows }, { QStringLiteral("total"), money(total) } });
 }
 
 HttpResponse Bank::webAccount(HttpRequest &request)
@@ -91,15 +96,16 @@ HttpResponse Bank::webAccount(HttpRequest &request)
         return notFound(request);
     QString rows;
     for (const BankTransaction &t : m_store.transactionsOf(account->id)) {
-        rows += QStringLiteral("<tr><td>%1</td><td>%2<br><small>%3</small></td><td>%4</td>%5<td class=\"amount\">%6</td></tr>\n")
-                    .arg(t.bookedOn.toString(Qt::ISODate), t.description.toHtmlEscaped(), t.counterparty.toHtmlEscaped(),
-                         t.category.toHtmlEscaped(), amountCell(t.amountCents), money(t.balanceAfterCents).toHtmlEscaped());
+        rows += QStringLiteral(
+            "<tr><td>%1</td><td>%2<br><small>%3</small></td><td>%4</td>%5<td class=\"amount\">%6</td></tr>\n")
+                    .arg(t.bookedOn.toString(Qt::ISODate), t.description.toHtmlEscaped(),
+                        t.counterparty.toHtmlEscaped(), t.category.toHtmlEscaped(), amountCell(t.amountCents),
+                        money(t.balanceAfterCents).toHtmlEscaped());
     }
     return webPage(QStringLiteral("web-account.html"), account->name, *user, request,
-                   {{QStringLiteral("name"), account->name},
-                    {QStringLiteral("iban"), account->iban},
-                    {QStringLiteral("balance"), money(account->balanceCents, account->currency)},
-                    {QStringLiteral("rows"), rows}});
+        { { QStringLiteral("name"), account->name }, { QStringLiteral("iban"), account->iban },
+            { QStringLiteral("balance"), money(account->balanceCents, account->currency) },
+            { QStringLiteral("rows"), rows } });
 }
 
 HttpResponse Bank::webPaymentForm(HttpRequest &request)
@@ -110,12 +116,15 @@ HttpResponse Bank::webPaymentForm(HttpRequest &request)
     QString options;
     for (const BankAccount &account : m_store.accountsOf(user->id)) {
         options += QStringLiteral("<option value=\"%1\">%2 — %3</option>")
-                       .arg(account.id.toHtmlEscaped(), account.name.toHtmlEscaped(), money(account.balanceCents).toHtmlEscaped());
+                       .arg(account.id.toHtmlEscaped(), account.name.toHtmlEscaped(),
+                           money(account.balanceCents).toHtmlEscaped());
     }
-    QHash<QString, QString> values{{QStringLiteral("options"), options}};
+    QHash<QString, QString> values { { QStringLiteral("options"), options } };
     if (request.url.query() == QLatin1String("done"))
-        values.insert(QStringLiteral("message"), QStringLiteral("<p class=\"ok\" role=\"status\">Payment booked.</p>"));
-    return webPage(QStringLiteral("web-payment.html"), QStringLiteral("Make a payment"), *user, request, values);
+        values.insert(
+            QStringLiteral("message"), QStringLiteral("<p class=\"ok\" role=\"status\">Payment booked.</p>"));
+    return webPage(
+        QStringLiteral("web-payment.html"), QStringLiteral("Make a payment"), *user, request, values);
 }
 
 HttpResponse Bank::webPaymentSubmit(HttpRequest &request)
@@ -127,28 +136,30 @@ HttpResponse Bank::webPaymentSubmit(HttpRequest &request)
     const auto form = FormData::parse(request.body, &parseError);
     auto fail = [&](const QString &message, int status) {
         HttpResponse response = webPaymentForm(request);
-        response.body.replace("<!--message-->", QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>")
-                                                    .arg(message.toHtmlEscaped()).toUtf8());
+        response.body.replace("<!--message-->",
+            QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>").arg(message.toHtmlEscaped()).toUtf8());
         response.status = status;
         return response;
     };
     if (!form)
         return fail(parseError, 400);
     if (!constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request)))
-        return fail(QStringLiteral("The form expired or came from another site (CSRF token). Try again."), 400);
+        return fail(
+            QStringLiteral("The form expired or came from another site (CSRF token). Try again."), 400);
     bool ok = false;
-    const double amount = form->valueOr(QStringLiteral("amount")).replace(QLatin1Char(','), QLatin1Char('.')).toDouble(&ok);
+    const double amount
+        = form->valueOr(QStringLiteral("amount")).replace(QLatin1Char(','), QLatin1Char('.')).toDouble(&ok);
     // Not finite or beyond ±9.2e16: qRound64 below would be undefined behaviour.
     if (!ok || !qIsFinite(amount) || qAbs(amount) > 1e13)
         return fail(QStringLiteral("The amount must be a number, e.g. 25.00."), 400);
     QString error;
     const auto booked = m_store.makePayment(user->id, form->valueOr(QStringLiteral("from_account")),
-                                            form->valueOr(QStringLiteral("payee")).trimmed(), qRound64(amount * 100),
-                                            form->valueOr(QStringLiteral("reference")), now(), &error);
+        form->valueOr(QStringLiteral("payee")).trimmed(), qRound64(amount * 100),
+        form->valueOr(QStringLiteral("reference")), now(), &error);
     if (!booked)
         return fail(error, 400);
     audit(QStringLiteral("payment"), {}, user->username,
-          QStringLiteral("%1 to %2 in online banking").arg(money(-booked->amountCents), booked->counterparty));
+        QStringLiteral("%1 to %2 in online banking").arg(money(-booked->amountCents), booked->counterparty));
     return HttpResponse::redirect(QUrl(QStringLiteral("/web/payments?done")), 303);
 }
 
@@ -167,17 +178,22 @@ HttpResponse Bank::webApps(HttpRequest &request)
                              .arg(scope.toHtmlEscaped(), info ? info->title.toHtmlEscaped() : QString());
         }
         rows += QStringLiteral("<tr><td><b>%1</b><br><small><code>%2</code></small></td><td><ul>%3</ul></td>"
-                               "<td>%4<br><small>updated %5</small></td><td><form method=\"post\" action=\"/web/apps/%2/revoke\">"
+                               "<td>%4<br><small>updated %5</small></td><td><form method=\"post\" "
+                               "action=\"/web/apps/%2/revoke\">"
                                "<input type=\"hidden\" name=\"csrf_token\" value=\"%6\">"
                                "<button type=\"submit\" class=\"danger\">Revoke</button></form></td></tr>\n")
-                    .arg((client ? client->name : consent.clientId).toHtmlEscaped(), consent.clientId.toHtmlEscaped(), scopeList,
-                         date(consent.grantedAt), date(consent.updatedAt), QString::fromLatin1(csrfTokenFor(request)));
+                    .arg((client ? client->name : consent.clientId).toHtmlEscaped(),
+                        consent.clientId.toHtmlEscaped(), scopeList, date(consent.grantedAt),
+                        date(consent.updatedAt), QString::fromLatin1(csrfTokenFor(request)));
     }
     if (rows.isEmpty())
-        rows = QStringLiteral("<tr><td colspan=\"4\">No app has access to your bank. (Apps that got your password are not listed: the bank cannot tell them from you.)</td></tr>");
-    QHash<QString, QString> values{{QStringLiteral("rows"), rows}};
+        rows = QStringLiteral("<tr><td colspan=\"4\">No app has access to your bank. (Apps that got your "
+                              "password are not listed: the bank cannot tell them from you.)</td></tr>");
+    QHash<QString, QString> values { { QStringLiteral("rows"), rows } };
     if (request.url.query() == QLatin1String("revoked"))
-        values.insert(QStringLiteral("message"), QStringLiteral("<p class=\"ok\" role=\"status\">Access revoked. The app's tokens no longer work.</p>"));
+        values.insert(QStringLiteral("message"),
+            QStringLiteral(
+                "<p class=\"ok\" role=\"status\">Access revoked. The app's tokens no longer work.</p>"));
     return webPage(QStringLiteral("web-apps.html"), QStringLiteral("Connected apps"), *user, request, values);
 }
 
@@ -187,17 +203,22 @@ HttpResponse Bank::webRevokeApp(HttpRequest &request)
     if (!user)
         return webLogin(request);
     const auto form = FormData::parse(request.body);
-    if (!form || !constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request)))
-        return errorPage(OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong")));
+    if (!form
+        || !constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request)))
+        return errorPage(
+            OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong")));
     const QString clientId = request.pathParameter(QStringLiteral("clientId"));
     if (!m_store.activeConsent(user->id, clientId))
         return notFound(request);
     // Revoking consent revokes every token of that client for John: access stops at the next call.
     m_store.inTransaction([&] {
         return m_store.revokeConsent(user->id, clientId, now())
-            && m_store.revokeTokensOfClient(user->id, clientId, now(), QStringLiteral("John revoked the app in online banking")) >= 0;
+            && m_store.revokeTokensOfClient(
+                   user->id, clientId, now(), QStringLiteral("John revoked the app in online banking"))
+            >= 0;
     });
-    audit(QStringLiteral("revocation"), clientId, user->username, QStringLiteral("John revoked the app's consent and tokens"));
+    audit(QStringLiteral("revocation"), clientId, user->username,
+        QStringLiteral("John revoked the app's consent and tokens"));
     decide(QStringLiteral("consent and tokens revoked by John"));
     return HttpResponse::redirect(QUrl(QStringLiteral("/web/apps?revoked")), 303);
 }

@@ -14,12 +14,18 @@ namespace {
 QByteArray operationName(QNetworkAccessManager::Operation op, const QNetworkRequest &request)
 {
     switch (op) {
-    case QNetworkAccessManager::GetOperation: return "GET";
-    case QNetworkAccessManager::PostOperation: return "POST";
-    case QNetworkAccessManager::PutOperation: return "PUT";
-    case QNetworkAccessManager::DeleteOperation: return "DELETE";
-    case QNetworkAccessManager::HeadOperation: return "HEAD";
-    default: return request.attribute(QNetworkRequest::CustomVerbAttribute).toByteArray();
+    case QNetworkAccessManager::GetOperation:
+        return "GET";
+    case QNetworkAccessManager::PostOperation:
+        return "POST";
+    case QNetworkAccessManager::PutOperation:
+        return "PUT";
+    case QNetworkAccessManager::DeleteOperation:
+        return "DELETE";
+    case QNetworkAccessManager::HeadOperation:
+        return "HEAD";
+    default:
+        return request.attribute(QNetworkRequest::CustomVerbAttribute).toByteArray();
     }
 }
 
@@ -41,14 +47,17 @@ ClientNetworkAccess::ClientNetworkAccess(QString party, QObject *parent)
     qRegisterMetaType<TraceEvent>();
 }
 
-void ClientNetworkAccess::setBasicCredentials(const QList<QUrl> &urls, const QString &clientId, const QByteArray &secret)
+void ClientNetworkAccess::setBasicCredentials(
+    const QList<QUrl> &urls, const QString &clientId, const QByteArray &secret)
 {
     m_basicUrls = urls;
     // RFC 6749 §2.3.1: each part is form-url-encoded before base64.
-    m_basicHeader = "Basic " + (formUrlEncode(clientId) + ':' + formUrlEncode(QString::fromLatin1(secret))).toBase64();
+    m_basicHeader
+        = "Basic " + (formUrlEncode(clientId) + ':' + formUrlEncode(QString::fromLatin1(secret))).toBase64();
 }
 
-QNetworkReply *ClientNetworkAccess::createRequest(Operation op, const QNetworkRequest &originalRequest, QIODevice *outgoingData)
+QNetworkReply *ClientNetworkAccess::createRequest(
+    Operation op, const QNetworkRequest &originalRequest, QIODevice *outgoingData)
 {
     QNetworkRequest request = originalRequest;
     // Who is calling, as the bank sees it: its trace names the sender from this header.
@@ -75,10 +84,12 @@ QNetworkReply *ClientNetworkAccess::createRequest(Operation op, const QNetworkRe
     event.url = request.url();
     event.requestBody = body;
     for (const QByteArray &name : request.rawHeaderList())
-        event.requestHeaders.append({name, request.rawHeader(name)});
+        event.requestHeaders.append({ name, request.rawHeader(name) });
     if (request.header(QNetworkRequest::ContentTypeHeader).isValid())
-        event.requestHeaders.append({"Content-Type", request.header(QNetworkRequest::ContentTypeHeader).toByteArray()});
-    const Route route = m_classifier ? m_classifier(event.method, event.url) : Route{event.url.host(), TraceChannel::BackChannel, 0};
+        event.requestHeaders.append(
+            { "Content-Type", request.header(QNetworkRequest::ContentTypeHeader).toByteArray() });
+    const Route route = m_classifier ? m_classifier(event.method, event.url)
+                                     : Route { event.url.host(), TraceChannel::BackChannel, 0 };
     event.to = route.to;
     event.channel = route.channel;
     event.step = route.step;
@@ -93,7 +104,9 @@ QNetworkReply *ClientNetworkAccess::createRequest(Operation op, const QNetworkRe
         event.responseHeaders = reply->rawHeaderPairs();
         event.responseBody = reply->peek(reply->bytesAvailable());
         event.summary = event.status == 0 ? QStringLiteral("no answer: %1").arg(reply->errorString())
-                                          : QStringLiteral("%1 %2 → %3").arg(QString::fromLatin1(event.method), event.url.path()).arg(event.status);
+                                          : QStringLiteral("%1 %2 → %3")
+                                                .arg(QString::fromLatin1(event.method), event.url.path())
+                                                .arg(event.status);
         Q_EMIT exchanged(event);
     });
     return reply;

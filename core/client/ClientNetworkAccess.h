@@ -36,7 +36,8 @@ Q_SIGNALS:
     void exchanged(const cfl::TraceEvent &event);
 
 protected:
-    QNetworkReply *createRequest(Operation op, const QNetworkRequest &request, QIODevice *outgoingData) override;
+    QNetworkReply *createRequest(
+        Operation op, const QNetworkRequest &request, QIODevice *outgoingData) override;
 
 private:
     QString m_party;

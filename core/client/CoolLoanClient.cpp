@@ -36,7 +36,8 @@ CoolLoanClient::CoolLoanClient(QObject *parent)
     : QObject(parent)
     , m_network(new ClientNetworkAccess(QStringLiteral("CoolLoan"), this))
 {
-    m_network->setClassifier([this](const QByteArray &method, const QUrl &url) { return classify(method, url); });
+    m_network->setClassifier(
+        [this](const QByteArray &method, const QUrl &url) { return classify(method, url); });
     connect(m_network, &ClientNetworkAccess::exchanged, this, &CoolLoanClient::onBackChannelExchange);
     connect(m_network, &ClientNetworkAccess::exchanged, this, &CoolLoanClient::traceEvent);
 }
@@ -54,16 +55,26 @@ void CoolLoanClient::setSettings(const Settings &settings)
 QString CoolLoanClient::phaseName(Phase phase)
 {
     switch (phase) {
-    case Phase::Idle: return QStringLiteral("Not connected");
-    case Phase::Discovering: return QStringLiteral("Reading the bank's configuration");
-    case Phase::WaitingForJohn: return QStringLiteral("Waiting for John at the bank");
-    case Phase::ExchangingCode: return QStringLiteral("Swapping the code for tokens");
-    case Phase::ValidatingIdToken: return QStringLiteral("Checking the ID token");
-    case Phase::CallingApi: return QStringLiteral("Reading John's bank data");
-    case Phase::Connected: return QStringLiteral("Connected");
-    case Phase::Refreshing: return QStringLiteral("Refreshing the tokens");
-    case Phase::Disconnected: return QStringLiteral("Disconnected");
-    case Phase::Failed: return QStringLiteral("Failed");
+    case Phase::Idle:
+        return QStringLiteral("Not connected");
+    case Phase::Discovering:
+        return QStringLiteral("Reading the bank's configuration");
+    case Phase::WaitingForJohn:
+        return QStringLiteral("Waiting for John at the bank");
+    case Phase::ExchangingCode:
+        return QStringLiteral("Swapping the code for tokens");
+    case Phase::ValidatingIdToken:
+        return QStringLiteral("Checking the ID token");
+    case Phase::CallingApi:
+        return QStringLiteral("Reading John's bank data");
+    case Phase::Connected:
+        return QStringLiteral("Connected");
+    case Phase::Refreshing:
+        return QStringLiteral("Refreshing the tokens");
+    case Phase::Disconnected:
+        return QStringLiteral("Disconnected");
+    case Phase::Failed:
+        return QStringLiteral("Failed");
     }
     return {};
 }
@@ -111,12 +122,12 @@ ClientNetworkAccess::Route CoolLoanClient::classify(const QByteArray &, const QU
     // No seed step numbers here: the bank records the same exchanges and numbers them (BankTrace).
     const QString path = url.path();
     if (path.contains(QLatin1String("/api/")))
-        return {QStringLiteral("banky"), TraceChannel::ResourceApi, 0};
+        return { QStringLiteral("banky"), TraceChannel::ResourceApi, 0 };
     if (url.adjusted(QUrl::RemoveQuery) == m_tokenEndpoint)
-        return {QStringLiteral("boris"), TraceChannel::BackChannel, 0};
+        return { QStringLiteral("boris"), TraceChannel::BackChannel, 0 };
     if (url == m_revocationEndpoint || path.endsWith(QLatin1String("/introspect")))
-        return {QStringLiteral("boris"), TraceChannel::BackChannel, 0};
-    return {QStringLiteral("eddy"), TraceChannel::BackChannel, 0};
+        return { QStringLiteral("boris"), TraceChannel::BackChannel, 0 };
+    return { QStringLiteral("eddy"), TraceChannel::BackChannel, 0 };
 }
 
 // --- connect: discovery, JWKS, authorization request ----------------------------------------------
@@ -156,29 +167,36 @@ void CoolLoanClient::discover()
     QNetworkReply *reply = m_network->get(QNetworkRequest(url));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
-        if (reply->error() != QNetworkReply::NoError && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 0) {
-            fail(tr("The bank is unreachable"), tr("CoolLoan could not reach %1: %2").arg(m_settings.issuer.toString(), reply->errorString()));
+        if (reply->error() != QNetworkReply::NoError
+            && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 0) {
+            fail(tr("The bank is unreachable"),
+                tr("CoolLoan could not reach %1: %2")
+                    .arg(m_settings.issuer.toString(), reply->errorString()));
             return;
         }
         const QJsonObject metadata = QJsonDocument::fromJson(reply->readAll()).object();
         // OIDC Discovery §4.3: the issuer in the document must be the one we asked.
         if (metadata.value(QStringLiteral("issuer")).toString() != m_settings.issuer.toString()) {
             fail(tr("The bank's configuration is not trustworthy"),
-                 tr("issuer %1 does not match %2 (OpenID Connect Discovery §4.3)")
-                     .arg(metadata.value(QStringLiteral("issuer")).toString(), m_settings.issuer.toString()));
+                tr("issuer %1 does not match %2 (OpenID Connect Discovery §4.3)")
+                    .arg(metadata.value(QStringLiteral("issuer")).toString(), m_settings.issuer.toString()));
             return;
         }
         m_discovery = metadata;
         m_tokenEndpoint = QUrl(metadata.value(QStringLiteral("token_endpoint")).toString());
         m_revocationEndpoint = QUrl(metadata.value(QStringLiteral("revocation_endpoint")).toString());
-        m_network->setBasicCredentials({m_tokenEndpoint, m_revocationEndpoint}, m_settings.clientId, m_settings.clientSecret);
+        m_network->setBasicCredentials(
+            { m_tokenEndpoint, m_revocationEndpoint }, m_settings.clientId, m_settings.clientSecret);
 
-        QNetworkReply *jwksReply = m_network->get(QNetworkRequest(QUrl(metadata.value(QStringLiteral("jwks_uri")).toString())));
+        QNetworkReply *jwksReply
+            = m_network->get(QNetworkRequest(QUrl(metadata.value(QStringLiteral("jwks_uri")).toString())));
         connect(jwksReply, &QNetworkReply::finished, this, [this, jwksReply] {
             jwksReply->deleteLater();
             m_jwks = QJsonDocument::fromJson(jwksReply->readAll()).object();
-            if (jwksReply->error() != QNetworkReply::NoError || m_jwks.value(QStringLiteral("keys")).toArray().isEmpty()) {
-                fail(tr("The bank's keys are unavailable"), tr("CoolLoan could not read the JWKS: %1").arg(jwksReply->errorString()));
+            if (jwksReply->error() != QNetworkReply::NoError
+                || m_jwks.value(QStringLiteral("keys")).toArray().isEmpty()) {
+                fail(tr("The bank's keys are unavailable"),
+                    tr("CoolLoan could not read the JWKS: %1").arg(jwksReply->errorString()));
                 return;
             }
             beginGrant();
@@ -220,34 +238,38 @@ void CoolLoanClient::beginGrant()
     m_verifier = pkce::generateVerifier();
     m_challenge = pkce::s256Challenge(m_verifier);
     flow->setState(m_state);
-    flow->setModifyParametersFunction([this](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
-        if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
-            parameters->replace(QStringLiteral("code_challenge"), QString::fromLatin1(m_challenge));
-            parameters->replace(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
-            parameters->replace(QStringLiteral("nonce"), m_nonce);
-        } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
-            parameters->replace(QStringLiteral("code_verifier"), QString::fromLatin1(m_verifier));
-        }
-    });
+    flow->setModifyParametersFunction(
+        [this](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
+            if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
+                parameters->replace(QStringLiteral("code_challenge"), QString::fromLatin1(m_challenge));
+                parameters->replace(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+                parameters->replace(QStringLiteral("nonce"), m_nonce);
+            } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
+                parameters->replace(QStringLiteral("code_verifier"), QString::fromLatin1(m_verifier));
+            }
+        });
 
     connect(flow, &QAbstractOAuth::authorizeWithBrowser, this, [this](const QUrl &url) {
         m_authorizationUrl = url;
         setPhase(Phase::WaitingForJohn);
-        Q_EMIT narration(tr("CoolLoan sends John's browser to the bank with its client_id, the scope it wants, "
-                            "a state, a nonce and a PKCE challenge."));
+        Q_EMIT narration(
+            tr("CoolLoan sends John's browser to the bank with its client_id, the scope it wants, "
+               "a state, a nonce and a PKCE challenge."));
         Q_EMIT authorizationUrlReady(url);
     });
     connect(handler, &QOAuthHttpServerReplyHandler::callbackReceived, this, &CoolLoanClient::onCallback);
     connect(flow, &QAbstractOAuth::granted, this, &CoolLoanClient::onGranted);
-    connect(flow, &QAbstractOAuth2::error, this, [this](const QString &error, const QString &description, const QUrl &) {
-        fail(tr("The bank refused"), error + QStringLiteral(": ") + description);
-    });
+    connect(flow, &QAbstractOAuth2::error, this,
+        [this](const QString &error, const QString &description, const QUrl &) {
+            fail(tr("The bank refused"), error + QStringLiteral(": ") + description);
+        });
     m_flow = flow;
     m_replyHandler = handler;
     flow->grant();
 }
 
-void CoolLoanClient::recordDecision(const QString &summary, const QString &rule, const QString &expected, const QString &received)
+void CoolLoanClient::recordDecision(
+    const QString &summary, const QString &rule, const QString &expected, const QString &received)
 {
     TraceEvent event;
     event.kind = TraceKind::Decision;
@@ -299,29 +321,33 @@ void CoolLoanClient::onCallback(const QVariantMap &parameters)
         Q_EMIT traceEvent(response);
     }
     const QString error = parameters.value(QStringLiteral("error")).toString();
-    const QString description = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("error_description")).toByteArray());
+    const QString description
+        = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("error_description")).toByteArray());
     // RFC 6749 §10.12: the state must be the one CoolLoan sent, or this redirect is not ours (CSRF).
     // Qt 6.4 only logs a mismatch; CoolLoan stops.
     if (parameters.value(QStringLiteral("state")).toString() != m_state) {
-        recordDecision(QStringLiteral("CoolLoan refuses the redirect: state does not match"), QStringLiteral("RFC 6749 §10.12"),
-                       m_state, parameters.value(QStringLiteral("state")).toString());
+        recordDecision(QStringLiteral("CoolLoan refuses the redirect: state does not match"),
+            QStringLiteral("RFC 6749 §10.12"), m_state, parameters.value(QStringLiteral("state")).toString());
         fail(tr("The state does not match"),
-             tr("the redirect carried state '%1' but CoolLoan sent '%2': someone else's response was pushed to "
-                "John's browser (CSRF, RFC 6749 §10.12). CoolLoan ignores it.")
-                 .arg(parameters.value(QStringLiteral("state")).toString(), m_state));
+            tr("the redirect carried state '%1' but CoolLoan sent '%2': someone else's response was pushed "
+               "to "
+               "John's browser (CSRF, RFC 6749 §10.12). CoolLoan ignores it.")
+                .arg(parameters.value(QStringLiteral("state")).toString(), m_state));
         return;
     }
     // RFC 9207: the response names its issuer; a different one means a mix-up attack.
     const QString iss = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("iss")).toByteArray());
     if (!iss.isEmpty() && iss != m_settings.issuer.toString()) {
-        recordDecision(QStringLiteral("CoolLoan refuses the redirect: another issuer"), QStringLiteral("RFC 9207 §2.4"),
-                       m_settings.issuer.toString(), iss);
-        fail(tr("The response came from another issuer"), tr("iss is %1, expected %2 (RFC 9207)").arg(iss, m_settings.issuer.toString()));
+        recordDecision(QStringLiteral("CoolLoan refuses the redirect: another issuer"),
+            QStringLiteral("RFC 9207 §2.4"), m_settings.issuer.toString(), iss);
+        fail(tr("The response came from another issuer"),
+            tr("iss is %1, expected %2 (RFC 9207)").arg(iss, m_settings.issuer.toString()));
         return;
     }
     if (error == QLatin1String("access_denied")) {
-        fail(tr("John said no"), tr("John denied CoolLoan access at the bank (error=access_denied). No code, no token: "
-                                    "CoolLoan sees nothing."));
+        fail(tr("John said no"),
+            tr("John denied CoolLoan access at the bank (error=access_denied). No code, no token: "
+               "CoolLoan sees nothing."));
         return;
     }
     if (!error.isEmpty()) {
@@ -330,8 +356,9 @@ void CoolLoanClient::onCallback(const QVariantMap &parameters)
     }
     m_code = parameters.value(QStringLiteral("code")).toString();
     setPhase(Phase::ExchangingCode);
-    Q_EMIT narration(tr("The browser brought back a one-time code. CoolLoan swaps it at boris, proving who it is "
-                        "with its client secret and the PKCE verifier."));
+    Q_EMIT narration(
+        tr("The browser brought back a one-time code. CoolLoan swaps it at boris, proving who it is "
+           "with its client secret and the PKCE verifier."));
 }
 
 void CoolLoanClient::onBackChannelExchange(const TraceEvent &event)
@@ -343,8 +370,9 @@ void CoolLoanClient::onBackChannelExchange(const TraceEvent &event)
     if (event.status == 0) {
         fail(tr("The bank is unreachable"), event.summary);
     } else if (event.status >= 400) {
-        fail(tr("The bank refused the code"), body.value(QStringLiteral("error")).toString() + QStringLiteral(": ")
-                                                  + body.value(QStringLiteral("error_description")).toString());
+        fail(tr("The bank refused the code"),
+            body.value(QStringLiteral("error")).toString() + QStringLiteral(": ")
+                + body.value(QStringLiteral("error_description")).toString());
     } else {
         m_tokenResponse = body;
     }
@@ -361,8 +389,10 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
     m_idToken = response.value(QStringLiteral("id_token")).toString();
     // A response without scope keeps the granted one (RFC 6749 §5.1); Qt 6.4 would clear it.
     if (response.contains(QStringLiteral("scope")))
-        m_grantedScopes = response.value(QStringLiteral("scope")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    m_accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(response.value(QStringLiteral("expires_in")).toInteger(600));
+        m_grantedScopes
+            = response.value(QStringLiteral("scope")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    m_accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(
+        response.value(QStringLiteral("expires_in")).toInteger(600));
     if (m_flow) {
         m_flow->setToken(m_accessToken);
         m_flow->setRefreshToken(m_refreshToken);
@@ -385,14 +415,17 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
             m_subject = sub;
         } else if (sub != m_subject) {
             m_idTokenValidation.valid = false;
-            m_idTokenValidation.checks.append({QStringLiteral("sub"), false,
-                                               QStringLiteral("the refreshed ID token is about %1, the first one about %2 (OpenID Connect Core §12.2)")
-                                                   .arg(sub, m_subject)});
+            m_idTokenValidation.checks.append({ QStringLiteral("sub"), false,
+                QStringLiteral(
+                    "the refreshed ID token is about %1, the first one about %2 (OpenID Connect Core §12.2)")
+                    .arg(sub, m_subject) });
         }
         const QString failure = m_idTokenValidation.firstFailure();
-        recordDecision(m_idTokenValidation.valid ? QStringLiteral("CoolLoan validates the ID token: signature, iss, aud, exp, iat, nonce, at_hash")
-                                                 : QStringLiteral("CoolLoan rejects the ID token: %1").arg(failure),
-                       m_idTokenValidation.valid ? QString() : QStringLiteral("OpenID Connect Core §3.1.3.7"));
+        recordDecision(m_idTokenValidation.valid
+                ? QStringLiteral(
+                    "CoolLoan validates the ID token: signature, iss, aud, exp, iat, nonce, at_hash")
+                : QStringLiteral("CoolLoan rejects the ID token: %1").arg(failure),
+            m_idTokenValidation.valid ? QString() : QStringLiteral("OpenID Connect Core §3.1.3.7"));
         Q_EMIT idTokenChecked(m_idTokenValidation);
     }
 }
@@ -411,7 +444,8 @@ void CoolLoanClient::onGranted()
         fail(tr("The ID token is not valid"), m_idTokenValidation.firstFailure());
         return;
     }
-    Q_EMIT narration(tr("CoolLoan checked the ID token itself: signature, issuer, audience, expiry, nonce and at_hash."));
+    Q_EMIT narration(
+        tr("CoolLoan checked the ID token itself: signature, issuer, audience, expiry, nonce and at_hash."));
     callApi();
 }
 
@@ -433,7 +467,8 @@ void CoolLoanClient::callApi()
     setPhase(Phase::CallingApi);
     // An access token about to expire is refreshed first, visibly.
     if (QDateTime::currentDateTimeUtc().addSecs(5) >= m_accessTokenExpiresAt && !m_refreshToken.isEmpty()) {
-        Q_EMIT narration(tr("The access token has expired: CoolLoan uses its refresh token to get a new one."));
+        Q_EMIT narration(
+            tr("The access token has expired: CoolLoan uses its refresh token to get a new one."));
         refreshThen([this] { fetchAccounts(false); });
         return;
     }
@@ -451,8 +486,10 @@ void CoolLoanClient::fetchAccounts(bool mayRefresh)
             fail(tr("The bank is unreachable"), reply->errorString());
             return;
         }
-        if (status == 401 && mayRefresh && !m_refreshToken.isEmpty() && bearerErrorDescription(reply).contains(QLatin1String("expired"))) {
-            Q_EMIT narration(tr("banky says the access token expired: CoolLoan refreshes it by itself and tries again."));
+        if (status == 401 && mayRefresh && !m_refreshToken.isEmpty()
+            && bearerErrorDescription(reply).contains(QLatin1String("expired"))) {
+            Q_EMIT narration(
+                tr("banky says the access token expired: CoolLoan refreshes it by itself and tries again."));
             refreshThen([this] { fetchAccounts(false); });
             return;
         }
@@ -461,7 +498,8 @@ void CoolLoanClient::fetchAccounts(bool mayRefresh)
             return;
         }
         ++m_apiCallsOk;
-        m_accounts = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accounts")).toArray();
+        m_accounts
+            = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accounts")).toArray();
         QString checking;
         for (const QJsonValue &account : std::as_const(m_accounts)) {
             if (account.toObject().value(QStringLiteral("type")).toString() == QLatin1String("checking"))
@@ -484,11 +522,15 @@ void CoolLoanClient::fetchTransactions(const QString &accountId)
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status != 200) {
-            fail(tr("banky refused CoolLoan's token"), status == 0 ? reply->errorString() : bearerErrorDescription(reply));
+            fail(tr("banky refused CoolLoan's token"),
+                status == 0 ? reply->errorString() : bearerErrorDescription(reply));
             return;
         }
         ++m_apiCallsOk;
-        const QJsonArray transactions = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("transactions")).toArray();
+        const QJsonArray transactions = QJsonDocument::fromJson(reply->readAll())
+                                            .object()
+                                            .value(QStringLiteral("transactions"))
+                                            .toArray();
         m_offer = computeLoanOffer(m_accounts, transactions);
         setPhase(Phase::Connected);
         Q_EMIT narration(tr("CoolLoan computed an offer from the data John let it read — nothing more."));
@@ -509,14 +551,16 @@ void CoolLoanClient::refreshTokens()
 void CoolLoanClient::refreshThen(std::function<void()> next)
 {
     if (m_refreshToken.isEmpty()) {
-        fail(tr("No refresh token"), tr("CoolLoan did not get a refresh token (offline_access was not granted)"));
+        fail(tr("No refresh token"),
+            tr("CoolLoan did not get a refresh token (offline_access was not granted)"));
         return;
     }
     setPhase(Phase::Refreshing);
     // Refreshed here rather than with QOAuth2AuthorizationCodeFlow::refreshAccessToken(): Qt 6.4
     // stays stuck in RefreshingToken after a refusal and sends a bare client_secret (pitfalls note).
     QNetworkRequest request(m_tokenEndpoint);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    request.setHeader(
+        QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
     const QByteArray body = "grant_type=refresh_token&refresh_token=" + formUrlEncode(m_refreshToken);
     QNetworkReply *reply = m_network->post(request, body);
     connect(reply, &QNetworkReply::finished, this, [this, reply, next = std::move(next)] {
@@ -528,9 +572,9 @@ void CoolLoanClient::refreshThen(std::function<void()> next)
             if (m_secrets)
                 m_secrets->remove(SecretStore::coolLoanRefreshTokenKey());
             fail(tr("The bank refused the refresh token"),
-                 status == 0 ? reply->errorString()
-                             : response.value(QStringLiteral("error")).toString() + QStringLiteral(": ")
-                         + response.value(QStringLiteral("error_description")).toString());
+                status == 0 ? reply->errorString()
+                            : response.value(QStringLiteral("error")).toString() + QStringLiteral(": ")
+                        + response.value(QStringLiteral("error_description")).toString());
             return;
         }
         ++m_refreshCount;
@@ -549,8 +593,10 @@ void CoolLoanClient::disconnectBank()
     const QString access = m_accessToken;
     auto revoke = [this](const QString &token, const char *hint) {
         QNetworkRequest request(m_revocationEndpoint);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-        QNetworkReply *reply = m_network->post(request, "token=" + formUrlEncode(token) + "&token_type_hint=" + hint);
+        request.setHeader(
+            QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        QNetworkReply *reply
+            = m_network->post(request, "token=" + formUrlEncode(token) + "&token_type_hint=" + hint);
         connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
     };
     // RFC 7009 §2.1: revoking the refresh token also ends the access tokens of the grant.

@@ -32,7 +32,18 @@ class CoolLoanClient : public QObject
 {
     Q_OBJECT
 public:
-    enum class Phase { Idle, Discovering, WaitingForJohn, ExchangingCode, ValidatingIdToken, CallingApi, Connected, Refreshing, Disconnected, Failed };
+    enum class Phase {
+        Idle,
+        Discovering,
+        WaitingForJohn,
+        ExchangingCode,
+        ValidatingIdToken,
+        CallingApi,
+        Connected,
+        Refreshing,
+        Disconnected,
+        Failed
+    };
     Q_ENUM(Phase)
 
     struct Settings
@@ -40,8 +51,9 @@ public:
         QUrl issuer;
         QString clientId = QStringLiteral("coolloan");
         QByteArray clientSecret;
-        QStringList scopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("offline_access"),
-                           QStringLiteral("accounts:read"), QStringLiteral("transactions:read")};
+        QStringList scopes { QStringLiteral("openid"), QStringLiteral("profile"),
+            QStringLiteral("offline_access"), QStringLiteral("accounts:read"),
+            QStringLiteral("transactions:read") };
     };
 
     explicit CoolLoanClient(QObject *parent = nullptr);
@@ -104,7 +116,7 @@ private:
     void onCallback(const QVariantMap &parameters);
     // A decision of CoolLoan's own, for the trace (refusals carry their rule and compared values).
     void recordDecision(const QString &summary, const QString &rule = {}, const QString &expected = {},
-                        const QString &received = {});
+        const QString &received = {});
     void onGranted();
     void onBackChannelExchange(const TraceEvent &event);
     void acceptTokenResponse(const QJsonObject &response);

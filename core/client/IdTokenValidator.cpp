@@ -16,11 +16,12 @@ QString IdTokenValidation::firstFailure() const
     return {};
 }
 
-IdTokenValidation validateIdToken(const QByteArray &idToken, const QJsonObject &jwks, const IdTokenExpectations &expected)
+IdTokenValidation validateIdToken(
+    const QByteArray &idToken, const QJsonObject &jwks, const IdTokenExpectations &expected)
 {
     IdTokenValidation result;
     auto check = [&](const QString &name, bool passed, const QString &detail) {
-        result.checks.append({name, passed, detail});
+        result.checks.append({ name, passed, detail });
     };
 
     // §3.1.3.7 step 6: the signature, with the key the issuer publishes (alg RS256 only).
@@ -38,11 +39,13 @@ IdTokenValidation validateIdToken(const QByteArray &idToken, const QJsonObject &
     result.claims = verified->payload;
     const QJsonObject &claims = result.claims;
     check(QStringLiteral("signature"), true,
-          QStringLiteral("RS256 signature verified with key %1 from the bank's JWKS").arg(verified->header.value(QStringLiteral("kid")).toString()));
+        QStringLiteral("RS256 signature verified with key %1 from the bank's JWKS")
+            .arg(verified->header.value(QStringLiteral("kid")).toString()));
 
     // step 2: iss exactly the issuer CoolLoan discovered.
     const QString iss = claims.value(QStringLiteral("iss")).toString();
-    check(QStringLiteral("iss"), iss == expected.issuer, QStringLiteral("expected %1, got %2").arg(expected.issuer, iss));
+    check(QStringLiteral("iss"), iss == expected.issuer,
+        QStringLiteral("expected %1, got %2").arg(expected.issuer, iss));
 
     // step 3: aud contains CoolLoan's client_id; with several audiences azp must be present (step 4),
     // and an azp, when present, must be CoolLoan (step 5).
@@ -59,25 +62,28 @@ IdTokenValidation validateIdToken(const QByteArray &idToken, const QJsonObject &
     if (audOk && (audiences.size() > 1 || !azp.isUndefined()))
         audOk = azp.toString() == expected.clientId;
     check(QStringLiteral("aud"), audOk,
-          QStringLiteral("expected %1, got %2%3")
-              .arg(expected.clientId, audiences.join(QStringLiteral(", ")),
-                   azp.isUndefined() ? QString() : QStringLiteral(" (azp %1)").arg(azp.toString())));
+        QStringLiteral("expected %1, got %2%3")
+            .arg(expected.clientId, audiences.join(QStringLiteral(", ")),
+                azp.isUndefined() ? QString() : QStringLiteral(" (azp %1)").arg(azp.toString())));
 
     // step 9: not expired.
     const qint64 exp = claims.value(QStringLiteral("exp")).toInteger();
-    check(QStringLiteral("exp"), exp > 0 && expected.now < exp + expected.leewaySeconds,
-          exp > 0 ? QStringLiteral("expires at %1, now is %2").arg(exp).arg(expected.now) : QStringLiteral("exp is missing"));
+    check(QStringLiteral("exp"),
+        exp > 0 && expected.now<exp + expected.leewaySeconds, exp> 0
+            ? QStringLiteral("expires at %1, now is %2").arg(exp).arg(expected.now)
+            : QStringLiteral("exp is missing"));
 
     // step 10: issued at a sensible time (not in the future).
     const qint64 iat = claims.value(QStringLiteral("iat")).toInteger();
     check(QStringLiteral("iat"), iat > 0 && iat <= expected.now + expected.leewaySeconds,
-          iat > 0 ? QStringLiteral("issued at %1").arg(iat) : QStringLiteral("iat is missing"));
+        iat > 0 ? QStringLiteral("issued at %1").arg(iat) : QStringLiteral("iat is missing"));
 
     // step 11: the nonce CoolLoan sent (binds the token to this login, against replay).
     const QString nonce = claims.value(QStringLiteral("nonce")).toString();
     if (!expected.nonce.isEmpty() || !nonce.isEmpty()) {
         check(QStringLiteral("nonce"), !expected.nonce.isEmpty() && nonce == expected.nonce,
-              QStringLiteral("expected %1, got %2").arg(expected.nonce, nonce.isEmpty() ? QStringLiteral("nothing") : nonce));
+            QStringLiteral("expected %1, got %2")
+                .arg(expected.nonce, nonce.isEmpty() ? QStringLiteral("nothing") : nonce));
     }
 
     // §3.2.2.9 / §3.1.3.8: at_hash ties the ID token to the access token that came with it.
@@ -85,11 +91,12 @@ IdTokenValidation validateIdToken(const QByteArray &idToken, const QJsonObject &
         const QString atHashClaim = claims.value(QStringLiteral("at_hash")).toString();
         const QString computed = QString::fromLatin1(atHash(expected.accessToken));
         check(QStringLiteral("at_hash"), !atHashClaim.isEmpty() && atHashClaim == computed,
-              QStringLiteral("computed %1 from the access token, token says %2")
-                  .arg(computed, atHashClaim.isEmpty() ? QStringLiteral("nothing") : atHashClaim));
+            QStringLiteral("computed %1 from the access token, token says %2")
+                .arg(computed, atHashClaim.isEmpty() ? QStringLiteral("nothing") : atHashClaim));
     }
 
-    result.valid = std::all_of(result.checks.cbegin(), result.checks.cend(), [](const IdTokenCheck &c) { return c.passed; });
+    result.valid = std::all_of(
+        result.checks.cbegin(), result.checks.cend(), [](const IdTokenCheck &c) { return c.passed; });
     return result;
 }
 

@@ -12,15 +12,15 @@ struct IdTokenExpectations
 {
     QString issuer;
     QString clientId;
-    QString nonce;           // the nonce CoolLoan sent; must come back unchanged
-    QByteArray accessToken;  // for at_hash (§3.2.2.9); empty to skip
-    qint64 now = 0;          // seconds since the epoch
+    QString nonce; // the nonce CoolLoan sent; must come back unchanged
+    QByteArray accessToken; // for at_hash (§3.2.2.9); empty to skip
+    qint64 now = 0; // seconds since the epoch
     qint64 leewaySeconds = 30;
 };
 
 struct IdTokenCheck
 {
-    QString name;   // "signature", "iss", "aud", "exp", "iat", "nonce", "at_hash"
+    QString name; // "signature", "iss", "aud", "exp", "iat", "nonce", "at_hash"
     bool passed = false;
     QString detail; // what was compared, in words
 };
@@ -34,6 +34,7 @@ struct IdTokenValidation
     QString firstFailure() const;
 };
 
-IdTokenValidation validateIdToken(const QByteArray &idToken, const QJsonObject &jwks, const IdTokenExpectations &expected);
+IdTokenValidation validateIdToken(
+    const QByteArray &idToken, const QJsonObject &jwks, const IdTokenExpectations &expected);
 
 } // namespace cfl

@@ -9,14 +9,12 @@ namespace cfl {
 
 QJsonObject LoanOffer::toJson() const
 {
-    return QJsonObject{{QStringLiteral("possible"), possible},
-                       {QStringLiteral("amount"), amount},
-                       {QStringLiteral("months"), months},
-                       {QStringLiteral("annual_rate_percent"), annualRatePercent},
-                       {QStringLiteral("monthly_payment"), std::round(monthlyPayment * 100) / 100},
-                       {QStringLiteral("monthly_income"), std::round(monthlyIncome * 100) / 100},
-                       {QStringLiteral("total_balance"), std::round(totalBalance * 100) / 100},
-                       {QStringLiteral("basis"), basis}};
+    return QJsonObject { { QStringLiteral("possible"), possible }, { QStringLiteral("amount"), amount },
+        { QStringLiteral("months"), months }, { QStringLiteral("annual_rate_percent"), annualRatePercent },
+        { QStringLiteral("monthly_payment"), std::round(monthlyPayment * 100) / 100 },
+        { QStringLiteral("monthly_income"), std::round(monthlyIncome * 100) / 100 },
+        { QStringLiteral("total_balance"), std::round(totalBalance * 100) / 100 },
+        { QStringLiteral("basis"), basis } };
 }
 
 LoanOffer computeLoanOffer(const QJsonArray &accounts, const QJsonArray &transactions)
@@ -38,8 +36,7 @@ LoanOffer computeLoanOffer(const QJsonArray &accounts, const QJsonArray &transac
             income += amount;
             if (day.isValid())
                 months.insert(day.toString(QStringLiteral("yyyy-MM")));
-        }
-        else if (amount < 0 && category != QLatin1String("transfer"))
+        } else if (amount < 0 && category != QLatin1String("transfer"))
             spending -= amount;
     }
     const int monthCount = std::max<int>(1, int(months.size()));
@@ -51,11 +48,13 @@ LoanOffer computeLoanOffer(const QJsonArray &accounts, const QJsonArray &transac
     // What John can afford each month: a third of his income, and never more than what he has left.
     double affordable = 0;
     if (offer.monthlyIncome > 0) {
-        affordable = std::min(offer.monthlyIncome * 0.33, std::max(0.0, offer.monthlyIncome - offer.monthlySpending));
-        offer.basis = QStringLiteral("income %1 / month and spending %2 / month from your transactions, balance %3")
-                          .arg(offer.monthlyIncome, 0, 'f', 2)
-                          .arg(offer.monthlySpending, 0, 'f', 2)
-                          .arg(offer.totalBalance, 0, 'f', 2);
+        affordable = std::min(
+            offer.monthlyIncome * 0.33, std::max(0.0, offer.monthlyIncome - offer.monthlySpending));
+        offer.basis
+            = QStringLiteral("income %1 / month and spending %2 / month from your transactions, balance %3")
+                  .arg(offer.monthlyIncome, 0, 'f', 2)
+                  .arg(offer.monthlySpending, 0, 'f', 2)
+                  .arg(offer.totalBalance, 0, 'f', 2);
     } else if (offer.totalBalance > 0) {
         // Without transactions CoolLoan cannot see an income: a small offer secured by savings.
         affordable = offer.totalBalance * 0.5 / offer.months;

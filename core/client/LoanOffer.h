@@ -10,14 +10,14 @@ namespace cfl {
 struct LoanOffer
 {
     bool possible = false;
-    double monthlyIncome = 0;   // average salary credits per month (needs transactions:read)
+    double monthlyIncome = 0; // average salary credits per month (needs transactions:read)
     double monthlySpending = 0; // average other debits per month
-    double totalBalance = 0;    // over all accounts (needs accounts:read)
-    double amount = 0;          // offered principal
+    double totalBalance = 0; // over all accounts (needs accounts:read)
+    double amount = 0; // offered principal
     double annualRatePercent = 0;
     int months = 0;
     double monthlyPayment = 0;
-    QString basis;              // which data it was computed from, in words
+    QString basis; // which data it was computed from, in words
 
     QJsonObject toJson() const;
 };

@@ -50,8 +50,10 @@ Q_SIGNALS:
 
 private:
     QUrl url(const QString &path) const;
-    void getPage(const QString &path, std::function<void(int status, const QString &html, const QUrl &finalUrl)> then);
-    void postForm(const QUrl &action, const QByteArray &body, std::function<void(int status, const QString &html, const QUrl &finalUrl)> then);
+    void getPage(
+        const QString &path, std::function<void(int status, const QString &html, const QUrl &finalUrl)> then);
+    void postForm(const QUrl &action, const QByteArray &body,
+        std::function<void(int status, const QString &html, const QUrl &finalUrl)> then);
     void scrapeAccounts(const QString &html);
 
     ClientNetworkAccess *m_network;

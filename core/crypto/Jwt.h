@@ -16,7 +16,7 @@ struct DecodedJwt
     QJsonObject header;
     QJsonObject payload;
     QByteArray signingInput; // "<header>.<payload>" as received
-    QByteArray signature;    // raw bytes
+    QByteArray signature; // raw bytes
 };
 
 // Splits and base64url-decodes; nullopt (and *error) when it is not three base64url parts of JSON objects.
@@ -25,7 +25,8 @@ std::optional<DecodedJwt> decodeJwt(const QByteArray &compact, QString *error = 
 // Verifies an RS256 signature with the JWK in `jwks` ({"keys": [...]}) whose kid matches the header's.
 // Refuses any alg other than RS256 (no "none", no HS256 with the public key as secret: RFC 8725 §3.1).
 // Returns the decoded token on success; nullopt and *error (a sentence for people) otherwise.
-std::optional<DecodedJwt> verifyRs256(const QByteArray &compact, const QJsonObject &jwks, QString *error = nullptr);
+std::optional<DecodedJwt> verifyRs256(
+    const QByteArray &compact, const QJsonObject &jwks, QString *error = nullptr);
 
 // OIDC Core §3.1.3.6 / §3.2.2.9: base64url of the left half of SHA-256(ASCII(token)).
 QByteArray atHash(const QByteArray &accessToken);

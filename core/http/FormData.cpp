@@ -73,14 +73,15 @@ std::optional<FormData> FormData::parse(QByteArrayView encoded, QString *error)
             }
             return std::nullopt;
         }
-        form.m_items.append({*name, *value});
+        form.m_items.append({ *name, *value });
     }
     return form;
 }
 
 bool FormData::contains(const QString &name) const
 {
-    return std::any_of(m_items.cbegin(), m_items.cend(), [&](const auto &item) { return item.first == name; });
+    return std::any_of(
+        m_items.cbegin(), m_items.cend(), [&](const auto &item) { return item.first == name; });
 }
 
 std::optional<QString> FormData::value(const QString &name) const

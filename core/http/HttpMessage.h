@@ -18,7 +18,7 @@ using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 struct HttpRequest
 {
     QByteArray method; // "GET", "POST", ...
-    QUrl url;          // path and query as received (host from the Host header when given)
+    QUrl url; // path and query as received (host from the Host header when given)
     HttpHeaders headers;
     QByteArray body;
     QHostAddress remoteAddress;

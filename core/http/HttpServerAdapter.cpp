@@ -18,16 +18,26 @@ namespace {
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    case QHttpServerRequest::Method::Connect: return "CONNECT";
-    case QHttpServerRequest::Method::Trace: return "TRACE";
-    default: return "UNKNOWN";
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    case QHttpServerRequest::Method::Connect:
+        return "CONNECT";
+    case QHttpServerRequest::Method::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
     }
 }
 
@@ -49,9 +59,9 @@ HttpRequest toHttpRequest(const QHttpServerRequest &request)
 QHttpServerResponse toQtResponse(const HttpResponse &response)
 {
     QByteArray contentType = response.header("Content-Type");
-    QHttpServerResponse qtResponse(contentType.isEmpty() ? QByteArray("application/octet-stream") : contentType,
-                                   response.body,
-                                   static_cast<QHttpServerResponse::StatusCode>(response.status));
+    QHttpServerResponse qtResponse(
+        contentType.isEmpty() ? QByteArray("application/octet-stream") : contentType, response.body,
+        static_cast<QHttpServerResponse::StatusCode>(response.status));
 #if CFL_QT_HTTPSERVER_HTTPHEADERS
     QHttpHeaders headers = qtResponse.headers();
     for (const auto &[name, value] : response.headers) {
@@ -75,8 +85,7 @@ class HttpServerAdapter::Server : public QAbstractHttpServer
 public:
     explicit Server(Handler handler)
         : m_handler(std::move(handler))
-    {
-    }
+    { }
 
 protected:
 #if CFL_QT_HTTPSERVER_RESPONDER_API
@@ -112,8 +121,7 @@ private:
 HttpServerAdapter::HttpServerAdapter(Handler handler, QObject *parent)
     : QObject(parent)
     , m_server(std::make_unique<Server>(std::move(handler)))
-{
-}
+{ }
 
 HttpServerAdapter::~HttpServerAdapter() = default;
 

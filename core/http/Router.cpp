@@ -11,7 +11,7 @@ QStringList splitPath(const QString &path)
 
 void Router::add(const QByteArray &method, const QString &pattern, HttpHandler handler)
 {
-    m_routes.append({method, splitPath(pattern), std::move(handler)});
+    m_routes.append({ method, splitPath(pattern), std::move(handler) });
 }
 
 bool Router::match(const Route &route, const QStringList &segments, QMap<QString, QString> *parameters)
@@ -29,8 +29,8 @@ bool Router::match(const Route &route, const QStringList &segments, QMap<QString
     return true;
 }
 
-HttpResponse Router::dispatch(HttpRequest &request,
-                              const std::function<HttpResponse(HttpRequest &)> &notFound) const
+HttpResponse Router::dispatch(
+    HttpRequest &request, const std::function<HttpResponse(HttpRequest &)> &notFound) const
 {
     const QStringList segments = splitPath(request.path());
     QByteArrayList allowed;
@@ -48,15 +48,15 @@ HttpResponse Router::dispatch(HttpRequest &request,
     if (allowed.isEmpty())
         return notFound(request);
     // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
-    HttpResponse response = HttpResponse::json(
-        QJsonDocument(QJsonObject{
-            {QStringLiteral("error"), QStringLiteral("method_not_allowed")},
-            {QStringLiteral("error_description"),
-             QStringLiteral("%1 is not allowed on %2; use %3")
-                 .arg(QString::fromLatin1(request.method), request.path(),
-                      QString::fromLatin1(allowed.join(", ")))},
-        }),
-        405);
+    HttpResponse response
+        = HttpResponse::json(QJsonDocument(QJsonObject {
+                                 { QStringLiteral("error"), QStringLiteral("method_not_allowed") },
+                                 { QStringLiteral("error_description"),
+                                     QStringLiteral("%1 is not allowed on %2; use %3")
+                                         .arg(QString::fromLatin1(request.method), request.path(),
+                                             QString::fromLatin1(allowed.join(", "))) },
+                             }),
+            405);
     response.setHeader("Allow", allowed.join(", "));
     return response;
 }

@@ -18,7 +18,8 @@ public:
     void add(const QByteArray &method, const QString &pattern, HttpHandler handler);
     // Fills request.pathParameters and calls the handler; notFound when no pattern matches; 405 when
     // the path matches only with other methods.
-    HttpResponse dispatch(HttpRequest &request, const std::function<HttpResponse(HttpRequest &)> &notFound) const;
+    HttpResponse dispatch(
+        HttpRequest &request, const std::function<HttpResponse(HttpRequest &)> &notFound) const;
 
 private:
     struct Route

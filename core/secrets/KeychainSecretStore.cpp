@@ -6,7 +6,6 @@
 #include <QEventLoop>
 #include <QRandomGenerator>
 #include <QTimer>
-
 #include <qt6keychain/keychain.h>
 
 namespace cfl {
@@ -27,7 +26,8 @@ bool runJob(QKeychain::Job &job, QString *error)
         loop.exec();
     if (!finished) {
         if (error)
-            *error = QStringLiteral("the keychain did not answer within %1 s").arg(KeychainSecretStore::TimeoutMs / 1000);
+            *error = QStringLiteral("the keychain did not answer within %1 s")
+                         .arg(KeychainSecretStore::TimeoutMs / 1000);
         return false;
     }
     if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound) {
@@ -85,7 +85,9 @@ bool KeychainSecretStore::remove(const QString &key, QString *error)
 bool KeychainSecretStore::probe(QString *error)
 {
     // A name of this process's own: two instances starting together must not delete each other's probe.
-    const QString key = QStringLiteral("probe-%1-%2").arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::system()->generate());
+    const QString key = QStringLiteral("probe-%1-%2")
+                            .arg(QCoreApplication::applicationPid())
+                            .arg(QRandomGenerator::system()->generate());
     if (!write(key, "probe", error))
         return false;
     const auto value = read(key, error);

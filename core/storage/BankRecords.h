@@ -93,7 +93,7 @@ struct Interaction
     QString prompt;
     qint64 maxAge = -1; // -1: not given
     QByteArray csrfToken;
-    qint64 userId = 0;   // set once John has logged in during this interaction
+    qint64 userId = 0; // set once John has logged in during this interaction
     qint64 authTime = 0; // when he did
     qint64 createdAt = 0;
     qint64 expiresAt = 0;
@@ -125,8 +125,8 @@ struct IssuedToken
     QString clientId;
     qint64 userId = 0;
     QStringList scopes;
-    QByteArray codeHash;   // the authorization code the family started from (RFC 6749 §4.1.2 replay)
-    QString familyId;      // refresh token family: all tokens descending from one code
+    QByteArray codeHash; // the authorization code the family started from (RFC 6749 §4.1.2 replay)
+    QString familyId; // refresh token family: all tokens descending from one code
     QByteArray parentHash; // the refresh token this one was rotated from, if any
     QString nonce;
     qint64 authTime = 0;

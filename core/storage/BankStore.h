@@ -23,8 +23,8 @@ namespace cfl {
 
 struct SeedReport
 {
-    bool seeded = false;        // true when open()/reset() created the seed data just now
-    QByteArray coolLoanSecret;  // CoolLoan's client secret, in clear, only when seeded just now
+    bool seeded = false; // true when open()/reset() created the seed data just now
+    QByteArray coolLoanSecret; // CoolLoan's client secret, in clear, only when seeded just now
 };
 
 class BankStore
@@ -33,7 +33,8 @@ public:
     static constexpr auto DatabaseFileName = "bank.sqlite";
 
     // Opens (creating the directory and file) DIR/bank.sqlite, migrates, seeds when empty.
-    static std::unique_ptr<BankStore> open(const QString &dataDir, QString *error, SeedReport *seed = nullptr);
+    static std::unique_ptr<BankStore> open(
+        const QString &dataDir, QString *error, SeedReport *seed = nullptr);
     ~BankStore();
     BankStore(const BankStore &) = delete;
     BankStore &operator=(const BankStore &) = delete;
@@ -42,7 +43,7 @@ public:
     static int latestSchemaVersion();
 
     QString databasePath() const;
-    int schemaVersion() const;   // -1 when it cannot be read
+    int schemaVersion() const; // -1 when it cannot be read
     QString journalMode() const; // "wal" once open() succeeded
     // Deletes every row of every table and seeds again (new CoolLoan secret).
     bool reset(QString *error, SeedReport *seed = nullptr);
@@ -61,9 +62,8 @@ public:
     QList<BankTransaction> transactionsOf(const QString &accountId, int limit = -1) const; // newest first
     // Debits `fromAccountId` (must belong to userId) in one transaction; refuses amounts <= 0 and
     // insufficient funds with *error.
-    std::optional<BankTransaction> makePayment(qint64 userId, const QString &fromAccountId, const QString &payee,
-                                               qint64 amountCents, const QString &reference, qint64 now,
-                                               QString *error);
+    std::optional<BankTransaction> makePayment(qint64 userId, const QString &fromAccountId,
+        const QString &payee, qint64 amountCents, const QString &reference, qint64 now, QString *error);
 
     // Clients
     std::optional<Client> client(const QString &clientId) const;
@@ -122,7 +122,7 @@ public:
 
     // Audit log
     bool audit(qint64 at, const QString &event, const QString &clientId, const QString &username,
-               const QString &detail);
+        const QString &detail);
     QList<AuditEntry> auditLog(int limit = 200) const; // newest first
 
     // The headless bank's signing key (the desktop app keeps it in the keychain instead).

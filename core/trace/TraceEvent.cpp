@@ -5,11 +5,16 @@ namespace cfl {
 QString channelName(TraceChannel channel)
 {
     switch (channel) {
-    case TraceChannel::FrontChannel: return QStringLiteral("front channel");
-    case TraceChannel::BackChannel: return QStringLiteral("back channel");
-    case TraceChannel::ResourceApi: return QStringLiteral("resource API");
-    case TraceChannel::Internal: return QStringLiteral("internal");
-    case TraceChannel::UserAction: return QStringLiteral("user action");
+    case TraceChannel::FrontChannel:
+        return QStringLiteral("front channel");
+    case TraceChannel::BackChannel:
+        return QStringLiteral("back channel");
+    case TraceChannel::ResourceApi:
+        return QStringLiteral("resource API");
+    case TraceChannel::Internal:
+        return QStringLiteral("internal");
+    case TraceChannel::UserAction:
+        return QStringLiteral("user action");
     }
     return {};
 }
@@ -17,23 +22,29 @@ QString channelName(TraceChannel channel)
 QString kindName(TraceKind kind)
 {
     switch (kind) {
-    case TraceKind::Request: return QStringLiteral("request");
-    case TraceKind::Response: return QStringLiteral("response");
-    case TraceKind::Decision: return QStringLiteral("decision");
-    case TraceKind::Action: return QStringLiteral("action");
+    case TraceKind::Request:
+        return QStringLiteral("request");
+    case TraceKind::Response:
+        return QStringLiteral("response");
+    case TraceKind::Decision:
+        return QStringLiteral("decision");
+    case TraceKind::Action:
+        return QStringLiteral("action");
     }
     return {};
 }
 
 bool isBankParty(const QString &party)
 {
-    return party == QLatin1String("eddy") || party == QLatin1String("boris") || party == QLatin1String("banky");
+    return party == QLatin1String("eddy") || party == QLatin1String("boris")
+        || party == QLatin1String("banky");
 }
 
 bool TraceEvent::isPageResource() const
 {
     const QString path = url.path();
-    return isExchange() && (path.startsWith(QLatin1String("/static/")) || path == QLatin1String("/favicon.ico"));
+    return isExchange()
+        && (path.startsWith(QLatin1String("/static/")) || path == QLatin1String("/favicon.ico"));
 }
 
 bool TraceEvent::mirrorsBankRecord() const

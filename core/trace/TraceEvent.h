@@ -13,10 +13,10 @@ namespace cfl {
 
 enum class TraceChannel {
     FrontChannel, // through John's browser (redirects, pages, forms)
-    BackChannel,  // server to server (token, revocation, discovery, JWKS)
-    ResourceApi,  // bearer calls to banky
-    Internal,     // a party's own decision (validate request, issue code, validate token)
-    UserAction,   // John types, clicks
+    BackChannel, // server to server (token, revocation, discovery, JWKS)
+    ResourceApi, // bearer calls to banky
+    Internal, // a party's own decision (validate request, issue code, validate token)
+    UserAction, // John types, clicks
 };
 
 QString channelName(TraceChannel channel);
@@ -33,15 +33,15 @@ struct TraceEvent
 {
     using Headers = QList<QPair<QByteArray, QByteArray>>;
 
-    qint64 sequence = 0;   // order of recording (TraceModel numbers them)
+    qint64 sequence = 0; // order of recording (TraceModel numbers them)
     qint64 exchangeId = 0; // the same for a request and its response
     TraceKind kind = TraceKind::Request;
-    qint64 timeMs = 0;     // epoch milliseconds
-    QString source;        // who recorded it: "bank", "coolloan", "pirateloan", "browser"
+    qint64 timeMs = 0; // epoch milliseconds
+    QString source; // who recorded it: "bank", "coolloan", "pirateloan", "browser"
     TraceChannel channel = TraceChannel::BackChannel;
-    QString from;          // "John", "Browser", "CoolLoan", "PirateLoan", "eddy", "boris", "banky"
+    QString from; // "John", "Browser", "CoolLoan", "PirateLoan", "eddy", "boris", "banky"
     QString to;
-    QByteArray method;     // empty for decisions and actions
+    QByteArray method; // empty for decisions and actions
     QUrl url;
     int status = 0;
     Headers requestHeaders;
@@ -49,9 +49,9 @@ struct TraceEvent
     Headers responseHeaders;
     QByteArray responseBody;
     qint64 durationUs = 0;
-    int step = 0;          // seed step 1–17, 0 for none
-    QString summary;       // one line for people
-    QString refusalRule;   // for "why did it fail": the rule and RFC section
+    int step = 0; // seed step 1–17, 0 for none
+    QString summary; // one line for people
+    QString refusalRule; // for "why did it fail": the rule and RFC section
     QString expected;
     QString received;
 

@@ -44,15 +44,16 @@ struct Options
     int concurrency = 4;
 };
 
-QNetworkReply *send(QNetworkAccessManager &nam, const QByteArray &method, const QUrl &url, const QByteArray &body = {},
-                    const QList<QPair<QByteArray, QByteArray>> &headers = {})
+QNetworkReply *send(QNetworkAccessManager &nam, const QByteArray &method, const QUrl &url,
+    const QByteArray &body = {}, const QList<QPair<QByteArray, QByteArray>> &headers = {})
 {
     QNetworkRequest request(url);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     if (method == "POST") {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        request.setHeader(
+            QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
         return nam.post(request, body);
     }
     return nam.get(request);
@@ -83,7 +84,7 @@ qint64 peakRssKiB()
 
 // One scenario: keeps `concurrency` requests in flight until `requests` were sent or time is up.
 void run(const char *name, const Options &options,
-         const std::function<QNetworkReply *(int index)> &makeRequest, int expectedStatus)
+    const std::function<QNetworkReply *(int index)> &makeRequest, int expectedStatus)
 {
     QList<double> latenciesMs;
     int sent = 0, done = 0, failures = 0;
@@ -114,9 +115,13 @@ void run(const char *name, const Options &options,
     loop.exec();
     const double seconds = total.nsecsElapsed() / 1e9;
     std::sort(latenciesMs.begin(), latenciesMs.end());
-    auto pct = [&](double p) { return latenciesMs.isEmpty() ? 0.0 : latenciesMs.at(std::min<qsizetype>(latenciesMs.size() - 1, qsizetype(p * latenciesMs.size()))); };
-    std::printf("| %-9s | %6d | %5.1f s | %8.0f | %6.2f | %6.2f | %6.2f | %d |\n", name, done, seconds, done / seconds,
-                pct(0.50), pct(0.95), pct(0.99), failures);
+    auto pct = [&](double p) {
+        return latenciesMs.isEmpty()
+            ? 0.0
+            : latenciesMs.at(std::min<qsizetype>(latenciesMs.size() - 1, qsizetype(p * latenciesMs.size())));
+    };
+    std::printf("| %-9s | %6d | %5.1f s | %8.0f | %6.2f | %6.2f | %6.2f | %d |\n", name, done, seconds,
+        done / seconds, pct(0.50), pct(0.95), pct(0.99), failures);
     std::fflush(stdout);
 }
 
@@ -128,10 +133,15 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Load on CodeFlow Lab's bank, on loopback, bounded."));
     parser.addHelpOption();
-    const QCommandLineOption requests(QStringLiteral("requests"), QStringLiteral("At most N requests per scenario (default 2000)."), QStringLiteral("N"), QStringLiteral("2000"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("At most S seconds per scenario (default 10)."), QStringLiteral("S"), QStringLiteral("10"));
-    const QCommandLineOption concurrency(QStringLiteral("concurrency"), QStringLiteral("Requests in flight (default 4)."), QStringLiteral("C"), QStringLiteral("4"));
-    parser.addOptions({requests, seconds, concurrency});
+    const QCommandLineOption requests(QStringLiteral("requests"),
+        QStringLiteral("At most N requests per scenario (default 2000)."), QStringLiteral("N"),
+        QStringLiteral("2000"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"),
+        QStringLiteral("At most S seconds per scenario (default 10)."), QStringLiteral("S"),
+        QStringLiteral("10"));
+    const QCommandLineOption concurrency(QStringLiteral("concurrency"),
+        QStringLiteral("Requests in flight (default 4)."), QStringLiteral("C"), QStringLiteral("4"));
+    parser.addOptions({ requests, seconds, concurrency });
     parser.process(app);
     Options options;
     options.requests = std::clamp(parser.value(requests).toInt(), 1, 100000);
@@ -161,7 +171,8 @@ int main(int argc, char *argv[])
     query.addQueryItem(QStringLiteral("client_id"), QStringLiteral("coolloan"));
     query.addQueryItem(QStringLiteral("redirect_uri"), QStringLiteral("http://127.0.0.1:9/callback"));
     query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
-    query.addQueryItem(QStringLiteral("scope"), QStringLiteral("openid profile offline_access accounts:read"));
+    query.addQueryItem(
+        QStringLiteral("scope"), QStringLiteral("openid profile offline_access accounts:read"));
     query.addQueryItem(QStringLiteral("code_challenge"), QString::fromLatin1(pkce::s256Challenge(verifier)));
     query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
     query.addQueryItem(QStringLiteral("state"), QStringLiteral("bench"));
@@ -172,14 +183,16 @@ int main(int argc, char *argv[])
     QString page = QString::fromUtf8(wait(send(nam, "GET", interaction))->readAll());
     const QString csrf = field(page, QStringLiteral(R"re(name="csrf_token" value="([^"]+)")re"));
     wait(send(nam, "POST", QUrl(interaction.toString() + QStringLiteral("/login")),
-              "csrf_token=" + csrf.toLatin1() + "&username=john&password=banking-is-fun"));
+        "csrf_token=" + csrf.toLatin1() + "&username=john&password=banking-is-fun"));
     reply = wait(send(nam, "POST", QUrl(interaction.toString() + QStringLiteral("/consent")),
-                      "csrf_token=" + csrf.toLatin1() + "&decision=approve&scope=profile&scope=offline_access&scope=accounts:read"));
-    const QString code = QUrlQuery(QUrl::fromEncoded(reply->rawHeader("Location"))).queryItemValue(QStringLiteral("code"));
+        "csrf_token=" + csrf.toLatin1()
+            + "&decision=approve&scope=profile&scope=offline_access&scope=accounts:read"));
+    const QString code
+        = QUrlQuery(QUrl::fromEncoded(reply->rawHeader("Location"))).queryItemValue(QStringLiteral("code"));
     reply = wait(send(nam, "POST", issuer.resolved(QUrl(QStringLiteral("/token"))),
-                      "grant_type=authorization_code&code=" + code.toLatin1()
-                          + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&code_verifier=" + verifier,
-                      {{"Authorization", basic}}));
+        "grant_type=authorization_code&code=" + code.toLatin1()
+            + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&code_verifier=" + verifier,
+        { { "Authorization", basic } }));
     const QJsonObject tokens = QJsonDocument::fromJson(reply->readAll()).object();
     const QByteArray access = tokens.value(QStringLiteral("access_token")).toString().toLatin1();
     QByteArray refresh = tokens.value(QStringLiteral("refresh_token")).toString().toLatin1();
@@ -188,40 +201,63 @@ int main(int argc, char *argv[])
         return 1;
     }
 
-    std::printf("Bank at %s; at most %d requests or %d s per scenario, %d in flight.\n\n", qPrintable(issuer.toString()),
-                options.requests, options.seconds, options.concurrency);
+    std::printf("Bank at %s; at most %d requests or %d s per scenario, %d in flight.\n\n",
+        qPrintable(issuer.toString()), options.requests, options.seconds, options.concurrency);
     std::printf("| scenario  | done   | time    | req/s    | p50 ms | p95 ms | p99 ms | failures |\n");
     std::printf("|-----------|--------|---------|----------|--------|--------|--------|----------|\n");
     const QUrl discovery = issuer.resolved(QUrl(QStringLiteral("/.well-known/openid-configuration")));
-    run("discovery", options, [&](int) { return send(nam, "GET", discovery); }, 200);
+    run(
+        "discovery", options, [&](int) { return send(nam, "GET", discovery); }, 200);
     const QUrl accounts = issuer.resolved(QUrl(QStringLiteral("/api/accounts")));
-    run("api", options, [&](int) { return send(nam, "GET", accounts, {}, {{"Authorization", "Bearer " + access}}); }, 200);
+    run(
+        "api", options,
+        [&](int) {
+            return send(nam, "GET", accounts, {}, { { "Authorization", "Bearer " + access } });
+        },
+        200);
     const QUrl userinfo = issuer.resolved(QUrl(QStringLiteral("/userinfo")));
-    run("userinfo", options, [&](int) { return send(nam, "GET", userinfo, {}, {{"Authorization", "Bearer " + access}}); }, 200);
+    run(
+        "userinfo", options,
+        [&](int) {
+            return send(nam, "GET", userinfo, {}, { { "Authorization", "Bearer " + access } });
+        },
+        200);
     // Refresh tokens rotate: each request uses the token the previous one returned, so one in flight.
     Options serial = options;
     serial.concurrency = 1;
     const QUrl token = issuer.resolved(QUrl(QStringLiteral("/token")));
-    run("refresh", serial, [&](int) {
-        QNetworkReply *r = send(nam, "POST", token, "grant_type=refresh_token&refresh_token=" + refresh, {{"Authorization", basic}});
-        QObject::connect(r, &QNetworkReply::finished, r, [&refresh, r] {
-            refresh = QJsonDocument::fromJson(r->peek(r->bytesAvailable())).object().value(QStringLiteral("refresh_token")).toString().toLatin1();
-        });
-        return r;
-    }, 200);
+    run(
+        "refresh", serial,
+        [&](int) {
+            QNetworkReply *r = send(nam, "POST", token, "grant_type=refresh_token&refresh_token=" + refresh,
+                { { "Authorization", basic } });
+            QObject::connect(r, &QNetworkReply::finished, r, [&refresh, r] {
+                refresh = QJsonDocument::fromJson(r->peek(r->bytesAvailable()))
+                              .object()
+                              .value(QStringLiteral("refresh_token"))
+                              .toString()
+                              .toLatin1();
+            });
+            return r;
+        },
+        200);
     // Logins: argon2id on the bank's thread. One online-banking login form, posted with a different
     // unknown user name each time (the throttle counts per name); an unknown name costs the same hash
     // as a wrong password, by design.
     reply = wait(send(nam, "GET", issuer.resolved(QUrl(QStringLiteral("/web/login")))));
     const QUrl webLogin = issuer.resolved(QUrl::fromEncoded(reply->rawHeader("Location")));
     page = QString::fromUtf8(wait(send(nam, "GET", webLogin))->readAll());
-    const QByteArray webCsrf = field(page, QStringLiteral(R"re(name="csrf_token" value="([^"]+)")re")).toLatin1();
+    const QByteArray webCsrf
+        = field(page, QStringLiteral(R"re(name="csrf_token" value="([^"]+)")re")).toLatin1();
     Options logins = options;
     logins.requests = std::min(options.requests, 200);
-    run("login", logins, [&](int index) {
-        return send(nam, "POST", QUrl(webLogin.toString() + QStringLiteral("/login")),
-                    "csrf_token=" + webCsrf + "&username=bench-" + QByteArray::number(index) + "&password=wrong");
-    }, 401);
+    run(
+        "login", logins,
+        [&](int index) {
+            return send(nam, "POST", QUrl(webLogin.toString() + QStringLiteral("/login")),
+                "csrf_token=" + webCsrf + "&username=bench-" + QByteArray::number(index) + "&password=wrong");
+        },
+        401);
     std::printf("\nPeak RSS of the process (bank thread + client): %lld MiB\n", peakRssKiB() / 1024);
     bank.stop();
     return 0;

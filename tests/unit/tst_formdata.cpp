@@ -17,14 +17,19 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("value");
         QTest::newRow("plain") << QByteArray("a=b") << QStringLiteral("a") << QStringLiteral("b");
-        QTest::newRow("plus is a space") << QByteArray("scope=openid+profile") << QStringLiteral("scope") << QStringLiteral("openid profile");
-        QTest::newRow("encoded plus stays a plus") << QByteArray("state=a%2Bb") << QStringLiteral("state") << QStringLiteral("a+b");
-        QTest::newRow("percent") << QByteArray("redirect_uri=http%3A%2F%2F127.0.0.1%3A80%2Fcb") << QStringLiteral("redirect_uri")
+        QTest::newRow("plus is a space") << QByteArray("scope=openid+profile") << QStringLiteral("scope")
+                                         << QStringLiteral("openid profile");
+        QTest::newRow("encoded plus stays a plus")
+            << QByteArray("state=a%2Bb") << QStringLiteral("state") << QStringLiteral("a+b");
+        QTest::newRow("percent") << QByteArray("redirect_uri=http%3A%2F%2F127.0.0.1%3A80%2Fcb")
+                                 << QStringLiteral("redirect_uri")
                                  << QStringLiteral("http://127.0.0.1:80/cb");
-        QTest::newRow("utf-8") << QByteArray("name=J%C3%B6rg") << QStringLiteral("name") << QStringLiteral("Jörg");
+        QTest::newRow("utf-8") << QByteArray("name=J%C3%B6rg") << QStringLiteral("name")
+                               << QStringLiteral("Jörg");
         QTest::newRow("empty value") << QByteArray("a=&b=1") << QStringLiteral("a") << QString();
         QTest::newRow("no equals sign") << QByteArray("flag&b=1") << QStringLiteral("flag") << QString();
-        QTest::newRow("equals in value") << QByteArray("x=a=b") << QStringLiteral("x") << QStringLiteral("a=b");
+        QTest::newRow("equals in value")
+            << QByteArray("x=a=b") << QStringLiteral("x") << QStringLiteral("a=b");
     }
     void decodesValues()
     {
@@ -58,11 +63,13 @@ private Q_SLOTS:
     {
         const auto form = FormData::parse("scope=a&code=1&scope=b&code=2&x=1");
         QVERIFY(form);
-        QCOMPARE(form->repeatedNames(), (QStringList{QStringLiteral("scope"), QStringLiteral("code")}));
-        QCOMPARE(form->values(QStringLiteral("scope")), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(form->repeatedNames(), (QStringList { QStringLiteral("scope"), QStringLiteral("code") }));
+        QCOMPARE(form->values(QStringLiteral("scope")),
+            (QStringList { QStringLiteral("a"), QStringLiteral("b") }));
         QCOMPARE(form->value(QStringLiteral("scope")), std::optional<QString>(QStringLiteral("a")));
         QVERIFY(!form->value(QStringLiteral("missing")));
-        QCOMPARE(form->valueOr(QStringLiteral("missing"), QStringLiteral("fallback")), QStringLiteral("fallback"));
+        QCOMPARE(
+            form->valueOr(QStringLiteral("missing"), QStringLiteral("fallback")), QStringLiteral("fallback"));
     }
 
     void encodingRoundTrips_data()
@@ -77,7 +84,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
         const QByteArray encoded = formUrlEncode(text);
-        QVERIFY2(!encoded.contains('+') && !encoded.contains(' ') && !encoded.contains('&'), encoded.constData());
+        QVERIFY2(
+            !encoded.contains('+') && !encoded.contains(' ') && !encoded.contains('&'), encoded.constData());
         QCOMPARE(formUrlDecode(encoded).value_or(QStringLiteral("<failed>")), text);
     }
 };

@@ -18,26 +18,36 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("registered");
         QTest::addColumn<QString>("received");
         QTest::addColumn<bool>("expected");
-        const QStringList loopback{QStringLiteral("http://127.0.0.1/callback")};
-        const QStringList web{QStringLiteral("https://app.example/cb")};
+        const QStringList loopback { QStringLiteral("http://127.0.0.1/callback") };
+        const QStringList web { QStringLiteral("https://app.example/cb") };
         QTest::newRow("exact") << web << QStringLiteral("https://app.example/cb") << true;
         QTest::newRow("other path") << web << QStringLiteral("https://app.example/cb2") << false;
         QTest::newRow("trailing slash") << web << QStringLiteral("https://app.example/cb/") << false;
         QTest::newRow("extra query") << web << QStringLiteral("https://app.example/cb?x=1") << false;
         QTest::newRow("http instead of https") << web << QStringLiteral("http://app.example/cb") << false;
-        QTest::newRow("other port on a web host") << web << QStringLiteral("https://app.example:8443/cb") << false;
+        QTest::newRow("other port on a web host")
+            << web << QStringLiteral("https://app.example:8443/cb") << false;
         QTest::newRow("other host") << web << QStringLiteral("https://evil.example/cb") << false;
         QTest::newRow("empty") << web << QString() << false;
-        QTest::newRow("loopback any port") << loopback << QStringLiteral("http://127.0.0.1:53123/callback") << true;
+        QTest::newRow("loopback any port")
+            << loopback << QStringLiteral("http://127.0.0.1:53123/callback") << true;
         QTest::newRow("loopback no port") << loopback << QStringLiteral("http://127.0.0.1/callback") << true;
-        QTest::newRow("localhost for 127.0.0.1") << loopback << QStringLiteral("http://localhost:4000/callback") << true;
-        QTest::newRow("[::1] for 127.0.0.1") << loopback << QStringLiteral("http://[::1]:4000/callback") << true;
-        QTest::newRow("loopback other path") << loopback << QStringLiteral("http://127.0.0.1:4000/other") << false;
-        QTest::newRow("loopback https") << loopback << QStringLiteral("https://127.0.0.1:4000/callback") << false;
-        QTest::newRow("loopback with fragment") << loopback << QStringLiteral("http://127.0.0.1:4000/callback#x") << false;
-        QTest::newRow("loopback with userinfo") << loopback << QStringLiteral("http://a@127.0.0.1:4000/callback") << false;
-        QTest::newRow("lookalike host") << loopback << QStringLiteral("http://127.0.0.1.evil.example/callback") << false;
-        QTest::newRow("loopback port rule not for web") << web << QStringLiteral("http://127.0.0.1:4000/cb") << false;
+        QTest::newRow("localhost for 127.0.0.1")
+            << loopback << QStringLiteral("http://localhost:4000/callback") << true;
+        QTest::newRow("[::1] for 127.0.0.1")
+            << loopback << QStringLiteral("http://[::1]:4000/callback") << true;
+        QTest::newRow("loopback other path")
+            << loopback << QStringLiteral("http://127.0.0.1:4000/other") << false;
+        QTest::newRow("loopback https")
+            << loopback << QStringLiteral("https://127.0.0.1:4000/callback") << false;
+        QTest::newRow("loopback with fragment")
+            << loopback << QStringLiteral("http://127.0.0.1:4000/callback#x") << false;
+        QTest::newRow("loopback with userinfo")
+            << loopback << QStringLiteral("http://a@127.0.0.1:4000/callback") << false;
+        QTest::newRow("lookalike host")
+            << loopback << QStringLiteral("http://127.0.0.1.evil.example/callback") << false;
+        QTest::newRow("loopback port rule not for web")
+            << web << QStringLiteral("http://127.0.0.1:4000/cb") << false;
     }
     void matches()
     {
@@ -71,11 +81,13 @@ private Q_SLOTS:
     void appendsParametersEncoded()
     {
         const QUrl url = redirect::withParameters(QStringLiteral("http://127.0.0.1:9/cb?keep=1"),
-                                                  {{QStringLiteral("code"), QStringLiteral("abc_-")},
-                                                   {QStringLiteral("state"), QStringLiteral("a+b &c")}});
+            { { QStringLiteral("code"), QStringLiteral("abc_-") },
+                { QStringLiteral("state"), QStringLiteral("a+b &c") } });
         const QString encoded = QString::fromLatin1(url.toEncoded());
-        QVERIFY2(encoded.contains(QStringLiteral("keep=1&code=abc_-&state=a%2Bb%20%26c")), qPrintable(encoded));
-        QCOMPARE(QUrlQuery(url).queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded), QStringLiteral("a+b &c"));
+        QVERIFY2(
+            encoded.contains(QStringLiteral("keep=1&code=abc_-&state=a%2Bb%20%26c")), qPrintable(encoded));
+        QCOMPARE(QUrlQuery(url).queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded),
+            QStringLiteral("a+b &c"));
     }
 };
 
