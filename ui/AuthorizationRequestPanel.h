@@ -1,7 +1,6 @@
 #pragma once
-// Inspection panel "Authorization request" (issue "Inspection", Panels): CoolLoan's last authorization
-// URL (seed step 1) taken apart — every parameter with its value, what it is for, what it protects
-// against, and the RFC section that says so.
+// Inspection panel "Authorization request": CoolLoan's last authorization URL (seed step 1) taken apart —
+// every parameter with its value, what it is for, what it protects against, and the RFC section that says so.
 
 #include <QUrl>
 #include <QWidget>

@@ -1,12 +1,12 @@
 #pragma once
-// One exchange, opened (issue "Inspection", The traffic log): the request line, headers and body, then
-// the response's — forms and queries as name/value tables, JSON pretty-printed, HTML as source, and
-// every JWT decoded where it appears (header and payload, with exp/iat/auth_time as dates). Decisions
-// and actions show their rule and the compared values.
+// One exchange, opened from the traffic log or the sequence diagram: the request line, headers and body, then
+// the response's — forms and queries as name/value tables, JSON pretty-printed, HTML as source, and every JWT
+// decoded where it appears (header and payload, with exp/iat/auth_time as dates). Decisions and actions show
+// their rule and the compared values.
 //
-// This is the deliberate teaching view: codes, tokens, secrets and cookies are shown unmasked, because
-// they are what the workshop is about (exports mask them). Shared by the traffic log and the sequence
-// diagram, so the API stays: construct, showExchange(event), clear().
+// This is the deliberate teaching view: codes, tokens, secrets and cookies are shown unmasked, because they
+// are what the workshop is about (exports mask them). Shared by the traffic log and the sequence diagram, so
+// the API stays: construct, showExchange(event), clear().
 
 #include "trace/TraceEvent.h"
 

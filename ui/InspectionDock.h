@@ -1,7 +1,7 @@
 #pragma once
-// The teaching views (issue "Inspection"): a dock of tabs under the story panes — the live sequence
-// diagram, the traffic log, the panels for codes and tokens, the bank's ledger, "why did it fail".
-// Each is a view of the TraceModel and of the parties' own state.
+// The teaching views: a dock of tabs under the story panes — the live sequence diagram, the traffic log, the
+// panels for codes and tokens, the bank's ledger, "why did it fail". Each is a view of the TraceModel and of
+// the parties' own state.
 
 #include <QDockWidget>
 

@@ -35,7 +35,7 @@ QString countdown(qint64 expiresAt, qint64 now);
 // Codes and tokens are stored as SHA-256 hex: the ledger shows the first 10 characters.
 QString hashPrefix(const QByteArray &hash);
 
-// Ledger states (ARCHITECTURE.md "Data that flows" §2): active, redeemed, expired, rotated, revoked.
+// Ledger states (docs/architecture.md, "Bank state"): active, redeemed, expired, rotated, revoked.
 QString stateOf(const AuthorizationCode &code, qint64 now);
 QString stateOf(const IssuedToken &token, qint64 now);
 QString stateOf(const Consent &consent);

@@ -1,9 +1,9 @@
 #pragma once
-// The live sequence diagram (issue "Inspection"): the seed's lifelines, one arrow per event of the
-// trace as it happens, numbered like the seed, with the current step explained beside it. Front
-// channel (through John's browser) and back channel (server to server) are drawn differently, so that
-// one sees where the code travels and where the tokens do. Painted with QPainter; it follows the
-// widget's font, so a bigger font on a projector makes a bigger diagram.
+// The live sequence diagram: the seed diagram's lifelines, one arrow per event of the trace as it happens,
+// numbered like the seed, with the current step explained beside it. Front channel (through John's browser)
+// and back channel (server to server) are drawn differently, so that one sees where the code travels and
+// where the tokens do. Painted with QPainter; it follows the widget's font, so a bigger font on a projector
+// makes a bigger diagram.
 
 #include <QList>
 #include <QStringList>

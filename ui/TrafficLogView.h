@@ -1,6 +1,6 @@
 #pragma once
-// The traffic log (issue "Inspection"): every HTTP exchange of the run as each party saw it, live, with
-// a filter box, refusals in red, and the selected exchange opened beside the table.
+// The traffic log: every HTTP exchange of the run as each party saw it, live, with a filter box, refusals in
+// red, and the selected exchange opened beside the table.
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
 #pragma once
-// The traffic log's rows (issue "Inspection", The traffic log): one per HTTP exchange as each party saw
-// it — the bank records what it receives and answers, CoolLoan and PirateLoan what they send and get —
-// so an exchange between a client and the bank appears twice, once per point of view ("seen by").
+// The traffic log's rows: one per HTTP exchange as each party saw it — the bank records what it receives and
+// answers, CoolLoan and PirateLoan what they send and get — so an exchange between a client and the bank
+// appears twice, once per point of view ("seen by").
 //
 // Decisions and actions are not exchanges: the sequence diagram draws them. They are left out by
 // default, so that the table reads like a browser's network panel; showDecisions() puts them back as

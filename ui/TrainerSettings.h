@@ -1,5 +1,5 @@
 #pragma once
-// What a trainer sets once per workshop (issue "Trainer settings"), kept with QSettings: token and code
+// What a trainer sets once per workshop (Settings → Trainer settings…), kept with QSettings: token and code
 // lifetimes, whether the bank remembers John's consent, and the projector scale.
 
 #include "bank/BankConfig.h"

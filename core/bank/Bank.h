@@ -64,7 +64,7 @@ private:
     void refuse(const OAuthError &error);
     void audit(const QString &event, const QString &clientId, const QString &username, const QString &detail);
 
-    // eddy: /authorize and the interaction pages (AuthorizationEndpoint.cpp, LoginPage.cpp, ConsentPage.cpp)
+    // eddy: /authorize (AuthorizationEndpoint.cpp), the login and consent pages (InteractionPages.cpp)
     HttpResponse authorize(HttpRequest &request);
     HttpResponse interactionPage(HttpRequest &request);
     HttpResponse loginSubmit(HttpRequest &request);
@@ -82,13 +82,14 @@ private:
     HttpResponse beginInteraction(Interaction interaction);
     // John's remembered consent for this client covers every one of `scopes`.
     bool consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const;
-    // Login sessions (cookie "cfl_session")
+    // Login sessions (cookie "cfl_session") and the password check (Bank.cpp)
     std::optional<LoginSession> currentSession(const HttpRequest &request);
     QByteArray startSession(qint64 userId, qint64 authTime); // returns the Set-Cookie value
     QByteArray csrfTokenFor(const HttpRequest &request) const;
     Checked<User> checkCredentials(const QString &username, const QString &password);
 
-    // boris (TokenEndpoint.cpp, AuthorizationCodeGrant.cpp, RefreshTokenGrant.cpp, ClientAuthentication.cpp)
+    // boris (TokenEndpoint.cpp, AuthorizationCodeGrant.cpp, RefreshTokenGrant.cpp, ClientAuthentication.cpp,
+    // RevocationEndpoint.cpp)
     HttpResponse token(HttpRequest &request);
     HttpResponse revoke(HttpRequest &request);
     HttpResponse introspect(HttpRequest &request);

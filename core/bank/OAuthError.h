@@ -1,5 +1,5 @@
 #pragma once
-// Typed protocol errors, produced in one place (STYLE.md, after node-oidc-provider). Each carries what
+// Typed protocol errors, produced in one place (after node-oidc-provider's). Each carries what
 // the client is told (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1) and, for the teaching views, the rule
 // that was broken, where it is written, and the values that were compared.
 

@@ -1,8 +1,8 @@
 #pragma once
-// The network access of an app in the story (CoolLoan, PirateLoan): records every exchange as a
-// TraceEvent (what it sent, what it got), and — for CoolLoan — authenticates to boris with
-// client_secret_basic (RFC 6749 §2.3.1), which Qt 6.4's OAuth flow cannot do by itself: it adds the
-// Authorization header and removes any client_secret from the body (pitfalls note).
+// The network access of an app in the story (CoolLoan, PirateLoan): records every exchange as a TraceEvent
+// (what it sent, what it got), and — for CoolLoan — authenticates to boris with client_secret_basic (RFC 6749
+// §2.3.1), which Qt 6.4's OAuth flow cannot do by itself (it sends the secret in the body only): it adds the
+// Authorization header and removes any client_secret from the body.
 
 #include "trace/TraceEvent.h"
 

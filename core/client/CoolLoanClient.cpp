@@ -557,7 +557,7 @@ void CoolLoanClient::refreshThen(std::function<void()> next)
     }
     setPhase(Phase::Refreshing);
     // Refreshed here rather than with QOAuth2AuthorizationCodeFlow::refreshAccessToken(): Qt 6.4
-    // stays stuck in RefreshingToken after a refusal and sends a bare client_secret (pitfalls note).
+    // stays stuck in RefreshingToken after a refusal and sends a bare client_secret even when empty.
     QNetworkRequest request(m_tokenEndpoint);
     request.setHeader(
         QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));

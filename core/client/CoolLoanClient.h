@@ -1,8 +1,9 @@
 #pragma once
-// CoolLoan, the right way: an OAuth client (QOAuth2AuthorizationCodeFlow) with PKCE S256, a fresh
-// state and nonce for every grant, client_secret_basic, a loopback redirect (RFC 8252 §7.3), its own
-// validation of the ID token, and bearer calls to banky. Every gap of Qt 6.4's flow is handled here
-// (pitfalls note): PKCE, state, Basic auth, silent token-endpoint errors.
+// CoolLoan, the right way: an OAuth client (QOAuth2AuthorizationCodeFlow) with PKCE S256, a fresh state and
+// nonce for every grant, client_secret_basic, a loopback redirect (RFC 8252 §7.3), its own validation of the
+// ID token, and bearer calls to banky. Every gap of Qt 6.4's flow is handled here: no PKCE API, a
+// clock-seeded state reused by every grant, the client secret only in the body, no signal when the token
+// endpoint answers 4xx (docs/architecture.md, "Qt versions").
 
 #include "client/ClientNetworkAccess.h"
 #include "client/IdTokenValidator.h"

@@ -1,6 +1,7 @@
 #pragma once
-// base64url without padding (RFC 4648 §5, RFC 7515 §2): the only alphabet the bank uses for codes,
-// tokens and secrets, so that no client double-encodes them (QTBUG-81624, see the pitfalls note).
+// base64url without padding (RFC 4648 §5, RFC 7515 §2): the only alphabet the bank uses for codes, tokens and
+// secrets, so that no client double-encodes them (Qt 6.4's OAuth flow double-encodes a code holding '+' or
+// '/', QTBUG-81624).
 
 #include <QByteArray>
 #include <QByteArrayView>

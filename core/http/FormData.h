@@ -1,7 +1,6 @@
 #pragma once
-// application/x-www-form-urlencoded (WHATWG URL §5) — the body of every OAuth POST (RFC 6749
-// Appendix B) and the query of /authorize. QUrlQuery does not turn '+' into a space (pitfalls note),
-// so the bank decodes forms here, once.
+// application/x-www-form-urlencoded (WHATWG URL §5) — the body of every OAuth POST (RFC 6749 Appendix B) and
+// the query of /authorize. QUrlQuery does not turn '+' into a space, so the bank decodes forms here, once.
 
 #include <QByteArrayView>
 #include <QList>

@@ -1,5 +1,5 @@
 #pragma once
-// The one place that calls into QHttpServer (ARCHITECTURE.md: its API changed in Qt 6.5 and 6.8).
+// The one place that calls into QHttpServer (its API changed in Qt 6.5, 6.7 and 6.8: compat/QtCompat.h).
 // It turns each QHttpServerRequest into an HttpRequest, asks one handler for an HttpResponse, and
 // writes it back. Routing, 404 and 405 are the bank's (Router), not QHttpServer's.
 

@@ -6,7 +6,7 @@ namespace cfl {
 
 // The OS keychain through QtKeychain: Secret Service (GNOME Keyring, KWallet) on Linux, Keychain on
 // macOS, Credential Manager on Windows. Calls wait for their job in a local event loop, bounded by a
-// timeout, because a locked keyring may otherwise wait for a prompt nobody answers (pitfalls note).
+// timeout, because a locked keyring may otherwise wait for a prompt nobody answers.
 class KeychainSecretStore final : public SecretStore
 {
 public:

@@ -1,5 +1,5 @@
 #pragma once
-// One place for secrets (ARCHITECTURE.md "Data that flows" §3): CoolLoan's client secret and refresh
+// One place for secrets (docs/architecture.md, "Secrets"): CoolLoan's client secret and refresh
 // token, the bank's signing key. The OS keychain in the app; memory in tests and as the *announced*
 // fallback when no keychain is reachable — never a plaintext file. Keys are prefixed with the app id
 // and values stay under 2,500 bytes (Windows Credential Manager's limit).

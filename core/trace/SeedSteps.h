@@ -1,8 +1,8 @@
 #pragma once
-// The sixteen numbered arrows of the seed diagram (../shared/seed/flow.puml), each with what happens
-// and why it is safe, in words for someone who has never seen OAuth. The sequence diagram shows them
-// beside the real exchange; the same words explain the traffic outside the seed (discovery, JWKS,
-// refresh, revocation, PirateLoan, refusals).
+// The sixteen numbered arrows of the seed diagram (docs/architecture.md, "The seed diagram"), each with what
+// happens and why it is safe, in words for someone who has never seen OAuth. The sequence diagram shows them
+// beside the real exchange; the same words explain the traffic outside the seed (discovery, JWKS, refresh,
+// revocation, PirateLoan, refusals).
 
 #include "trace/TraceEvent.h"
 

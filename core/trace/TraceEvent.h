@@ -1,5 +1,5 @@
 #pragma once
-// The backbone of the teaching views (ARCHITECTURE.md "Data that flows" §1): one immutable value per
+// The backbone of the teaching views (docs/architecture.md, "The trace"): one immutable value per
 // HTTP exchange, bank decision or user action, with the step of the seed diagram it realises.
 
 #include <QByteArray>
@@ -49,7 +49,7 @@ struct TraceEvent
     Headers responseHeaders;
     QByteArray responseBody;
     qint64 durationUs = 0;
-    int step = 0; // seed step 1–17, 0 for none
+    int step = 0; // seed step 1–16, 0 for none
     QString summary; // one line for people
     QString refusalRule; // for "why did it fail": the rule and RFC section
     QString expected;
