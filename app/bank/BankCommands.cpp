@@ -4,6 +4,7 @@
 #include "bank/ClientRegistration.h"
 #include "bank/RedirectUri.h"
 #include "bank/Scopes.h"
+#include "process/QuitOnSignal.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -11,12 +12,9 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSocketNotifier>
 #include <QStandardPaths>
 
-#include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 namespace cfl::cli {
 
@@ -107,15 +105,6 @@ std::optional<qint64> seconds(
         return std::nullopt;
     }
     return value;
-}
-
-volatile std::sig_atomic_t g_signalPipe = -1;
-
-void onSignal(int)
-{
-    const char byte = 1;
-    if (g_signalPipe >= 0) [[maybe_unused]]
-        auto written = ::write(g_signalPipe, &byte, 1);
 }
 
 int serve(const QStringList &arguments)
@@ -209,14 +198,7 @@ int serve(const QStringList &arguments)
     }
     err(QStringLiteral("Press Ctrl+C to stop."));
 
-    int fds[2];
-    if (::pipe(fds) == 0) {
-        g_signalPipe = fds[1];
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-        auto *notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, &server);
-        QObject::connect(notifier, &QSocketNotifier::activated, &server, [] { QCoreApplication::quit(); });
-    }
+    QuitOnSignal quitOnSignal;
     const int status = QCoreApplication::exec();
     server.stop();
     err(QStringLiteral("Loopback Bank stopped."));
