@@ -3,9 +3,12 @@
 #include "ui/CastIcon.h"
 #include "ui/Theme.h"
 
+#include <QFontMetrics>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+
+#include <algorithm>
 
 namespace cfl {
 
@@ -18,13 +21,20 @@ QFrame *card(const QString &icon, const QString &name, const QString &role, cons
         QStringLiteral("QFrame#castCard-%1 { background: white; border: 2px solid %2; border-radius: 8px; }")
             .arg(icon, colour.name()));
     frame->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    frame->setMinimumWidth(120);
     auto *label = new QLabel(
         QStringLiteral("<b style='color:%1'>%2</b><br><small>%3</small>").arg(colour.name(), name, role),
         frame);
     label->setTextFormat(Qt::RichText);
     label->setWordWrap(true);
     label->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    // A name may wrap between words but is never cut ("PirateLoar" on a 1024-pixel projector): the
+    // label is at least as wide as the name's longest word, in bold.
+    QFont bold = label->font();
+    bold.setBold(true);
+    int longestWord = 0;
+    for (const QString &word : name.split(QLatin1Char(' ')))
+        longestWord = std::max(longestWord, QFontMetrics(bold).horizontalAdvance(word));
+    label->setMinimumWidth(longestWord + 2);
     auto *layout = new QHBoxLayout(frame);
     layout->setContentsMargins(6, 4, 8, 4);
     layout->setSpacing(6);
@@ -41,20 +51,26 @@ CastStrip::CastStrip(QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 8, 4);
     layout->setSpacing(8);
-    layout->addWidget(
-        card(QStringLiteral("john"), tr("John"), tr("resource owner: it is his money"), theme::John));
-    layout->addWidget(card(QStringLiteral("browser"), tr("John's browser"),
-        tr("user agent: carries the redirects"), theme::Browser));
-    layout->addWidget(card(QStringLiteral("coolloan"), tr("CoolLoan"),
-        tr("3rd party, registered: asks the bank"), theme::CoolLoan));
-    layout->addWidget(card(QStringLiteral("pirateloan"), tr("PirateLoan"),
-        tr("3rd party: asks for the password"), theme::PirateLoan));
-    layout->addWidget(
-        card(QStringLiteral("eddy"), tr("eddy"), tr("authorization server: login, consent"), theme::Bank));
-    layout->addWidget(
-        card(QStringLiteral("boris"), tr("boris"), tr("token provider: code → tokens"), theme::Bank));
-    layout->addWidget(
-        card(QStringLiteral("banky"), tr("banky"), tr("resource server: the bank's API"), theme::Bank));
+    struct Member
+    {
+        QString icon, name, role;
+        QColor colour;
+    };
+    const Member cast[] = {
+        { QStringLiteral("john"), tr("John"), tr("resource owner: it is his money"), theme::John },
+        { QStringLiteral("browser"), tr("John's browser"), tr("user agent: carries the redirects"),
+            theme::Browser },
+        { QStringLiteral("coolloan"), tr("CoolLoan"), tr("3rd party, registered: asks the bank"),
+            theme::CoolLoan },
+        { QStringLiteral("pirateloan"), tr("PirateLoan"), tr("3rd party: asks for the password"),
+            theme::PirateLoan },
+        { QStringLiteral("eddy"), tr("eddy"), tr("authorization server: login, consent"), theme::Bank },
+        { QStringLiteral("boris"), tr("boris"), tr("token provider: code → tokens"), theme::Bank },
+        { QStringLiteral("banky"), tr("banky"), tr("resource server: the bank's API"), theme::Bank },
+    };
+    // Equal stretch: every member gets the same width, whatever the length of their role.
+    for (const Member &member : cast)
+        layout->addWidget(card(member.icon, member.name, member.role, member.colour), 1);
 }
 
 } // namespace cfl

@@ -37,6 +37,7 @@
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -49,7 +50,8 @@ LabWindow::LabWindow(const LabOptions &options, QWidget *parent)
     : QMainWindow(parent)
 {
     setObjectName(QStringLiteral("labWindow"));
-    setWindowTitle(tr("CodeFlow Lab — the OAuth 2.0 authorization code flow, for real"));
+    // The application's display name, once: Qt appends it to any other title (" — CodeFlow Lab").
+    setWindowTitle(tr("CodeFlow Lab"));
     m_trace = new TraceModel(this);
     m_secrets = SecretStore::openBest(&m_secretFallbackReason);
     m_coolLoan = new CoolLoanClient(this);
@@ -70,9 +72,23 @@ LabWindow::LabWindow(const LabOptions &options, QWidget *parent)
     buildUi();
     theme::applyUiScale(m_trainerSettings.scalePercent);
     m_browser->setZoom(m_trainerSettings.scalePercent / 100.0);
-    resize(1280, 800);
+    fitToScreen();
     if (options.firstRunWelcome && !QSettings().value(WelcomeView::shownKey()).toBool())
         showStory();
+}
+
+void LabWindow::fitToScreen()
+{
+    // 1280×800 where the screen has room for it (the size the README's pictures show); on a smaller
+    // screen, such as a 1024×768 projector, all of it: the first-run story's buttons must stay on screen.
+    const QSize preferred(1280, 800);
+    const QRect available = screen() ? screen()->availableGeometry() : QRect(QPoint(), preferred);
+    if (available.width() >= preferred.width() && available.height() >= preferred.height()) {
+        resize(preferred);
+        return;
+    }
+    setGeometry(available);
+    setWindowState(windowState() | Qt::WindowMaximized);
 }
 
 LabWindow::~LabWindow()

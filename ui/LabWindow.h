@@ -92,6 +92,7 @@ private:
     bool startBank();
     void showBankStatus();
     void buildUi();
+    void fitToScreen();
 
     LabOptions m_options;
     TrainerSettings m_trainerSettings;

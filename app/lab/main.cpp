@@ -1,5 +1,6 @@
 // codeflow-lab: the desktop app. Wiring only: options → LabWindow → (optional) autoplay.
 
+#include "process/QuitOnSignal.h"
 #include "ui/Autoplay.h"
 #include "ui/InspectionDock.h"
 #include "ui/LabWindow.h"
@@ -15,7 +16,7 @@
 
 int main(int argc, char *argv[])
 {
-    // Chromium refuses to run as root with its sandbox on (pitfalls note); say so rather than fail.
+    // Chromium refuses to run as root with its sandbox on; say so rather than fail.
     if (::geteuid() == 0 && qEnvironmentVariableIsEmpty("QTWEBENGINE_DISABLE_SANDBOX")) {
         qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
         std::fputs("codeflow-lab: running as root: the embedded browser's sandbox is off\n", stderr);
@@ -134,5 +135,7 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(autoplay))
         QTimer::singleShot(0, &player, &cfl::Autoplay::start);
+    // Ctrl+C in the terminal of './dev run', or SIGTERM, closes the window as File → Quit does.
+    cfl::QuitOnSignal quitOnSignal;
     return QApplication::exec();
 }
