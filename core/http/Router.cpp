@@ -3,15 +3,28 @@
 namespace cfl {
 
 namespace {
-QStringList splitPath(const QString &path)
+QStringList splitPattern(const QString &pattern)
 {
-    return path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    return pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+}
+
+// The request's path segments, each percent-decoded on its own: a "%2F" is a slash inside one segment, never
+// a separator (RFC 3986 §2.2, §7.3). QUrl::path() would decode it first and so move a parameter's end.
+QStringList splitRequestPath(const QUrl &url)
+{
+    QStringList segments;
+    const QByteArrayList encoded = url.path(QUrl::FullyEncoded).toLatin1().split('/');
+    for (const QByteArray &segment : encoded) {
+        if (!segment.isEmpty())
+            segments.append(QUrl::fromPercentEncoding(segment));
+    }
+    return segments;
 }
 } // namespace
 
 void Router::add(const QByteArray &method, const QString &pattern, HttpHandler handler)
 {
-    m_routes.append({ method, splitPath(pattern), std::move(handler) });
+    m_routes.append({ method, splitPattern(pattern), std::move(handler) });
 }
 
 bool Router::match(const Route &route, const QStringList &segments, QMap<QString, QString> *parameters)
@@ -32,7 +45,7 @@ bool Router::match(const Route &route, const QStringList &segments, QMap<QString
 HttpResponse Router::dispatch(
     HttpRequest &request, const std::function<HttpResponse(HttpRequest &)> &notFound) const
 {
-    const QStringList segments = splitPath(request.path());
+    const QStringList segments = splitRequestPath(request.url);
     QByteArrayList allowed;
     for (const Route &route : m_routes) {
         QMap<QString, QString> parameters;

@@ -1,6 +1,7 @@
 #pragma once
-// Method + path pattern → handler. Patterns are literal segments and "{name}" parameters. A path that
-// matches with another method answers 405 with Allow (QHttpServer 6.4 would answer 404).
+// Method + path pattern → handler. Patterns are literal segments and "{name}" parameters; each segment of
+// the request's path is percent-decoded on its own, so a parameter is always exactly one segment. A path
+// that matches with another method answers 405 with Allow (QHttpServer 6.4 would answer 404).
 
 #include "http/HttpMessage.h"
 
