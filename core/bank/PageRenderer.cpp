@@ -5,17 +5,25 @@
 
 namespace cfl {
 
+QString PageRenderer::escape(const QString &text)
+{
+    // QString::toHtmlEscaped leaves the apostrophe as it is.
+    return text.toHtmlEscaped().replace(QLatin1Char('\''), QLatin1String("&#39;"));
+}
+
 QString PageRenderer::load(const QString &name)
 {
     QFile file(QStringLiteral(":/bank/") + name);
     if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("<p>missing page template %1</p>").arg(name.toHtmlEscaped());
+        return QStringLiteral("<p>missing page template %1</p>").arg(escape(name));
     return QString::fromUtf8(file.readAll());
 }
 
 QString PageRenderer::fill(QString text, const PageValues &values)
 {
-    static const QRegularExpression placeholder(QStringLiteral(R"(\{\{(\{?)\s*([a-zA-Z0-9_]+)\s*\}?\}\})"));
+    // "{{{name}}}" (raw) only with three braces on both sides; "{{{name}}" is "{" and an escaped "{{name}}".
+    static const QRegularExpression placeholder(
+        QStringLiteral(R"(\{\{\{\s*([a-zA-Z0-9_]+)\s*\}\}\}|\{\{\s*([a-zA-Z0-9_]+)\s*\}\})"));
     QString out;
     out.reserve(text.size() * 2);
     qsizetype last = 0;
@@ -23,8 +31,9 @@ QString PageRenderer::fill(QString text, const PageValues &values)
     while (it.hasNext()) {
         const auto match = it.next();
         out += QStringView(text).mid(last, match.capturedStart() - last);
-        const QString value = values.value(match.captured(2));
-        out += match.captured(1).isEmpty() ? value.toHtmlEscaped() : value;
+        const bool raw = match.capturedStart(1) >= 0;
+        const QString value = values.value(match.captured(raw ? 1 : 2));
+        out += raw ? value : escape(value);
         last = match.capturedEnd();
     }
     out += QStringView(text).mid(last);
