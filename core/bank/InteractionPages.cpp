@@ -154,18 +154,20 @@ HttpResponse Bank::showConsent(const Interaction &interaction, const User &user)
         const scopes::ScopeInfo *info = scopes::find(scope);
         if (!info)
             continue;
-        const QString id
-            = QStringLiteral("scope-") + QString(scope).replace(QLatin1Char(':'), QLatin1Char('-'));
+        // Only known scope names get here (scopes::find); escaped all the same, like every value on a page.
+        const QString id = PageRenderer::escape(
+            QStringLiteral("scope-") + QString(scope).replace(QLatin1Char(':'), QLatin1Char('-')));
+        const QString name = PageRenderer::escape(scope);
         // Required scopes are sent as hidden fields so that the form stays correct without JavaScript.
         const QString control = info->optional
             ? QStringLiteral("<input type=\"checkbox\" id=\"%1\" name=\"scope\" value=\"%2\" checked>")
-                  .arg(id, scope)
+                  .arg(id, name)
             : QStringLiteral("<input type=\"checkbox\" id=\"%1\" checked disabled>"
                              "<input type=\"hidden\" name=\"scope\" value=\"%2\">")
-                  .arg(id, scope);
+                  .arg(id, name);
         items += QStringLiteral(
             "<li>%1<label for=\"%2\"><b>%3</b> <code>%4</code><br><span>%5</span>%6</label></li>\n")
-                     .arg(control, id, PageRenderer::escape(info->title), scope,
+                     .arg(control, id, PageRenderer::escape(info->title), name,
                          PageRenderer::escape(info->releases),
                          info->optional ? QString() : QStringLiteral(" <em>(required)</em>"));
     }

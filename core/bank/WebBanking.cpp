@@ -14,6 +14,12 @@
 namespace cfl {
 
 namespace {
+// Every value that goes into a fragment built here: escaped for element content and quoted attributes.
+QString html(const QString &text)
+{
+    return PageRenderer::escape(text);
+}
+
 // The bank's pages and the storage layer's messages show amounts the same way.
 QString money(qint64 cents, const QString &currency = QStringLiteral("EUR"))
 {
@@ -29,7 +35,7 @@ QString date(qint64 epochSeconds)
 QString amountCell(qint64 cents)
 {
     return QStringLiteral("<td class=\"amount %1\">%2</td>")
-        .arg(cents < 0 ? QStringLiteral("debit") : QStringLiteral("credit"), money(cents).toHtmlEscaped());
+        .arg(cents < 0 ? QStringLiteral("debit") : QStringLiteral("credit"), html(money(cents)));
 }
 } // namespace
 
@@ -78,8 +84,7 @@ HttpResponse Bank::webHome(HttpRequest &request)
         total += account.balanceCents;
         rows += QStringLiteral(
             "<tr><td><a href=\"/web/accounts/%1\">%2</a></td><td>%3</td><td><code>%4</code></td>%5</tr>\n")
-                    .arg(account.id.toHtmlEscaped(), account.name.toHtmlEscaped(),
-                        account.kind.toHtmlEscaped(), account.iban.toHtmlEscaped(),
+                    .arg(html(account.id), html(account.name), html(account.kind), html(account.iban),
                         amountCell(account.balanceCents));
     }
     return webPage(QStringLiteral("web-home.html"), QStringLiteral("Your accounts"), *user, request,
@@ -98,9 +103,8 @@ HttpResponse Bank::webAccount(HttpRequest &request)
     for (const BankTransaction &t : m_store.transactionsOf(account->id)) {
         rows += QStringLiteral(
             "<tr><td>%1</td><td>%2<br><small>%3</small></td><td>%4</td>%5<td class=\"amount\">%6</td></tr>\n")
-                    .arg(t.bookedOn.toString(Qt::ISODate), t.description.toHtmlEscaped(),
-                        t.counterparty.toHtmlEscaped(), t.category.toHtmlEscaped(), amountCell(t.amountCents),
-                        money(t.balanceAfterCents).toHtmlEscaped());
+                    .arg(t.bookedOn.toString(Qt::ISODate), html(t.description), html(t.counterparty),
+                        html(t.category), amountCell(t.amountCents), html(money(t.balanceAfterCents)));
     }
     return webPage(QStringLiteral("web-account.html"), account->name, *user, request,
         { { QStringLiteral("name"), account->name }, { QStringLiteral("iban"), account->iban },
@@ -116,8 +120,7 @@ HttpResponse Bank::webPaymentForm(HttpRequest &request)
     QString options;
     for (const BankAccount &account : m_store.accountsOf(user->id)) {
         options += QStringLiteral("<option value=\"%1\">%2 — %3</option>")
-                       .arg(account.id.toHtmlEscaped(), account.name.toHtmlEscaped(),
-                           money(account.balanceCents).toHtmlEscaped());
+                       .arg(html(account.id), html(account.name), html(money(account.balanceCents)));
     }
     QHash<QString, QString> values { { QStringLiteral("options"), options } };
     if (request.url.query() == QLatin1String("done"))
@@ -137,7 +140,7 @@ HttpResponse Bank::webPaymentSubmit(HttpRequest &request)
     auto fail = [&](const QString &message, int status) {
         HttpResponse response = webPaymentForm(request);
         response.body.replace("<!--message-->",
-            QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>").arg(message.toHtmlEscaped()).toUtf8());
+            QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>").arg(html(message)).toUtf8());
         response.status = status;
         return response;
     };
@@ -175,16 +178,19 @@ HttpResponse Bank::webApps(HttpRequest &request)
         for (const QString &scope : consent.scopes) {
             const scopes::ScopeInfo *info = scopes::find(scope);
             scopeList += QStringLiteral("<li><code>%1</code> %2</li>")
-                             .arg(scope.toHtmlEscaped(), info ? info->title.toHtmlEscaped() : QString());
+                             .arg(html(scope), info ? html(info->title) : QString());
         }
         rows += QStringLiteral("<tr><td><b>%1</b><br><small><code>%2</code></small></td><td><ul>%3</ul></td>"
                                "<td>%4<br><small>updated %5</small></td><td><form method=\"post\" "
-                               "action=\"/web/apps/%2/revoke\">"
-                               "<input type=\"hidden\" name=\"csrf_token\" value=\"%6\">"
+                               "action=\"/web/apps/%6/revoke\">"
+                               "<input type=\"hidden\" name=\"csrf_token\" value=\"%7\">"
                                "<button type=\"submit\" class=\"danger\">Revoke</button></form></td></tr>\n")
-                    .arg((client ? client->name : consent.clientId).toHtmlEscaped(),
-                        consent.clientId.toHtmlEscaped(), scopeList, date(consent.grantedAt),
-                        date(consent.updatedAt), QString::fromLatin1(csrfTokenFor(request)));
+                    .arg(html(client ? client->name : consent.clientId), html(consent.clientId), scopeList,
+                        date(consent.grantedAt), date(consent.updatedAt),
+                        // In a URL path: one percent-encoded segment (RFC 3986 §3.3), then escaped for the
+                        // attribute.
+                        html(QString::fromLatin1(QUrl::toPercentEncoding(consent.clientId))),
+                        QString::fromLatin1(csrfTokenFor(request)));
     }
     if (rows.isEmpty())
         rows = QStringLiteral("<tr><td colspan=\"4\">No app has access to your bank. (Apps that got your "
