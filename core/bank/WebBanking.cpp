@@ -9,6 +9,7 @@
 #include "storage/Money.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 #include <QtNumeric>
 
 namespace cfl {
@@ -28,7 +29,7 @@ QString money(qint64 cents, const QString &currency = QStringLiteral("EUR"))
 
 QString date(qint64 epochSeconds)
 {
-    return QDateTime::fromSecsSinceEpoch(epochSeconds, Qt::UTC)
+    return QDateTime::fromSecsSinceEpoch(epochSeconds, QTimeZone::utc())
         .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
 }
 
