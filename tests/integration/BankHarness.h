@@ -7,11 +7,14 @@
 #include "bank/BankServer.h"
 #include "bank/ClientRegistration.h"
 
+#include <QDeadlineTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
 #include <QPair>
+#include <QProcess>
+#include <QSignalSpy>
 #include <QString>
 #include <QTemporaryDir>
 #include <QUrl>
@@ -128,6 +131,63 @@ private:
     BankServer m_server;
     SeedReport m_seed;
     std::shared_ptr<qint64> m_now;
+};
+
+constexpr int ServeTimeoutMs = 20000;
+
+// A `codeflow-bank serve` in the background, with its output collected as it comes.
+class ServeProcess
+{
+public:
+    ServeProcess(const QString &program, const QStringList &arguments, const QProcessEnvironment &environment)
+    {
+        m_process.setProcessEnvironment(environment);
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
+            [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
+            [this] { m_err += m_process.readAllStandardError(); });
+        m_process.start(program, QStringList { QStringLiteral("serve") } + arguments);
+    }
+    ~ServeProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(ServeTimeoutMs);
+        }
+    }
+
+    const QByteArray &out() const { return m_out; }
+    const QByteArray &err() const { return m_err; }
+    QByteArray firstLine() const
+    {
+        return m_out.contains('\n') ? m_out.left(m_out.indexOf('\n')) : QByteArray();
+    }
+
+    // The issuer it printed first, once it did (empty after the bound or when it exited).
+    QUrl waitForIssuer()
+    {
+        // waitForReadyRead emits readyReadStandardOutput, whose slot above collects the output.
+        QDeadlineTimer deadline(ServeTimeoutMs);
+        while (firstLine().isEmpty() && m_process.waitForReadyRead(int(deadline.remainingTime()))) { }
+        return QUrl(QString::fromUtf8(firstLine()));
+    }
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+
+    // SIGTERM, as Ctrl+C or a service manager would; true when it exits cleanly.
+    bool stop()
+    {
+        QSignalSpy finished(&m_process, &QProcess::finished);
+        m_process.terminate();
+        if (!finished.wait(ServeTimeoutMs))
+            return false;
+        m_err += m_process.readAllStandardError();
+        return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
 };
 
 // Plain HTTP, no cookies, redirects never followed, no proxy.

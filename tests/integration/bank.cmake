@@ -12,3 +12,8 @@ endforeach()
 cfl_add_test(tst_bankcli SOURCES tst_bankcli.cpp LIBS cfl_bank_harness LABELS "integration;sanitize")
 target_compile_definitions(tst_bankcli PRIVATE CODEFLOW_BANK_PATH="$<TARGET_FILE:codeflow-bank>")
 add_dependencies(tst_bankcli codeflow-bank)
+
+# Single use under concurrency: two `codeflow-bank serve` processes on one data directory, raced.
+cfl_add_test(tst_singleuse SOURCES tst_singleuse.cpp LIBS cfl_bank_harness LABELS "integration;sanitize")
+target_compile_definitions(tst_singleuse PRIVATE CODEFLOW_BANK_PATH="$<TARGET_FILE:codeflow-bank>")
+add_dependencies(tst_singleuse codeflow-bank)

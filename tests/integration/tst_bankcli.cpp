@@ -25,52 +25,6 @@ struct Finished
     QByteArray err;
 };
 
-// A `codeflow-bank serve` in the background, with its output collected as it comes.
-class ServeProcess
-{
-public:
-    ServeProcess(const QStringList &arguments, const QProcessEnvironment &environment)
-    {
-        m_process.setProcessEnvironment(environment);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-            [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-            [this] { m_err += m_process.readAllStandardError(); });
-        m_process.start(
-            QStringLiteral(CODEFLOW_BANK_PATH), QStringList { QStringLiteral("serve") } + arguments);
-    }
-    ~ServeProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(ProcessTimeoutMs);
-        }
-    }
-
-    const QByteArray &out() const { return m_out; }
-    const QByteArray &err() const { return m_err; }
-    QByteArray firstLine() const
-    {
-        return m_out.contains('\n') ? m_out.left(m_out.indexOf('\n')) : QByteArray();
-    }
-
-    // SIGTERM, as Ctrl+C or a service manager would; true when it exits cleanly.
-    bool stop()
-    {
-        QSignalSpy finished(&m_process, &QProcess::finished);
-        m_process.terminate();
-        if (!finished.wait(ProcessTimeoutMs))
-            return false;
-        m_err += m_process.readAllStandardError();
-        return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
-
 QProcessEnvironment quietEnvironment(const QString &home)
 {
     // Nothing may land in the real user's directories.
@@ -261,7 +215,7 @@ void tst_BankCli::registerClientPrintsOneJsonObject()
 void tst_BankCli::serveAndRegisterClientShareADataDirectory()
 {
     QTemporaryDir dataDir;
-    ServeProcess serve(
+    ServeProcess serve(QStringLiteral(CODEFLOW_BANK_PATH),
         { QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--data-dir"), dataDir.path() },
         quietEnvironment(m_home.path()));
     QTRY_VERIFY_WITH_TIMEOUT(!serve.firstLine().isEmpty(), ProcessTimeoutMs);
@@ -333,8 +287,9 @@ void tst_BankCli::serveAndRegisterClientShareADataDirectory()
 void tst_BankCli::nonLoopbackListenWarns()
 {
     QTemporaryDir dataDir;
-    ServeProcess serve({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"),
-                           QStringLiteral("0"), QStringLiteral("--data-dir"), dataDir.path() },
+    ServeProcess serve(QStringLiteral(CODEFLOW_BANK_PATH),
+        { QStringLiteral("--listen"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"),
+            QStringLiteral("0"), QStringLiteral("--data-dir"), dataDir.path() },
         quietEnvironment(m_home.path()));
     QTRY_VERIFY_WITH_TIMEOUT(!serve.firstLine().isEmpty(), ProcessTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(serve.err().contains("WARNING"), ProcessTimeoutMs);

@@ -119,7 +119,7 @@ private slots:
     void sessions();
     void interactions();
     void codeIsRedeemedOnce();
-    void tokenRotationIsAtomic();
+    void tokenRotationIsOnceAndOnlyForLiveRefreshTokens();
     void revocationCounts();
     void paymentBooksAndDebits();
     void paymentRefusals_data();
@@ -526,7 +526,8 @@ void tst_BankStore::codeIsRedeemedOnce()
     QVERIFY(!m_store->insertCode(code));
 }
 
-void tst_BankStore::tokenRotationIsAtomic()
+// Sequential uses only; the same under real concurrency: tests/integration/tst_singleuse.cpp.
+void tst_BankStore::tokenRotationIsOnceAndOnlyForLiveRefreshTokens()
 {
     const IssuedToken refresh = makeToken("refresh-1", TokenKind::Refresh, "family-1", "code-1");
     const IssuedToken access = makeToken("access-1", TokenKind::Access, "family-1", "code-1");
