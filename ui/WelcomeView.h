@@ -1,5 +1,5 @@
 #pragma once
-// The first run (issue "First run"): the seed's story in five panels with the app's illustrations —
+// The first run: the seed's story in five panels with the app's illustrations —
 // John and his bank; PirateLoan asks for the password; the bank asks John; CoolLoan gets a scoped,
 // revocable key; now watch it for real — over the lab window, until the reader starts the walkthrough
 // or skips it. Help → The story shows it again.

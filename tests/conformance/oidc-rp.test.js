@@ -1,5 +1,5 @@
 'use strict';
-// Relying-party conformance test (issue 2, "Done when"): an independent, widely used OpenID Connect
+// Relying-party conformance test: an independent, widely used OpenID Connect
 // client library — panva's openid-client (certified OpenID RP library), pinned in package-lock.json —
 // talks to the real headless bank over loopback:
 //   discovery → code + PKCE (S256) + state + nonce → login → consent → callback → token → ID token
@@ -624,7 +624,7 @@ test('max_age=0 forces a new login, like prompt=login (OIDC Core §3.1.2.1)', { 
     await coolLoan.callback(COOLLOAN_REDIRECT, params, { ...checks, max_age: 5 });
 });
 
-test('remembered consent: with a session, consented scopes skip the consent page (issue 2 §2)', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('remembered consent: with a session, consented scopes skip the consent page', { timeout: TEST_TIMEOUT_MS }, async () => {
     // "Consent is remembered per client and scope set." After a login the bank honours it, and
     // prompt=none honours it too; an authorization request in a browser that already has a session
     // should not show the consent page for scopes John already granted either.

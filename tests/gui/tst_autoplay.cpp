@@ -1,5 +1,5 @@
 // codeflow-lab --autoplay --exit-when-done --screenshot: the trainers' and CI's end-to-end run of the
-// real executable, with the session's keychain and with none (issue 3 "Autoplay").
+// real executable, with the session's keychain and with none.
 
 #include <QFileInfo>
 #include <QImage>

@@ -1,6 +1,6 @@
-// codeflow-lab --autoplay --exit-when-done --export-trace --export-plantuml (issue "Inspection", Export and
-// Done when): the exported trace of a real run covers the seed's steps in order, as JSON and as PlantUML,
-// with codes, tokens, secrets, passwords and cookies masked unless --include-secrets is given.
+// codeflow-lab --autoplay --exit-when-done --export-trace --export-plantuml: the exported trace of a real run
+// covers the seed's steps in order, as JSON and as PlantUML, with codes, tokens, secrets, passwords and
+// cookies masked unless --include-secrets is given.
 
 #include "storage/SeedData.h"
 
@@ -15,7 +15,7 @@
 #include <QTest>
 
 namespace {
-// The seed diagram (../shared/seed/flow.puml) numbers 16 arrows with autonumber.
+// The seed diagram (docs/architecture.md, "The seed diagram") numbers 16 arrows with autonumber.
 constexpr int kSeedSteps = 16;
 } // namespace
 

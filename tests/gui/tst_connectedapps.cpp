@@ -1,6 +1,6 @@
 // John's online banking in his embedded browser: Connected apps lists CoolLoan (which asked the
 // bank) and not PirateLoan (which asked John for his password); revoking CoolLoan there makes
-// CoolLoan's next API call fail, visibly (issue 3 "PirateLoan pane").
+// CoolLoan's next API call fail, visibly.
 
 #include "client/CoolLoanClient.h"
 #include "client/PirateLoanClient.h"

@@ -1,5 +1,5 @@
 // CoolLoan in the real window: the authorization code flow through John's embedded browser, the
-// real bank on loopback and the real keychain (ARCHITECTURE.md, issue 3 "Tests").
+// real bank on loopback and the real keychain (docs/architecture.md).
 
 #include "bank/BankHost.h"
 #include "client/CoolLoanClient.h"
@@ -47,7 +47,7 @@ private Q_SLOTS:
     void refreshAfterExpiry();
     void refreshButtonRotatesTokens();
     void disconnectRevokes();
-    // The other error paths of issue 3, each ending in a clear message in the pane.
+    // The other error paths, each ending in a clear message in the pane.
     void bankUnreachable();
     void stateMismatch();
     void codeRefused();

@@ -1,4 +1,4 @@
-// The panels for codes and tokens (issue "Inspection", Panels; Tests): a real LabWindow, a real flow
+// The panels for codes and tokens: a real LabWindow, a real flow
 // (John logs in and approves in the embedded browser), then each panel read through its objectNames —
 // the authorization request taken apart, the bank's PKCE recomputation matching, the code redeemed, the
 // ID token decoded and verified (and failing with one byte changed), the ledger; then a replayed code

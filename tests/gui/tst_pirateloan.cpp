@@ -1,5 +1,5 @@
 // PirateLoan in the real window: John's password typed into PirateLoan, which logs in to online
-// banking as John and sees and does everything (issue 3 "PirateLoan pane").
+// banking as John and sees and does everything.
 
 #include "bank/BankHost.h"
 #include "client/PirateLoanClient.h"

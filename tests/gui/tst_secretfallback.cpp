@@ -1,6 +1,7 @@
 // No keychain reachable: the window says so in a banner and keeps secrets in memory for the session,
-// never in a file (issue 3 "Secrets in the OS keychain"). This process has no session bus at all:
-// main() points D-Bus at nothing before anything can connect (pitfalls note: fail fast, no hang).
+// never in a file. This process has no session bus at all:
+// main() points D-Bus at nothing before anything can connect (so that QtKeychain fails at once instead of
+// hanging).
 
 #include "client/CoolLoanClient.h"
 #include "gui/LabFixture.h"
@@ -25,7 +26,7 @@ private Q_SLOTS:
 
 void tst_SecretFallback::bannerAndMemoryStore()
 {
-    // No bus: the store falls back at once, not after the keychain's timeout (pitfalls note).
+    // No bus: the store falls back at once, not after the keychain's timeout.
     QElapsedTimer probe;
     probe.start();
     QString reason;

@@ -1,4 +1,4 @@
-// The live sequence diagram (issue "Inspection"): one arrow per diagram event as the trace grows
+// The live sequence diagram: one arrow per diagram event as the trace grows
 // (client mirrors excluded), numbered like the seed with each step explained, stepping back and forth,
 // and a click on an arrow opening its exchange (the explanations themselves: tests/unit/tst_seedsteps). Fed
 // with what the bank's own BankTrace makes of hand-made exchanges (every kind and channel), then once with a

@@ -1,4 +1,4 @@
-// Issue 5 "First run" and "Trainer settings": every setting survives a restart and reaches the running
+// The first run and the trainer settings: every setting survives a restart and reaches the running
 // lab (the bank's lifetimes in real codes and tokens, remembered consent on John's next visit, the text
 // scale and the browser zoom); Reset workshop gives a fresh database, a new signing key and removes the
 // app's keychain entries; the story shows on the first run only and comes back from Help.

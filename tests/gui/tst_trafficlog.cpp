@@ -1,4 +1,4 @@
-// The traffic log and the exchange detail view (issue "Inspection", The traffic log): one row per
+// The traffic log and the exchange detail view: one row per
 // exchange as each party saw it, live; a filter; refusals in red; the detail view with forms as tables
 // and JWTs decoded. Fed with hand-made events, then once with a real run in the LabWindow.
 

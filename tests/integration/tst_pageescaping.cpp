@@ -1,4 +1,4 @@
-// Every value the bank puts into a page arrives as text (issue 8 §2; OWASP XSS Prevention Cheat Sheet,
+// Every value the bank puts into a page arrives as text (OWASP XSS Prevention Cheat Sheet,
 // rule #1: & < > " ' as character references in element content and in quoted attribute values). Markup
 // and quote characters go in where a person, a client developer or an attacker can put them — a client's
 // name, a user's name, a typed user name, a client_id or redirect_uri reflected on an error page, a

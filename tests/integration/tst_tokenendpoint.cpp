@@ -578,7 +578,7 @@ void tst_TokenEndpoint::tokenResponseFields()
 
 void tst_TokenEndpoint::codesAndTokensAreBase64Url()
 {
-    // The pitfalls note: Qt 6.4 double-encodes codes with '+' or '/' (QTBUG-81624).
+    // Qt 6.4 double-encodes codes with '+' or '/' (QTBUG-81624).
     for (int i = 0; i < 3; ++i) {
         const Grant grant = newCode();
         QVERIFY(!grant.code.isEmpty());

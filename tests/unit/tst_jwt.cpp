@@ -519,7 +519,7 @@ void tst_Jwt::keyRoundTrip()
     for (const char *member : { "kty", "n", "e", "d", "p", "q", "dp", "dq", "qi", "kid" })
         QVERIFY2(members.value(QLatin1String(member)).isString(), member);
     QCOMPARE(members.value(QStringLiteral("kid")).toString(), m_key->kid());
-    QVERIFY(privateJwk.size() < 2560); // a Windows Credential Manager entry (pitfalls note)
+    QVERIFY(privateJwk.size() < 2560); // fits a Windows Credential Manager entry (at most 2,560 bytes)
 
     QString error;
     auto restored = SigningKey::fromPrivateJwk(privateJwk, &error);

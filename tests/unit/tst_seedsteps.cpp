@@ -1,5 +1,5 @@
-// The seed diagram's sixteen numbered arrows (../shared/seed/flow.puml) with what happens and why it is
-// safe, and the explanations of the traffic outside the seed, as the sequence diagram shows them.
+// The seed diagram's sixteen numbered arrows (docs/architecture.md, "The seed diagram") with what happens and
+// why it is safe, and the explanations of the traffic outside the seed, as the sequence diagram shows them.
 
 #include "trace/SeedSteps.h"
 
@@ -29,7 +29,7 @@ void tst_SeedSteps::seedSteps_data()
     QTest::addColumn<int>("number");
     QTest::addColumn<QString>("from");
     QTest::addColumn<QString>("to");
-    // ../shared/seed/flow.puml, its autonumbered arrows in order.
+    // The seed diagram (docs/architecture.md), its autonumbered arrows in order.
     const QList<std::pair<const char *, const char *>> arrows { { "Browser", "eddy" }, { "eddy", "eddy" },
         { "eddy", "Browser" }, { "John", "Browser" }, { "Browser", "eddy" }, { "eddy", "Browser" },
         { "John", "Browser" }, { "Browser", "eddy" }, { "eddy", "eddy" }, { "eddy", "Browser" },

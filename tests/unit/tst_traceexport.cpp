@@ -1,4 +1,4 @@
-// The exported run (issue "Inspection", Export): JSON with the fields the issue names, PlantUML in the
+// The exported run: JSON with at least step, from, to, method, url and status, PlantUML in the
 // seed's style, and codes, tokens, secrets, passwords and cookies masked unless includeSecrets is set.
 
 #include "trace/TraceExport.h"
