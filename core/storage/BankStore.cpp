@@ -338,24 +338,25 @@ bool writeSeedContent(const QSqlDatabase &db, const SeedContent &seed)
     SqlStatement user(db,
         QStringLiteral("INSERT INTO users (username, password_hash, name, given_name, family_name, "
                        "email, email_verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    const User &john = seed.john;
-    if (!user.exec({ john.username, john.passwordHash, john.name, john.givenName, john.familyName, john.email,
-            john.emailVerified, john.updatedAt }))
-        return false;
-    const qint64 johnId = user.lastInsertId();
-
     SqlStatement account(db,
         QStringLiteral("INSERT INTO accounts (id, user_id, kind, name, iban, currency, "
                        "balance_cents) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    for (const BankAccount &a : seed.accounts) {
-        if (!account.exec({ a.id, johnId, a.kind, a.name, a.iban, a.currency, a.balanceCents }))
-            return false;
-    }
-
     TransactionInsert transaction(db);
-    for (const BankTransaction &t : seed.transactions) {
-        if (!transaction.exec(t))
+    // John first: his ids (user, transactions) are the same as when he was the only customer.
+    for (const SeedCustomer *customer : { &seed.john, &seed.mallory }) {
+        const User &u = customer->user;
+        if (!user.exec({ u.username, u.passwordHash, u.name, u.givenName, u.familyName, u.email,
+                u.emailVerified, u.updatedAt }))
             return false;
+        const qint64 userId = user.lastInsertId();
+        for (const BankAccount &a : customer->accounts) {
+            if (!account.exec({ a.id, userId, a.kind, a.name, a.iban, a.currency, a.balanceCents }))
+                return false;
+        }
+        for (const BankTransaction &t : customer->transactions) {
+            if (!transaction.exec(t))
+                return false;
+        }
     }
     return insertClientRow(db, seed.coolLoan);
 }
@@ -465,13 +466,14 @@ bool BankStore::seed(bool replaceEverything, QString *error, SeedReport *report)
     // argon2id is deliberately slow: hash before taking the write lock, not while holding it.
     const QByteArray coolLoanSecret = randomToken(32);
     const QByteArray passwordHash = hashPassword(QByteArrayView(SeedPassword));
-    if (coolLoanSecret.isEmpty() || passwordHash.isEmpty()) {
+    const QByteArray malloryPasswordHash = hashPassword(QByteArrayView(SeedMalloryPassword));
+    if (coolLoanSecret.isEmpty() || passwordHash.isEmpty() || malloryPasswordHash.isEmpty()) {
         setError(error,
             QStringLiteral("cannot make the seed's secrets (random source or password hashing failed)"));
         return false;
     }
-    const SeedContent content = makeSeedContent(
-        QDate::currentDate(), QDateTime::currentSecsSinceEpoch(), passwordHash, sha256Hex(coolLoanSecret));
+    const SeedContent content = makeSeedContent(QDate::currentDate(), QDateTime::currentSecsSinceEpoch(),
+        passwordHash, malloryPasswordHash, sha256Hex(coolLoanSecret));
     bool wrote = false;
     const bool ok = inTransaction([&] {
         if (replaceEverything) {

@@ -19,6 +19,9 @@ constexpr qint64 SalaryCents = 345000;
 constexpr qint64 RentCents = 115000;
 constexpr qint64 StandingOrderCents = 40000;
 constexpr qint64 SavingsRateBasisPoints = 200; // 2.00 % a year, credited monthly
+constexpr qint64 MalloryOpeningCents = 125000;
+constexpr qint64 MallorySalaryCents = 248000;
+constexpr qint64 MalloryRentCents = 89000;
 // John keeps this much for the month's direct debits: a card purchase that would leave less is one he
 // does not make, so the history never goes overdrawn whatever day it ends on.
 constexpr qint64 CheckingReserveCents = 150000;
@@ -242,25 +245,66 @@ void writeHistory(
     *savingsBalance = book.savingsBalance();
 }
 
+// Mallory's few bookings: enough for an account page and an API answer that are unmistakably hers.
+void writeMalloryHistory(const QDate &today, QList<BankTransaction> *out, qint64 *balance)
+{
+    struct Booking
+    {
+        int daysAgo;
+        const char16_t *description;
+        const char16_t *counterparty;
+        const char *category;
+        qint64 amountCents;
+        bool monthly; // the description names the month
+    };
+    const Booking bookings[] = {
+        { 61, u"Salary", u"Rheinblick Logistik GmbH", "salary", MallorySalaryCents, true },
+        { 59, u"Rent", u"Wohnbau Köln eG", "rent", -MalloryRentCents, true },
+        { 44, u"Card payment REWE Deutz", u"REWE Markt GmbH", "groceries", -6320, false },
+        { 31, u"Salary", u"Rheinblick Logistik GmbH", "salary", MallorySalaryCents, true },
+        { 29, u"Rent", u"Wohnbau Köln eG", "rent", -MalloryRentCents, true },
+        { 12, u"Card payment Saturn Hohe Straße", u"Saturn Electro-Handelsgesellschaft mbH", "shopping",
+            -24999, false },
+        { 5, u"Cash withdrawal, ATM Deutz", u"Sparkasse KölnBonn", "cash", -10000, false },
+    };
+    *balance = MalloryOpeningCents;
+    for (const Booking &booking : bookings) {
+        const QDate day = today.addDays(-booking.daysAgo);
+        *balance += booking.amountCents;
+        BankTransaction t;
+        t.accountId = QString::fromLatin1(SeedMalloryAccountId);
+        t.bookedOn = day;
+        t.description = booking.monthly
+            ? QStringLiteral("%1 %2").arg(QString::fromUtf16(booking.description), monthLabel(day))
+            : QString::fromUtf16(booking.description);
+        t.counterparty = QString::fromUtf16(booking.counterparty);
+        t.category = QString::fromLatin1(booking.category);
+        t.amountCents = booking.amountCents;
+        t.balanceAfterCents = *balance;
+        out->append(t);
+    }
+}
+
 } // namespace
 
-SeedContent makeSeedContent(
-    const QDate &today, qint64 now, const QByteArray &johnPasswordHash, const QByteArray &coolLoanSecretHash)
+SeedContent makeSeedContent(const QDate &today, qint64 now, const QByteArray &johnPasswordHash,
+    const QByteArray &malloryPasswordHash, const QByteArray &coolLoanSecretHash)
 {
     SeedContent seed;
 
-    seed.john.username = QString::fromLatin1(SeedUsername);
-    seed.john.passwordHash = johnPasswordHash;
-    seed.john.name = QStringLiteral("John Miller");
-    seed.john.givenName = QStringLiteral("John");
-    seed.john.familyName = QStringLiteral("Miller");
-    seed.john.email = QStringLiteral("john.miller@example.com");
-    seed.john.emailVerified = true;
-    seed.john.updatedAt = now;
+    User &john = seed.john.user;
+    john.username = QString::fromLatin1(SeedUsername);
+    john.passwordHash = johnPasswordHash;
+    john.name = QStringLiteral("John Miller");
+    john.givenName = QStringLiteral("John");
+    john.familyName = QStringLiteral("Miller");
+    john.email = QStringLiteral("john.miller@example.com");
+    john.emailVerified = true;
+    john.updatedAt = now;
 
     qint64 checkingBalance = 0;
     qint64 savingsBalance = 0;
-    writeHistory(today, &seed.transactions, &checkingBalance, &savingsBalance);
+    writeHistory(today, &seed.john.transactions, &checkingBalance, &savingsBalance);
 
     // Both IBANs carry valid ISO 13616 check digits (the first is the well-known German example IBAN).
     BankAccount checking;
@@ -277,7 +321,28 @@ SeedContent makeSeedContent(
     savings.iban = QStringLiteral("DE88 3704 0044 0532 0130 18");
     savings.currency = QStringLiteral("EUR");
     savings.balanceCents = savingsBalance;
-    seed.accounts = { checking, savings };
+    seed.john.accounts = { checking, savings };
+
+    User &mallory = seed.mallory.user;
+    mallory.username = QString::fromLatin1(SeedMalloryUsername);
+    mallory.passwordHash = malloryPasswordHash;
+    mallory.name = QStringLiteral("Mallory Jones");
+    mallory.givenName = QStringLiteral("Mallory");
+    mallory.familyName = QStringLiteral("Jones");
+    mallory.email = QStringLiteral("mallory.jones@example.com");
+    mallory.emailVerified = true;
+    mallory.updatedAt = now;
+
+    qint64 malloryBalance = 0;
+    writeMalloryHistory(today, &seed.mallory.transactions, &malloryBalance);
+    BankAccount current;
+    current.id = QString::fromLatin1(SeedMalloryAccountId);
+    current.kind = QStringLiteral("checking");
+    current.name = QStringLiteral("Current Account");
+    current.iban = QStringLiteral("DE44 3704 0044 0532 0140 04"); // valid check digits too
+    current.currency = QStringLiteral("EUR");
+    current.balanceCents = malloryBalance;
+    seed.mallory.accounts = { current };
 
     seed.coolLoan.clientId = QString::fromLatin1(SeedCoolLoanClientId);
     seed.coolLoan.name = QStringLiteral("CoolLoan");

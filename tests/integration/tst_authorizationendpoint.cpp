@@ -453,7 +453,9 @@ void tst_AuthorizationEndpoint::wrongPasswordShowsTheFormAgain_data()
     QTest::addColumn<QString>("password");
 
     QTest::newRow("wrong password") << QStringLiteral("john") << QStringLiteral("banking-is-boring");
-    QTest::newRow("unknown user") << QStringLiteral("mallory") << QStringLiteral("banking-is-fun");
+    QTest::newRow("unknown user") << QStringLiteral("trudy") << QStringLiteral("banking-is-fun");
+    QTest::newRow("another customer, John's password")
+        << QStringLiteral("mallory") << QStringLiteral("banking-is-fun");
     QTest::newRow("password in other case") << QStringLiteral("john") << QStringLiteral("BANKING-IS-FUN");
 }
 

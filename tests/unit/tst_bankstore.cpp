@@ -112,6 +112,7 @@ private slots:
     void schemaAndJournalMode();
     void seededAccountsAreConsistent();
     void seedIsDeterministic();
+    void seededSecondCustomer();
     void reopenDoesNotReseed();
     void secondConnectionSeesWrites();
     void clients();
@@ -182,8 +183,9 @@ void tst_BankStore::opensAndSeeds()
 
     QCOMPARE(m_store->userById(john->id)->username, text("john"));
     QCOMPARE(m_store->userByUsername(text("John"))->id, john->id); // usernames ignore case
-    QVERIFY(!m_store->userByUsername(text("mallory")));
-    QVERIFY(!m_store->userById(john->id + 1));
+    QVERIFY(!m_store->userByUsername(text("trudy")));
+    QVERIFY(!m_store->userById(999));
+    QCOMPARE(john->id, 1); // written first: his ids are what they were before Mallory
 
     const std::optional<Client> coolLoan = m_store->client(text("coolloan"));
     QVERIFY(coolLoan);
@@ -300,6 +302,40 @@ void tst_BankStore::seedIsDeterministic()
     QVERIFY(otherSeed.coolLoanSecret != m_seed.coolLoanSecret);
     QVERIFY(other->userByUsername(text("john"))->passwordHash
         != m_store->userByUsername(text("john"))->passwordHash);
+}
+
+void tst_BankStore::seededSecondCustomer()
+{
+    // Mallory: a customer of her own, so that every ownership check has someone to refuse.
+    const std::optional<User> mallory = m_store->userByUsername(text("mallory"));
+    QVERIFY(mallory);
+    QVERIFY(mallory->id != johnId());
+    QCOMPARE(mallory->name, text("Mallory Jones"));
+    QCOMPARE(mallory->email, text("mallory.jones@example.com"));
+    QVERIFY(verifyPassword(mallory->passwordHash, "mallory-knows"));
+    QVERIFY(!verifyPassword(mallory->passwordHash, "banking-is-fun"));
+
+    const QList<BankAccount> accounts = m_store->accountsOf(mallory->id);
+    QCOMPARE(accounts.size(), 1);
+    const BankAccount &current = accounts.first();
+    QCOMPARE(current.id, text("CHK-3001"));
+    QCOMPARE(current.userId, mallory->id);
+    QCOMPARE(current.currency, text("EUR"));
+    for (const BankAccount &johns : m_store->accountsOf(johnId()))
+        QVERIFY(johns.iban != current.iban);
+
+    QList<BankTransaction> history = m_store->transactionsOf(current.id); // newest first
+    QVERIFY(history.size() >= 3);
+    QCOMPARE(history.first().balanceAfterCents, current.balanceCents);
+    std::reverse(history.begin(), history.end());
+    for (int i = 1; i < history.size(); ++i) {
+        QVERIFY(history[i].bookedOn >= history[i - 1].bookedOn);
+        QCOMPARE(history[i].balanceAfterCents, history[i - 1].balanceAfterCents + history[i].amountCents);
+        QVERIFY(history[i].balanceAfterCents >= 0);
+    }
+    // Her bookings are not John's.
+    for (const BankTransaction &t : history)
+        QCOMPARE(t.accountId, current.id);
 }
 
 void tst_BankStore::reopenDoesNotReseed()
@@ -714,16 +750,16 @@ void tst_BankStore::loginFailures()
     QVERIFY(m_store->recordLoginFailure(john, kNow));
     QVERIFY(m_store->recordLoginFailure(john, kNow + 10));
     QVERIFY(m_store->recordLoginFailure(text("JOHN"), kNow + 20));
-    QVERIFY(m_store->recordLoginFailure(text("mallory"), kNow + 20)); // unknown usernames count too
+    QVERIFY(m_store->recordLoginFailure(text("trudy"), kNow + 20)); // unknown usernames count too
 
     QCOMPARE(m_store->loginFailuresSince(john, kNow), 3);
     QCOMPARE(m_store->loginFailuresSince(john, kNow + 5), 2);
     QCOMPARE(m_store->loginFailuresSince(john, kNow + 21), 0);
-    QCOMPARE(m_store->loginFailuresSince(text("mallory"), kNow), 1);
+    QCOMPARE(m_store->loginFailuresSince(text("trudy"), kNow), 1);
 
     QVERIFY(m_store->clearLoginFailures(john));
     QCOMPARE(m_store->loginFailuresSince(john, 0), 0);
-    QCOMPARE(m_store->loginFailuresSince(text("mallory"), 0), 1);
+    QCOMPARE(m_store->loginFailuresSince(text("trudy"), 0), 1);
 }
 
 void tst_BankStore::auditLogNewestFirst()
