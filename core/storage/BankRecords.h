@@ -145,6 +145,7 @@ struct AuditEntry
     QString clientId;
     QString username;
     QString detail;
+    QString checkId; // the check that refused (bank/Check.h), e.g. "token.code.pkce"; empty for other events
 };
 
 } // namespace cfl

@@ -974,20 +974,20 @@ bool BankStore::clearLoginFailures(const QString &username)
 
 // Audit log
 
-bool BankStore::audit(
-    qint64 at, const QString &event, const QString &clientId, const QString &username, const QString &detail)
+bool BankStore::audit(qint64 at, const QString &event, const QString &clientId, const QString &username,
+    const QString &detail, const QString &checkId)
 {
     return change(database(),
-               QStringLiteral(
-                   "INSERT INTO audit_log (at, event, client_id, username, detail) VALUES (?, ?, ?, ?, ?)"),
-               { at, event, clientId, username, detail })
+               QStringLiteral("INSERT INTO audit_log (at, event, client_id, username, detail, check_id) "
+                              "VALUES (?, ?, ?, ?, ?, ?)"),
+               { at, event, clientId, username, detail, checkId })
         == 1;
 }
 
 QList<AuditEntry> BankStore::auditLog(int limit) const
 {
     return selectAll(database(),
-        QStringLiteral("SELECT id, at, event, client_id, username, detail FROM audit_log "
+        QStringLiteral("SELECT id, at, event, client_id, username, detail, check_id FROM audit_log "
                        "ORDER BY id DESC LIMIT ?"),
         { limit < 0 ? -1 : limit }, [](const SqlStatement &row) {
             AuditEntry entry;
@@ -997,6 +997,7 @@ QList<AuditEntry> BankStore::auditLog(int limit) const
             entry.clientId = row.text(3);
             entry.username = row.text(4);
             entry.detail = row.text(5);
+            entry.checkId = row.text(6);
             return entry;
         });
 }

@@ -120,9 +120,9 @@ public:
     bool recordLoginFailure(const QString &username, qint64 now);
     bool clearLoginFailures(const QString &username);
 
-    // Audit log
+    // Audit log (`checkId`: the named check behind a refusal, e.g. "token.code.pkce")
     bool audit(qint64 at, const QString &event, const QString &clientId, const QString &username,
-        const QString &detail);
+        const QString &detail, const QString &checkId = {});
     QList<AuditEntry> auditLog(int limit = 200) const; // newest first
 
     // The headless bank's signing key (the desktop app keeps it in the keychain instead).

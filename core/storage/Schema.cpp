@@ -156,6 +156,12 @@ const std::vector<QStringList> &migrations()
                 created_at  INTEGER NOT NULL))"),
             QStringLiteral("PRAGMA user_version = 1"),
         },
+        // 2: every refusal names the check that made it (docs/architecture.md, "Rules and where they are
+        // enforced"); rows written before say nothing ('').
+        {
+            QStringLiteral("ALTER TABLE audit_log ADD COLUMN check_id TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("PRAGMA user_version = 2"),
+        },
     };
     return list;
 }

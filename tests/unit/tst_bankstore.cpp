@@ -6,6 +6,9 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -129,6 +132,8 @@ private slots:
     void formatMoney();
     void loginFailures();
     void auditLogNewestFirst();
+    void auditLogNamesTheRefusingCheck();
+    void migratesAVersion1Database();
     void transactionsRollBack();
     void resetReseeds();
     void signingKey();
@@ -201,7 +206,7 @@ void tst_BankStore::opensAndSeeds()
 
 void tst_BankStore::schemaAndJournalMode()
 {
-    QCOMPARE(BankStore::latestSchemaVersion(), 1);
+    QCOMPARE(BankStore::latestSchemaVersion(), 2);
     QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
     QCOMPARE(m_store->journalMode(), text("wal"));
     QVERIFY(QFile::exists(m_store->databasePath() + QStringLiteral("-wal")));
@@ -785,6 +790,53 @@ void tst_BankStore::auditLogNewestFirst()
 
     QCOMPARE(m_store->auditLog(2).size(), 2);
     QCOMPARE(m_store->auditLog(2)[0].event, text("grant"));
+}
+
+void tst_BankStore::auditLogNamesTheRefusingCheck()
+{
+    QVERIFY(m_store->audit(kNow, text("grant"), text("coolloan"), text("john"), text("tokens issued")));
+    QVERIFY(m_store->audit(kNow + 1, text("refusal"), text("coolloan"), QString(),
+        text("invalid_grant: code_verifier does not match the code_challenge"), text("token.code.pkce")));
+
+    const QList<AuditEntry> log = m_store->auditLog();
+    QCOMPARE(log.size(), 2);
+    QCOMPARE(log[0].event, text("refusal"));
+    QCOMPARE(log[0].checkId, text("token.code.pkce"));
+    QCOMPARE(log[1].event, text("grant"));
+    QVERIFY(log[1].checkId.isEmpty());
+}
+
+void tst_BankStore::migratesAVersion1Database()
+{
+    // A database as schema version 1 left it: an audit log without check_id, with a row in it.
+    QVERIFY(m_store->audit(kNow, text("refusal"), text("coolloan"), QString(), text("written by version 1")));
+    const QString path = m_store->databasePath();
+    m_store.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-1"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        for (const char *sql : { "ALTER TABLE audit_log DROP COLUMN check_id", "PRAGMA user_version = 1" }) {
+            QSqlQuery query(db);
+            QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(text("version-1"));
+
+    QString error;
+    SeedReport seed;
+    m_store = BankStore::open(m_dir->path(), &error, &seed);
+    QVERIFY2(m_store, qPrintable(error));
+    QVERIFY(!seed.seeded);
+    QCOMPARE(m_store->schemaVersion(), 2);
+    QVERIFY(m_store->audit(
+        kNow + 1, text("refusal"), text("coolloan"), QString(), text("after"), text("token.code.pkce")));
+    const QList<AuditEntry> log = m_store->auditLog();
+    QCOMPARE(log.size(), 2);
+    QCOMPARE(log[0].checkId, text("token.code.pkce"));
+    QCOMPARE(log[1].detail, text("written by version 1"));
+    QVERIFY(log[1].checkId.isEmpty());
 }
 
 void tst_BankStore::transactionsRollBack()
