@@ -3,6 +3,7 @@
 #include "client/CoolLoanClient.h"
 #include "http/FormData.h"
 #include "ui/InspectionFormat.h"
+#include "ui/Theme.h"
 
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -138,15 +139,13 @@ void AuthorizationRequestPanel::render()
         "read it — so nothing in it may be a secret that grants access on its own.</p>");
     html += QStringLiteral("<p>%1</p>").arg(inspect::mono(url.toString(QUrl::FullyEncoded)));
 
-    html += QStringLiteral(
-        "<table width='100%' cellspacing='0' cellpadding='5' border='1' style='border-collapse:collapse; "
-        "border-color:#d0d6de;'>");
-    html += QStringLiteral("<tr style='background:#eef2f7;'><th align='left' width='12%'>%1</th><th "
-                           "align='left' width='22%'>%2</th>"
-                           "<th align='left' width='27%'>%3</th><th align='left' width='27%'>%4</th><th "
-                           "align='left' width='12%'>%5</th></tr>")
-                .arg(tr("Parameter"), tr("Value"), tr("What it is for"), tr("What it protects against"),
-                    tr("Where it is written"));
+    html += inspect::ruledTable(5);
+    html += QStringLiteral("<tr style='background:%1;'><th align='left' width='12%'>%2</th><th "
+                           "align='left' width='22%'>%3</th>"
+                           "<th align='left' width='27%'>%4</th><th align='left' width='27%'>%5</th><th "
+                           "align='left' width='12%'>%6</th></tr>")
+                .arg(theme::TableHeaderPaper.name(), tr("Parameter"), tr("Value"), tr("What it is for"),
+                    tr("What it protects against"), tr("Where it is written"));
     const auto form = FormData::parse(url.query(QUrl::FullyEncoded).toLatin1());
     QList<QPair<QString, QString>> items = form ? form->items() : QList<QPair<QString, QString>> {};
     // In the order of the explanations (Qt writes the query sorted by name), unknown ones last.

@@ -18,8 +18,8 @@ QFrame *card(const QString &icon, const QString &name, const QString &role, cons
     auto *frame = new QFrame;
     frame->setObjectName(QStringLiteral("castCard-%1").arg(icon));
     frame->setStyleSheet(
-        QStringLiteral("QFrame#castCard-%1 { background: white; border: 2px solid %2; border-radius: 8px; }")
-            .arg(icon, colour.name()));
+        QStringLiteral("QFrame#castCard-%1 { background: %2; border: 2px solid %3; border-radius: 8px; }")
+            .arg(icon, theme::Paper.name(), colour.name()));
     frame->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     auto *label = new QLabel(
         QStringLiteral("<b style='color:%1'>%2</b><br><small>%3</small>").arg(colour.name(), name, role),

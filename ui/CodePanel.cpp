@@ -24,12 +24,6 @@ QString row(const QString &field, const QString &value, const QString &meaning)
         "<td valign='top'>%3</td></tr>")
         .arg(field, value, inspect::muted(meaning));
 }
-
-QString tableStart()
-{
-    return QStringLiteral("<table width='100%' cellspacing='0' cellpadding='4' border='1' "
-                          "style='border-collapse:collapse; border-color:#d0d6de;'>");
-}
 } // namespace
 
 CodePanel::CodePanel(CoolLoanClient *client, TraceModel *trace, BankHost *bank, QWidget *parent)
@@ -140,7 +134,7 @@ void CodePanel::refresh()
         }
     }
 
-    html += tableStart();
+    html += inspect::ruledTable();
     html += row(tr("The code"), inspect::mono(code),
         tr("What John's browser carried to CoolLoan (seed steps 10–11). The bank keeps only its SHA-256: %1")
             .arg(inspect::mono(QString::fromLatin1(codeHash))));

@@ -54,17 +54,19 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     m_disconnect->setObjectName(QStringLiteral("disconnectBank"));
     m_startOver->setObjectName(QStringLiteral("startOver"));
 
-    m_connect->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; "
-                                            "padding: 8px 16px; border-radius: 6px; }"
-                                            "QPushButton:disabled { background: #9bb8a2; }")
-                                 .arg(theme::CoolLoan.name()));
+    m_connect->setStyleSheet(
+        QStringLiteral("QPushButton { background: %1; color: %2; font-weight: bold; "
+                       "padding: 8px 16px; border-radius: 6px; }"
+                       "QPushButton:disabled { background: %3; }")
+            .arg(theme::CoolLoan.name(), theme::OnColour.name(), theme::CoolLoanDisabled.name()));
     m_error->setStyleSheet(
-        QStringLiteral("QLabel { color: #b3261e; background: #fdecea; border-radius: 6px; padding: 8px; }"));
-    m_offer->setStyleSheet(QStringLiteral(
-        "QLabel { background: #e6f4ea; border: 2px solid %1; border-radius: 8px; padding: 10px; }")
-                               .arg(theme::CoolLoan.name()));
-    m_idToken->setStyleSheet(
-        QStringLiteral("QLabel { background: #f4f6f9; border-radius: 6px; padding: 6px; }"));
+        QStringLiteral("QLabel { color: %1; background: %2; border-radius: 6px; padding: 8px; }")
+            .arg(theme::Refused.name(), theme::RefusedPaper.name()));
+    m_offer->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; border: 2px solid %2; border-radius: 8px; padding: 10px; }")
+            .arg(theme::OkPaper.name(), theme::CoolLoan.name()));
+    m_idToken->setStyleSheet(QStringLiteral("QLabel { background: %1; border-radius: 6px; padding: 6px; }")
+                                 .arg(theme::CalloutPaper.name()));
     m_narration->setWordWrap(true);
     m_narration->setMinimumHeight(110);
     m_narration->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -167,8 +169,9 @@ void CoolLoanPane::onFailed(const QString &title, const QString &detail)
 
 void CoolLoanPane::onIdToken(const IdTokenValidation &validation)
 {
-    QString html = validation.valid ? tr("<b>ID token valid</b> — CoolLoan checked it itself:")
-                                    : tr("<b style='color:#b3261e'>ID token rejected</b>:");
+    QString html = validation.valid
+        ? tr("<b>ID token valid</b> — CoolLoan checked it itself:")
+        : tr("<b style='color:%1'>ID token rejected</b>:").arg(theme::Refused.name());
     QStringList checks;
     for (const IdTokenCheck &check : validation.checks)
         checks.append(QStringLiteral("%1&nbsp;%2")

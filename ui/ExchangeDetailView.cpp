@@ -26,34 +26,21 @@ namespace {
 constexpr qsizetype kShownChars = 1800;
 const QString ShowAllScheme = QStringLiteral("cfl-show-all");
 
-// jwt.io's colours for the three parts: people recognise them.
-const QString JwtHeaderColour = QStringLiteral("#c2185b");
-const QString JwtPayloadColour = QStringLiteral("#7b1fa2");
-const QString JwtSignatureColour = QStringLiteral("#0277bd");
-const QString Muted = QStringLiteral("#5b6775");
-const QString RefusedColour = QStringLiteral("#b3261e");
+// The theme's colours as HTML writes them.
+const QString JwtHeaderColour = theme::JwtHeader.name();
+const QString JwtPayloadColour = theme::JwtPayload.name();
+const QString JwtSignatureColour = theme::JwtSignature.name();
+const QString Muted = theme::Muted.name();
+const QString RefusedColour = theme::Refused.name();
 
 QString esc(const QString &text)
 {
     return text.toHtmlEscaped();
 }
 
-QString partyColour(const QString &party)
-{
-    if (party == QLatin1String("John"))
-        return theme::John.name();
-    if (party == QLatin1String("CoolLoan"))
-        return theme::CoolLoan.name();
-    if (party == QLatin1String("PirateLoan"))
-        return theme::PirateLoan.name();
-    if (isBankParty(party))
-        return theme::Bank.name();
-    return theme::Browser.name();
-}
-
 QString party(const QString &name)
 {
-    return QStringLiteral("<b style='color:%1'>%2</b>").arg(partyColour(name), esc(name));
+    return QStringLiteral("<b style='color:%1'>%2</b>").arg(theme::partyColour(name).name(), esc(name));
 }
 
 QByteArray headerValue(const TraceEvent::Headers &headers, const char *name)
@@ -174,8 +161,7 @@ public:
 
     QString html;
 
-    void table(
-        const QList<QPair<QString, QString>> &rows, const QString &nameColour = QStringLiteral("#37474f"))
+    void table(const QList<QPair<QString, QString>> &rows, const QString &nameColour = theme::Slate.name())
     {
         if (rows.isEmpty())
             return;
@@ -201,7 +187,7 @@ public:
             items = query.queryItems(QUrl::FullyDecoded);
         }
         html += sectionLabel(title);
-        table(items, QStringLiteral("#6a3d9a"));
+        table(items, theme::ParameterName.name());
         for (const auto &[name, value] : std::as_const(items)) {
             if (isJwt(value))
                 jwt(name, value.toLatin1());
@@ -218,8 +204,9 @@ public:
             return;
         const QString typ = decoded->header.value(QStringLiteral("typ")).toString();
         html += QStringLiteral("<table cellspacing='0' cellpadding='6' width='100%' style='margin:6px 0 6px "
-                               "12px; background:#faf5fc;"
-                               " border:1px solid #d9c6e5'><tr><td>");
+                               "12px; background:%1;"
+                               " border:1px solid %2'><tr><td>")
+                    .arg(theme::JwtPaper.name(), theme::JwtBorder.name());
         html += QStringLiteral(
             "<b>JWT in %1, decoded</b>%2 <span style='color:%3'>— base64url, not encrypted: anyone who "
             "holds it can read it. The signature is what makes it trustworthy (RFC 7519).</span>")
@@ -300,7 +287,7 @@ public:
                       { QStringLiteral("client_secret"),
                           formUrlDecode(decoded.mid(colon + 1))
                               .value_or(QString::fromUtf8(decoded.mid(colon + 1))) } },
-                QStringLiteral("#6a3d9a"));
+                theme::ParameterName.name());
         }
     }
 
@@ -340,8 +327,8 @@ public:
             ? QStringLiteral("HTML source (the page %1)").arg(what)
             : QString::fromLatin1(contentType.isEmpty() ? QByteArray("text") : contentType);
         html += sectionLabel(QStringLiteral("Body: %1, %2").arg(kind, size));
-        html += QStringLiteral("<div style='white-space:pre-wrap; margin-left:12px; color:#37474f'>%1</div>")
-                    .arg(colourJwts(esc(shown)));
+        html += QStringLiteral("<div style='white-space:pre-wrap; margin-left:12px; color:%1'>%2</div>")
+                    .arg(theme::Slate.name(), colourJwts(esc(shown)));
         if (cut) {
             html += QStringLiteral(
                 "<div style='margin-left:12px'>… <a href='%1:%2'>show all (%3 more characters)</a></div>")
@@ -358,7 +345,7 @@ private:
 
 QString statusColour(int status)
 {
-    return status >= 400 || status == 0 ? RefusedColour : QStringLiteral("#1e7b34");
+    return status >= 400 || status == 0 ? RefusedColour : theme::Ok.name();
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "ui/InspectionFormat.h"
 
+#include "ui/Theme.h"
+
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QLocale>
@@ -11,24 +13,31 @@ namespace cfl::inspect {
 QString mono(const QString &text)
 {
     static const QString family = QFontDatabase::systemFont(QFontDatabase::FixedFont).family();
-    return QStringLiteral("<span style=\"font-family:'%1',monospace; background:#f1f3f6;\">%2</span>")
-        .arg(family, text.toHtmlEscaped());
+    return QStringLiteral("<span style=\"font-family:'%1',monospace; background:%2;\">%3</span>")
+        .arg(family, theme::CodePaper.name(), text.toHtmlEscaped());
 }
 
 QString verdict(bool ok, const QString &text)
 {
     return QStringLiteral("<span style='color:%1; font-weight:bold;'>%2 %3</span>")
-        .arg((ok ? Ok : Failed).name(), ok ? QStringLiteral("✔") : QStringLiteral("✘"), text);
+        .arg((ok ? theme::Ok : theme::Refused).name(), ok ? QStringLiteral("✔") : QStringLiteral("✘"), text);
 }
 
 QString muted(const QString &text)
 {
-    return QStringLiteral("<span style='color:%1'>%2</span>").arg(Muted.name(), text);
+    return QStringLiteral("<span style='color:%1'>%2</span>").arg(theme::Muted.name(), text);
 }
 
 QString heading(const QString &text)
 {
     return QStringLiteral("<h3 style='margin-top:10px; margin-bottom:4px;'>%1</h3>").arg(text);
+}
+
+QString ruledTable(int cellPadding)
+{
+    return QStringLiteral("<table width='100%' cellspacing='0' cellpadding='%1' border='1' "
+                          "style='border-collapse:collapse; border-color:%2;'>")
+        .arg(QString::number(cellPadding), theme::TableRule.name());
 }
 
 QString dateTime(qint64 secondsSinceEpoch)
@@ -103,14 +112,14 @@ QString stateOf(const LoginSession &session, qint64 now)
 QColor stateColour(const QString &state)
 {
     if (state == QLatin1String("active"))
-        return Ok;
+        return theme::Active;
     if (state == QLatin1String("redeemed"))
-        return QColor(0x0b, 0x5c, 0xad);
+        return theme::Redeemed;
     if (state == QLatin1String("rotated"))
-        return QColor(0x9a, 0x67, 0x00);
+        return theme::Rotated;
     if (state == QLatin1String("revoked"))
-        return Failed;
-    return Muted; // expired
+        return theme::Revoked;
+    return theme::Expired;
 }
 
 QString stateBadge(const QString &state)

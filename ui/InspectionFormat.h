@@ -16,17 +16,15 @@ QT_END_NAMESPACE
 
 namespace cfl::inspect {
 
-inline const QColor Ok { 0x1e, 0x7b, 0x34 };
-inline const QColor Failed { 0xb3, 0x26, 0x1e };
-inline const QColor Muted { 0x5b, 0x67, 0x75 };
-
 // A value as the wire carries it (monospace, HTML-escaped); long tokens wrap anywhere in a QTextBrowser.
 QString mono(const QString &text);
-// "✔ text" in green / "✘ text" in red (HTML).
+// "✔ text" in theme::Ok / "✘ text" in theme::Refused (HTML).
 QString verdict(bool ok, const QString &text);
 QString muted(const QString &text);
 // A heading inside a panel's text.
 QString heading(const QString &text);
+// The opening tag of a full-width table with thin rules between its cells (close it with "</table>").
+QString ruledTable(int cellPadding = 4);
 // Local date and time of seconds since the epoch, e.g. "14:03:27 · 23 Nov 2025"; "—" for 0.
 QString dateTime(qint64 secondsSinceEpoch);
 QString timeOfDay(qint64 millisecondsSinceEpoch);

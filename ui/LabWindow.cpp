@@ -201,15 +201,16 @@ void LabWindow::buildUi()
         banner->setObjectName(QStringLiteral("secretBanner"));
         banner->setWordWrap(true);
         banner->setStyleSheet(QStringLiteral(
-            "QLabel { background: #fff4d6; border: 1px solid %1; border-radius: 6px; padding: 6px; }")
-                                  .arg(theme::Warning.name()));
+            "QLabel { background: %1; border: 1px solid %2; border-radius: 6px; padding: 6px; }")
+                                  .arg(theme::WarningPaper.name(), theme::Warning.name()));
         layout->addWidget(banner);
     }
     if (!m_startupError.isEmpty()) {
         m_startupErrorLabel = new QLabel(m_startupError, central);
         m_startupErrorLabel->setObjectName(QStringLiteral("startupError"));
         m_startupErrorLabel->setStyleSheet(
-            QStringLiteral("QLabel { color: #b3261e; background: #fdecea; padding: 8px; }"));
+            QStringLiteral("QLabel { color: %1; background: %2; padding: 8px; }")
+                .arg(theme::Refused.name(), theme::RefusedPaper.name()));
         layout->addWidget(m_startupErrorLabel);
     }
 
@@ -258,7 +259,8 @@ void LabWindow::showBankStatus()
         m_startupErrorLabel->setVisible(!m_startupError.isEmpty());
     }
     if (!m_startupError.isEmpty()) {
-        m_bankStatus->setText(tr("<b style='color:#b3261e'>The bank is not running.</b>"));
+        m_bankStatus->setText(
+            tr("<b style='color:%1'>The bank is not running.</b>").arg(theme::Refused.name()));
         return;
     }
     m_browser->setBankUrl(m_bank->issuer());

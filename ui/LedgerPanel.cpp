@@ -4,6 +4,7 @@
 #include "storage/BankStore.h"
 #include "trace/TraceModel.h"
 #include "ui/InspectionFormat.h"
+#include "ui/Theme.h"
 
 #include <QDateTime>
 #include <QHeaderView>
@@ -253,7 +254,7 @@ void LedgerPanel::refresh()
         item->setToolTip(AuditDetail, a.detail);
         if (a.event == QLatin1String("refusal") || a.event == QLatin1String("revocation")
             || a.event == QLatin1String("login-failed"))
-            item->setForeground(Event, inspect::Failed);
+            item->setForeground(Event, theme::Refused);
     }
     for (int c = 0; c < AuditDetail; ++c)
         m_audit->resizeColumnToContents(c);

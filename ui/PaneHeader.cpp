@@ -1,6 +1,7 @@
 #include "ui/PaneHeader.h"
 
 #include "ui/CastIcon.h"
+#include "ui/Theme.h"
 
 #include <QColor>
 #include <QHBoxLayout>
@@ -14,8 +15,8 @@ PaneHeader::PaneHeader(
 {
     setObjectName(QStringLiteral("paneHeader-%1").arg(icon));
     auto *text = new QLabel(
-        QStringLiteral("<b style='font-size:large; color:%1'>%2</b><br><span style='color:#5b6775'>%3</span>")
-            .arg(colour.name(), name.toHtmlEscaped(), role.toHtmlEscaped()),
+        QStringLiteral("<b style='font-size:large; color:%1'>%2</b><br><span style='color:%3'>%4</span>")
+            .arg(colour.name(), name.toHtmlEscaped(), theme::Muted.name(), role.toHtmlEscaped()),
         this);
     text->setTextFormat(Qt::RichText);
     text->setWordWrap(true);

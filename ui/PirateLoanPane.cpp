@@ -42,9 +42,9 @@ PirateLoanPane::PirateLoanPane(PirateLoanClient *client, QWidget *parent)
     m_username->setPlaceholderText(tr("bank user name"));
     m_password->setPlaceholderText(tr("bank password"));
     m_password->setEchoMode(QLineEdit::Password);
-    m_login->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; "
+    m_login->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: %2; font-weight: bold; "
                                           "padding: 8px 12px; border-radius: 6px; }")
-                               .arg(theme::PirateLoan.name()));
+                               .arg(theme::PirateLoan.name(), theme::OnColour.name()));
     m_status->setWordWrap(true);
     m_seen->setHeaderLabels({ tr("What PirateLoan now sees"), tr("") });
     m_seen->header()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -53,9 +53,9 @@ PirateLoanPane::PirateLoanPane(PirateLoanClient *client, QWidget *parent)
     m_pay->hide();
     m_contrast->setWordWrap(true);
     m_contrast->setTextFormat(Qt::RichText);
-    m_contrast->setStyleSheet(QStringLiteral(
-        "QLabel { background: #fdecea; border: 2px solid %1; border-radius: 8px; padding: 8px; }")
-                                  .arg(theme::PirateLoan.name()));
+    m_contrast->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; border: 2px solid %2; border-radius: 8px; padding: 8px; }")
+            .arg(theme::RefusedPaper.name(), theme::PirateLoan.name()));
     m_contrast->setText(tr(
         "<b>With John's password PirateLoan is John.</b><br>"
         "• <b>No scope:</b> every account, every transaction, payments too.<br>"
@@ -86,15 +86,17 @@ PirateLoanPane::PirateLoanPane(PirateLoanClient *client, QWidget *parent)
     connect(m_pay, &QPushButton::clicked, this, [this] { m_client->payPirate(QStringLiteral("1.00")); });
     connect(m_client, &PirateLoanClient::loggedIn, this, [this] {
         m_status->setText(
-            tr("<b style='color:#b3261e'>PirateLoan is in.</b> The bank gave it John's session cookie."));
+            tr("<b style='color:%1'>PirateLoan is in.</b> The bank gave it John's session cookie.")
+                .arg(theme::Refused.name()));
     });
     connect(m_client, &PirateLoanClient::accountsScraped, this, &PirateLoanPane::showAccounts);
     connect(m_client, &PirateLoanClient::paymentMade, this, [this](const QString &message) {
-        m_status->setText(QStringLiteral("<b style='color:#b3261e'>%1</b>").arg(message.toHtmlEscaped()));
+        m_status->setText(
+            QStringLiteral("<b style='color:%1'>%2</b>").arg(theme::Refused.name(), message.toHtmlEscaped()));
     });
     connect(m_client, &PirateLoanClient::failed, this, [this](const QString &message) {
-        m_status->setText(
-            QStringLiteral("<span style='color:#b3261e'>%1</span>").arg(message.toHtmlEscaped()));
+        m_status->setText(QStringLiteral("<span style='color:%1'>%2</span>")
+                              .arg(theme::Refused.name(), message.toHtmlEscaped()));
     });
 }
 
@@ -126,10 +128,11 @@ void PirateLoanPane::showAccounts()
         transactions += account.transactionCount;
         item->setExpanded(true);
     }
-    m_status->setText(tr(
-        "<b style='color:#b3261e'>PirateLoan sees all %1 accounts and %2 transactions</b> — and it can pay.")
-                          .arg(m_client->accounts().size())
-                          .arg(transactions));
+    m_status->setText(
+        tr("<b style='color:%1'>PirateLoan sees all %2 accounts and %3 transactions</b> — and it can pay.")
+            .arg(theme::Refused.name())
+            .arg(m_client->accounts().size())
+            .arg(transactions));
     m_seen->show();
     m_pay->show();
     m_contrast->show();

@@ -29,18 +29,6 @@ namespace cfl {
 
 namespace {
 
-// Arrow colours say which road a message takes; the lifeline headers keep the cast's colours.
-// Front channel: through John's browser, so visible to the browser, its history, its extensions.
-const QColor FrontChannelColour { 0x15, 0x65, 0xc0 };
-// Back channel: server to server, the browser never sees it.
-const QColor BackChannelColour { 0x2e, 0x7d, 0x32 };
-const QColor DecisionColour { 0x37, 0x47, 0x4f };
-const QColor RefusalColour { 0xc6, 0x28, 0x28 };
-const QColor OtherColour { 0x75, 0x75, 0x75 };
-const QColor MutedText { 0x5b, 0x67, 0x75 };
-const QColor CurrentRow { 0xff, 0xf4, 0xcc };
-const QColor Paper { Qt::white };
-
 struct Lane
 {
     QString key;
@@ -64,7 +52,7 @@ const QList<Lane> &allLanes()
         { QStringLiteral("PirateLoan"), QStringLiteral("cast/pirateloan"), QStringLiteral("☠"),
             QStringLiteral("PirateLoan"), QStringLiteral("3rd party, password"), theme::PirateLoan },
         { QStringLiteral("Other"), QString(), QStringLiteral("?"), QStringLiteral("Other client"),
-            QStringLiteral("not CoolLoan"), OtherColour },
+            QStringLiteral("not CoolLoan"), theme::OtherClient },
         { QStringLiteral("eddy"), QStringLiteral("cast/eddy"), QStringLiteral("⌂"), QStringLiteral("eddy"),
             QStringLiteral("Authorization Server"), theme::Bank },
         { QStringLiteral("boris"), QStringLiteral("cast/boris"), QStringLiteral("⇄"), QStringLiteral("boris"),
@@ -108,29 +96,29 @@ QString partyTitle(const QString &party)
 QColor arrowColour(const TraceEvent &event)
 {
     if (isRefusal(event))
-        return RefusalColour;
+        return theme::RefusedArrow;
     switch (event.kind) {
     case TraceKind::Action:
         return theme::John;
     case TraceKind::Decision:
-        return DecisionColour;
+        return theme::Decision;
     case TraceKind::Request:
     case TraceKind::Response:
         break;
     }
-    return event.channel == TraceChannel::FrontChannel ? FrontChannelColour : BackChannelColour;
+    return event.channel == TraceChannel::FrontChannel ? theme::FrontChannel : theme::BackChannel;
 }
 
 // The colour a seed step's arrow has, for the step strip.
 QColor stepColour(const SeedStep &step)
 {
     if (step.from == step.to)
-        return DecisionColour;
+        return theme::Decision;
     if (step.from == QLatin1String("John"))
         return theme::John;
     if (step.from == QLatin1String("Browser") || step.to == QLatin1String("Browser"))
-        return FrontChannelColour;
-    return BackChannelColour;
+        return theme::FrontChannel;
+    return theme::BackChannel;
 }
 
 QString channelDescription(const TraceEvent &event)
@@ -197,19 +185,20 @@ QString arrowLabel(const TraceEvent &event)
 QString legendHtml()
 {
     return SequenceDiagramView::tr(
-        "<p style='color:#5b6775; font-size:small; margin-top:1em'><b>How to read the arrows</b><br><span "
-        "style='color:%1'>━━▶ blue</span>: front channel, through John's browser<br><span "
-        "style='color:%2'>━━▶ green</span>: back channel, server to server<br><b>- - -&gt;</b> dashed, "
-        "open head: an answer<br><span style='color:%3'>━━▶ purple</span>: John himself &nbsp; ↲ a party's "
-        "own check<br><span style='color:%4'>✘ red</span>: refused &nbsp; ◀ ▶ or arrow keys: step "
+        "<p style='color:%1; font-size:small; margin-top:1em'><b>How to read the arrows</b><br><span "
+        "style='color:%2'>━━▶ blue</span>: front channel, through John's browser<br><span "
+        "style='color:%3'>━━▶ green</span>: back channel, server to server<br><b>- - -&gt;</b> dashed, "
+        "open head: an answer<br><span style='color:%4'>━━▶ purple</span>: John himself &nbsp; ↲ a party's "
+        "own check<br><span style='color:%5'>✘ red</span>: refused &nbsp; ◀ ▶ or arrow keys: step "
         "through</p>")
-        .arg(FrontChannelColour.name(), BackChannelColour.name(), theme::John.name(), RefusalColour.name());
+        .arg(theme::Muted.name(), theme::FrontChannel.name(), theme::BackChannel.name(), theme::John.name(),
+            theme::RefusedArrow.name());
 }
 
 QString circledNumberHtml(int number, const QColor &colour)
 {
-    return QStringLiteral("<span style='background:%1; color:white; font-weight:bold;'>&nbsp;%2&nbsp;</span>")
-        .arg(colour.name())
+    return QStringLiteral("<span style='background:%1; color:%2; font-weight:bold;'>&nbsp;%3&nbsp;</span>")
+        .arg(colour.name(), theme::OnColour.name())
         .arg(number);
 }
 
@@ -596,7 +585,7 @@ void SequenceDiagramCanvas::paintEvent(QPaintEvent *)
     QPainter p(viewport());
     p.setRenderHint(QPainter::Antialiasing);
     const QRect area = viewport()->rect();
-    p.fillRect(area, Paper);
+    p.fillRect(area, theme::Paper);
     const int header = headerHeight();
     const double u = unit();
 
@@ -625,7 +614,7 @@ void SequenceDiagramCanvas::paintEvent(QPaintEvent *)
     paintHeaders(p);
 
     if (m_view->arrowCount() == 0) {
-        p.setPen(MutedText);
+        p.setPen(theme::Muted);
         const QRect message = area.adjusted(qRound(u * 2), header + qRound(u), -qRound(u * 2), 0);
         p.drawText(message, Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
             SequenceDiagramView::tr(
@@ -639,7 +628,7 @@ void SequenceDiagramCanvas::paintHeaders(QPainter &p) const
 {
     const double u = unit();
     const int header = headerHeight();
-    p.fillRect(QRect(0, 0, viewport()->width(), header - qRound(u * 0.3)), Paper);
+    p.fillRect(QRect(0, 0, viewport()->width(), header - qRound(u * 0.3)), theme::Paper);
     QFont bold = font();
     bold.setBold(true);
     for (int i = 0; i < m_lanes.size(); ++i) {
@@ -651,7 +640,7 @@ void SequenceDiagramCanvas::paintHeaders(QPainter &p) const
         QColor fill = lane.colour;
         fill.setAlpha(28);
         p.setPen(QPen(lane.colour, std::max(1.5, u / 9)));
-        p.setBrush(Paper);
+        p.setBrush(theme::Paper);
         p.drawRoundedRect(box, u * 0.35, u * 0.35);
         p.setBrush(fill);
         p.drawRoundedRect(box, u * 0.35, u * 0.35);
@@ -668,13 +657,13 @@ void SequenceDiagramCanvas::paintHeaders(QPainter &p) const
                 QRectF(icon.rect()));
         p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter, name);
         p.setFont(hintFont());
-        p.setPen(MutedText);
+        p.setPen(theme::Muted);
         for (int line = 0; line < roles.size(); ++line)
             p.drawText(QRectF(box.left(), box.top() + u * (1.2 + 0.85 * line), box.width(), u * 0.9),
                 Qt::AlignCenter, roles.at(line));
     }
     p.setFont(font());
-    QColor rule = MutedText;
+    QColor rule = theme::Muted;
     rule.setAlpha(60);
     p.setPen(QPen(rule, 1));
     p.drawLine(QPointF(0, header - 0.5), QPointF(viewport()->width(), header - 0.5));
@@ -693,7 +682,7 @@ void SequenceDiagramCanvas::paintArrow(QPainter &p, int arrow, bool current) con
 
     if (current) {
         const QRectF band = g.row.translated(offset).adjusted(-offset.x(), 0, 0, 0);
-        p.fillRect(band, CurrentRow);
+        p.fillRect(band, theme::CurrentRowPaper);
         p.fillRect(QRectF(band.left(), band.top(), u * 0.25, band.height()), theme::Warning);
     }
 
@@ -744,7 +733,7 @@ void SequenceDiagramCanvas::paintArrow(QPainter &p, int arrow, bool current) con
     // The label: circled seed number, what happens, and the HTTP it was.
     QRectF label = g.label.translated(offset);
     p.setPen(Qt::NoPen);
-    QColor backing = current ? CurrentRow : Paper;
+    QColor backing = current ? theme::CurrentRowPaper : theme::Paper;
     backing.setAlpha(225);
     p.setBrush(backing);
     p.drawRoundedRect(label.adjusted(-u * 0.15, 0, u * 0.15, 0), u * 0.2, u * 0.2);
@@ -761,14 +750,14 @@ void SequenceDiagramCanvas::paintArrow(QPainter &p, int arrow, bool current) con
         p.setBrush(colour);
         p.drawRoundedRect(badge, d / 2, d / 2);
         p.setFont(numberFont());
-        p.setPen(Qt::white);
+        p.setPen(theme::OnColour);
         p.drawText(badge, Qt::AlignCenter, QString::number(event->step));
         x += badge.width() + u * 0.3;
     }
     QFont textFont = font();
     textFont.setBold(current);
     p.setFont(textFont);
-    p.setPen(isRefusal(*event) ? RefusalColour : QColor(0x1f, 0x26, 0x2e));
+    p.setPen(isRefusal(*event) ? theme::RefusedArrow : theme::Ink);
     const QFontMetricsF metrics(textFont);
     const double room = label.right() - x;
     const QString text = metrics.elidedText(g.text, Qt::ElideRight, room);
@@ -776,7 +765,7 @@ void SequenceDiagramCanvas::paintArrow(QPainter &p, int arrow, bool current) con
     x += metrics.horizontalAdvance(text) + u * 0.6;
     if (!g.hint.isEmpty() && x < label.right()) {
         p.setFont(hintFont());
-        p.setPen(MutedText);
+        p.setPen(theme::Muted);
         const QString hint
             = QFontMetricsF(hintFont()).elidedText(g.hint, Qt::ElideRight, label.right() - x + u * 0.6);
         p.drawText(QRectF(x, label.top(), label.right() - x + u, label.height()),
@@ -849,10 +838,10 @@ protected:
                 p.drawEllipse(c.adjusted(-2.5, -2.5, 2.5, 2.5));
             }
             QColor colour = stepColour(step);
-            p.setPen(QPen(seen ? colour : QColor(0xb0, 0xb8, 0xc0), 1.2));
-            p.setBrush(seen ? colour : Paper);
+            p.setPen(QPen(seen ? colour : theme::IdleRing, 1.2));
+            p.setBrush(seen ? colour : theme::Paper);
             p.drawEllipse(c);
-            p.setPen(seen ? QColor(Qt::white) : QColor(0x90, 0x98, 0xa0));
+            p.setPen(seen ? theme::OnColour : theme::IdleText);
             p.drawText(c, Qt::AlignCenter, QString::number(step.number));
         }
     }
@@ -929,7 +918,7 @@ SequenceDiagramView::SequenceDiagramView(TraceModel *trace, QWidget *parent)
     m_explanation->setFrameShape(QFrame::NoFrame);
     // A palette, not a style sheet: a styled widget would stop following the font (projector scale).
     QPalette paper = m_explanation->palette();
-    paper.setColor(QPalette::Base, QColor(0xf7, 0xf8, 0xfa));
+    paper.setColor(QPalette::Base, theme::ExplanationPaper);
     m_explanation->setPalette(paper);
     connect(m_back, &QToolButton::clicked, this, &SequenceDiagramView::stepBack);
     connect(m_forward, &QToolButton::clicked, this, &SequenceDiagramView::stepForward);
@@ -1102,7 +1091,8 @@ void SequenceDiagramView::updateCurrent()
     }
     m_steps->setState(seen, step);
     if (m_arrows.isEmpty()) {
-        m_position->setText(tr("<span style='color:#5b6775'>Waiting for the first exchange…</span>"));
+        m_position->setText(
+            tr("<span style='color:%1'>Waiting for the first exchange…</span>").arg(theme::Muted.name()));
     } else {
         m_position->setText(
             tr("Arrow <b>%1</b> of %2 &nbsp;·&nbsp; seed steps seen: <b>%3</b> of %4%5")
@@ -1110,7 +1100,8 @@ void SequenceDiagramView::updateCurrent()
                 .arg(m_arrows.size())
                 .arg(seen.size())
                 .arg(SeedStepCount)
-                .arg(m_live ? tr(" &nbsp;·&nbsp; <span style='color:#b3261e'>following live</span>")
+                .arg(m_live ? tr(" &nbsp;·&nbsp; <span style='color:%1'>following live</span>")
+                                  .arg(theme::Refused.name())
                             : QString()));
     }
     m_canvas->ensureArrowVisible(current);
@@ -1138,23 +1129,27 @@ void SequenceDiagramView::updateExplanation()
     if (event->step > 0) {
         html += tr("<p style='margin-bottom:0'>%1 <b style='font-size:large'>%2</b></p>")
                     .arg(circledNumberHtml(event->step, colour), explanation.title.toHtmlEscaped());
-        html += tr("<p style='color:#5b6775; margin-top:2px'>Step %1 of %2 &nbsp;·&nbsp; %3 → %4 "
-                   "&nbsp;·&nbsp; %5</p>")
+        html += tr("<p style='color:%1; margin-top:2px'>Step %2 of %3 &nbsp;·&nbsp; %4 → %5 "
+                   "&nbsp;·&nbsp; %6</p>")
+                    .arg(theme::Muted.name())
                     .arg(event->step)
                     .arg(SeedStepCount)
                     .arg(partyTitle(event->from), partyTitle(event->to), channelDescription(*event));
     } else {
         html += tr("<p style='margin-bottom:0'><b style='font-size:large; color:%1'>%2</b></p>")
                     .arg(colour.name(), explanation.title.toHtmlEscaped());
-        html += tr("<p style='color:#5b6775; margin-top:2px'>Not a numbered step of the seed &nbsp;·&nbsp; "
-                   "%1 → %2 &nbsp;·&nbsp; %3</p>")
-                    .arg(partyTitle(event->from), partyTitle(event->to), channelDescription(*event));
+        html += tr("<p style='color:%1; margin-top:2px'>Not a numbered step of the seed &nbsp;·&nbsp; "
+                   "%2 → %3 &nbsp;·&nbsp; %4</p>")
+                    .arg(theme::Muted.name(), partyTitle(event->from), partyTitle(event->to),
+                        channelDescription(*event));
     }
     html += QStringLiteral("<p>%1</p>").arg(explanation.text);
     if (isRefusal(*event) && (!event->refusalRule.isEmpty() || !event->expected.isEmpty())) {
         html += QStringLiteral(
-            "<table style='background:#fdecea; margin:4px 0' cellpadding='4' width='100%'><tr><td>");
-        html += tr("<b style='color:%1'>✘ %2</b>").arg(RefusalColour.name(), event->summary.toHtmlEscaped());
+            "<table style='background:%1; margin:4px 0' cellpadding='4' width='100%'><tr><td>")
+                    .arg(theme::RefusedPaper.name());
+        html += tr("<b style='color:%1'>✘ %2</b>")
+                    .arg(theme::RefusedArrow.name(), event->summary.toHtmlEscaped());
         if (!event->refusalRule.isEmpty())
             html += tr("<br>Rule: <b>%1</b>").arg(event->refusalRule.toHtmlEscaped());
         if (!event->expected.isEmpty() || !event->received.isEmpty())
@@ -1169,9 +1164,9 @@ void SequenceDiagramView::updateExplanation()
                    .arg(event->status)
                    .arg(QString::number(double(event->durationUs) / 1000.0, 'f', 1));
     }
-    html += tr("<p style='color:#5b6775'>This arrow: %1%2%3</p>")
-                .arg(event->summary.toHtmlEscaped(), what.isEmpty() ? QString() : QStringLiteral("<br>"),
-                    what);
+    html += tr("<p style='color:%1'>This arrow: %2%3%4</p>")
+                .arg(theme::Muted.name(), event->summary.toHtmlEscaped(),
+                    what.isEmpty() ? QString() : QStringLiteral("<br>"), what);
     html += tr("<p><a href='cfl:detail'>Show the exact request and response…</a></p>");
     html += legendHtml();
     m_explanation->setHtml(html);

@@ -51,7 +51,7 @@ QLabel *hint(const QString &objectName, QWidget *parent)
 {
     auto *label = new QLabel(parent);
     label->setObjectName(objectName);
-    label->setStyleSheet(QStringLiteral("QLabel { color: #5b6775; }"));
+    label->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(theme::Muted.name()));
     label->setMinimumWidth(110);
     return label;
 }
@@ -69,7 +69,7 @@ QLabel *note(const QString &text, QWidget *parent)
     auto *label = new QLabel(text, parent);
     label->setWordWrap(true);
     label->setTextFormat(Qt::RichText);
-    label->setStyleSheet(QStringLiteral("QLabel { color: #5b6775; }"));
+    label->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(theme::Muted.name()));
     return label;
 }
 } // namespace
@@ -126,9 +126,9 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     auto *resetButton = new QPushButton(tr("Reset workshop…"), reset);
     resetButton->setObjectName(QStringLiteral("resetWorkshop"));
     resetButton->setStyleSheet(
-        QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; padding: 6px 14px; "
+        QStringLiteral("QPushButton { background: %1; color: %2; font-weight: bold; padding: 6px 14px; "
                        "border-radius: 6px; }")
-            .arg(theme::PirateLoan.name()));
+            .arg(theme::PirateLoan.name(), theme::OnColour.name()));
     resetButton->setAutoDefault(false);
     m_resetResult->setObjectName(QStringLiteral("resetResult"));
     m_resetResult->setWordWrap(true);

@@ -1,5 +1,7 @@
 #include "ui/Theme.h"
 
+#include "trace/TraceEvent.h"
+
 #include <QApplication>
 #include <QFont>
 #include <QHash>
@@ -20,6 +22,21 @@ static void initIllustrations()
 }
 
 namespace cfl::theme {
+
+QColor partyColour(const QString &party)
+{
+    if (party == QLatin1String("John"))
+        return John;
+    if (party == QLatin1String("Browser"))
+        return Browser;
+    if (party == QLatin1String("CoolLoan") || party == QLatin1String("coolloan"))
+        return CoolLoan;
+    if (party == QLatin1String("PirateLoan") || party == QLatin1String("pirateloan"))
+        return PirateLoan;
+    if (isBankParty(party) || party == QLatin1String("bank"))
+        return Bank;
+    return Browser;
+}
 
 QSvgRenderer *illustration(const QString &name)
 {

@@ -8,6 +8,7 @@
 #include "storage/BankStore.h"
 #include "trace/TraceModel.h"
 #include "ui/InspectionFormat.h"
+#include "ui/Theme.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -24,11 +25,6 @@
 namespace cfl {
 
 namespace {
-
-// Colours of the three parts of a compact JWS, as jwt.io shows them.
-const QColor HeaderColour { 0xb3, 0x26, 0x1e };
-const QColor PayloadColour { 0x6a, 0x3d, 0x9a };
-const QColor SignatureColour { 0x0b, 0x5c, 0xad };
 
 struct Claim
 {
@@ -140,12 +136,6 @@ bool isTimeClaim(const QString &name)
 {
     return name == QLatin1String("exp") || name == QLatin1String("iat") || name == QLatin1String("nbf")
         || name == QLatin1String("auth_time");
-}
-
-QString tableStart()
-{
-    return QStringLiteral("<table width='100%' cellspacing='0' cellpadding='4' border='1' "
-                          "style='border-collapse:collapse; border-color:#d0d6de;'>");
 }
 
 QString claimRow(const QString &name, const QString &value, const QString &meaning)
@@ -293,24 +283,25 @@ QString TokenPanel::jwtHtml(const QString &title, const QString &subtitle, const
 
     // The token as it travels: header . payload . signature, each base64url.
     const QList<QByteArray> parts = compact.split('.');
-    const QString raw = QStringLiteral("<p>%1<span style='color:%2'>%3</span>.<span "
-                                       "style='color:%4'>%5</span>.<span style='color:%6'>%7</span></p>")
-                            .arg(inspect::muted(tr("As sent (%1 characters): ").arg(compact.size())),
-                                HeaderColour.name(), inspect::mono(QString::fromLatin1(parts.value(0))),
-                                PayloadColour.name(), inspect::mono(QString::fromLatin1(parts.value(1))),
-                                SignatureColour.name(), inspect::mono(QString::fromLatin1(parts.value(2))));
+    const QString raw
+        = QStringLiteral("<p>%1<span style='color:%2'>%3</span>.<span "
+                         "style='color:%4'>%5</span>.<span style='color:%6'>%7</span></p>")
+              .arg(inspect::muted(tr("As sent (%1 characters): ").arg(compact.size())),
+                  theme::JwtHeader.name(), inspect::mono(QString::fromLatin1(parts.value(0))),
+                  theme::JwtPayload.name(), inspect::mono(QString::fromLatin1(parts.value(1))),
+                  theme::JwtSignature.name(), inspect::mono(QString::fromLatin1(parts.value(2))));
 
     QString header
-        = QStringLiteral("<p style='color:%1'><b>%2</b></p>").arg(HeaderColour.name(), tr("Header"));
-    header += tableStart();
+        = QStringLiteral("<p style='color:%1'><b>%2</b></p>").arg(theme::JwtHeader.name(), tr("Header"));
+    header += inspect::ruledTable();
     for (auto it = decoded->header.constBegin(); it != decoded->header.constEnd(); ++it)
         header += claimRow(it.key(), valueHtml(it.value()), headerMeaning(it.key(), isIdToken));
     header += QStringLiteral("</table>");
 
     // Every claim, known ones in reading order first.
     QString payload = QStringLiteral("<p style='color:%1'><b>%2</b></p>")
-                          .arg(PayloadColour.name(), tr("Payload — the claims"));
-    payload += tableStart();
+                          .arg(theme::JwtPayload.name(), tr("Payload — the claims"));
+    payload += inspect::ruledTable();
     QStringList names;
     for (const Claim &c : Claims) {
         if (decoded->payload.contains(QLatin1String(c.name)))
@@ -358,7 +349,7 @@ QString TokenPanel::jwtHtml(const QString &title, const QString &subtitle, const
 
     const QString signature
         = QStringLiteral("<p style='color:%1'><b>%2</b> %3</p>")
-              .arg(SignatureColour.name(), tr("Signature"),
+              .arg(theme::JwtSignature.name(), tr("Signature"),
                   inspect::muted(
                       tr("%1 bytes: RSA over SHA-256 of “header.payload”, made with the bank's private key.")
                           .arg(decoded->signature.size())));
@@ -371,9 +362,9 @@ QString TokenPanel::jwtHtml(const QString &title, const QString &subtitle, const
         QString tamperError;
         const bool stillVerifies = verifyRs256(tampered, m_client->jwks(), &tamperError).has_value();
         tamper = QStringLiteral(
-            "<table width='100%' cellpadding='6' cellspacing='0' bgcolor='#fdecea' style='margin-top:8px;'>"
-            "<tr><td><b>%1</b><br>%2<br>%3<br>%4</td></tr></table>")
-                     .arg(tr("Change one byte"),
+            "<table width='100%' cellpadding='6' cellspacing='0' bgcolor='%1' style='margin-top:8px;'>"
+            "<tr><td><b>%2</b><br>%3<br>%4<br>%5</td></tr></table>")
+                     .arg(theme::RefusedPaper.name(), tr("Change one byte"),
                          tr("The same token with one byte of its payload changed, %1, the signature left as "
                             "it was:")
                              .arg(what),
@@ -455,7 +446,7 @@ void TokenPanel::refresh()
                 QT_TR_NOOP("Who John is and when he logged in, for CoolLoan only — not for calling "
                            "APIs (OpenID Connect Core §3.1.3.3). Decoded in the middle.") },
         };
-        html += tableStart();
+        html += inspect::ruledTable();
         for (const auto &[name, meaning] : fields) {
             if (!response.contains(name))
                 continue;
@@ -484,11 +475,11 @@ void TokenPanel::refresh()
     if (refreshTokens.isEmpty()) {
         html += QStringLiteral("<p>%1</p>").arg(inspect::muted(tr("No refresh token yet.")));
     } else {
-        html += tableStart();
-        html += QStringLiteral("<tr style='background:#eef2f7;'><th align='left'>#</th><th "
-                               "align='left'>%1</th><th align='left'>%2</th>"
-                               "<th align='left'>%3</th></tr>")
-                    .arg(tr("SHA-256"), tr("issued"), tr("state"));
+        html += inspect::ruledTable();
+        html += QStringLiteral("<tr style='background:%1;'><th align='left'>#</th><th "
+                               "align='left'>%2</th><th align='left'>%3</th>"
+                               "<th align='left'>%4</th></tr>")
+                    .arg(theme::TableHeaderPaper.name(), tr("SHA-256"), tr("issued"), tr("state"));
         const QByteArray held = refreshToken.isEmpty() ? QByteArray() : sha256Hex(refreshToken.toLatin1());
         for (int i = 0; i < refreshTokens.size(); ++i) {
             const IssuedToken &t = refreshTokens.at(i);

@@ -2,6 +2,7 @@
 
 #include "trace/TraceModel.h"
 #include "ui/ExchangeDetailView.h"
+#include "ui/Theme.h"
 #include "ui/TrafficFilterModel.h"
 #include "ui/TrafficTableModel.h"
 
@@ -127,8 +128,9 @@ void TrafficLogView::setFilter(const QString &filter)
         m_filter->setText(filter); // comes back here through textChanged
     m_filterModel->setFilter(filter);
     // A comparison half typed is not an error yet: a hint, not red.
-    m_filter->setStyleSheet(
-        m_filterModel->isValid() ? QString() : QStringLiteral("QLineEdit { color: #8a6d00; }"));
+    m_filter->setStyleSheet(m_filterModel->isValid()
+            ? QString()
+            : QStringLiteral("QLineEdit { color: %1; }").arg(theme::Caution.name()));
     updateCount();
 }
 

@@ -12,26 +12,6 @@
 namespace cfl {
 
 namespace {
-const QColor RefusedText { 0xb3, 0x26, 0x1e };
-const QColor RefusedBackground { 0xfd, 0xec, 0xea };
-const QColor NoteText { 0x7a, 0x86, 0x94 };
-const QColor MirrorText { 0x5b, 0x67, 0x75 };
-
-QColor partyColour(const QString &party)
-{
-    if (party == QLatin1String("John"))
-        return theme::John;
-    if (party == QLatin1String("Browser"))
-        return theme::Browser;
-    if (party == QLatin1String("CoolLoan") || party == QLatin1String("coolloan"))
-        return theme::CoolLoan;
-    if (party == QLatin1String("PirateLoan") || party == QLatin1String("pirateloan"))
-        return theme::PirateLoan;
-    if (isBankParty(party) || party == QLatin1String("bank"))
-        return theme::Bank;
-    return theme::Browser;
-}
-
 // "GET /token → 200" and "GET /token" say nothing the other columns do not.
 bool restatesRequestLine(const TraceEvent &event, const QString &summary)
 {
@@ -258,18 +238,18 @@ QVariant TrafficTableModel::data(const QModelIndex &index, int role) const
         return whatText(*event);
     case Qt::ForegroundRole:
         if (isRefused(*event))
-            return QBrush(RefusedText);
+            return QBrush(theme::Refused);
         if (!exchange)
-            return QBrush(NoteText);
+            return QBrush(theme::Faint);
         if (index.column() == SeenByColumn)
-            return QBrush(partyColour(event->source));
+            return QBrush(theme::partyColour(event->source));
         // A client's copy of an exchange the bank also recorded: the same call from the other side,
         // a shade lighter so that the eye can follow one story.
         if (event->mirrorsBankRecord())
-            return QBrush(MirrorText);
+            return QBrush(theme::Muted);
         return {};
     case Qt::BackgroundRole:
-        return exchange && isRefused(*event) ? QBrush(RefusedBackground) : QVariant();
+        return exchange && isRefused(*event) ? QBrush(theme::RefusedPaper) : QVariant();
     case Qt::FontRole:
         if (!exchange) {
             QFont font;

@@ -87,7 +87,7 @@ protected:
         const qreal left = (width() - step() * m_count()) / 2.0;
         for (int i = 0; i < m_count(); ++i) {
             const bool current = i == m_current();
-            painter.setBrush(current ? m_colour(i) : QColor(0xc5, 0xcc, 0xd3));
+            painter.setBrush(current ? m_colour(i) : theme::Idle);
             painter.drawEllipse(QPointF(left + step() * (i + 0.5), height() / 2.0),
                 current ? radius * 1.35 : radius, current ? radius * 1.35 : radius);
         }
@@ -125,11 +125,12 @@ QPushButton *button(const QString &text, const QString &objectName, const QColor
     b->setCursor(Qt::PointingHandCursor);
     if (colour.isValid())
         b->setStyleSheet(
-            QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; padding: %4; "
+            QStringLiteral("QPushButton { background: %1; color: %5; font-weight: bold; padding: %4; "
                            "border-radius: 6px; border: 2px solid %1; }"
                            "QPushButton:hover { background: %2; }"
                            "QPushButton:focus { outline: none; border: 2px solid %3; }")
-                .arg(colour.name(), colour.darker(115).name(), theme::Warning.name(), padding));
+                .arg(colour.name(), colour.darker(115).name(), theme::Warning.name(), padding,
+                    theme::OnColour.name()));
     return b;
 }
 
@@ -251,10 +252,9 @@ QWidget *WelcomeView::makePage(const Panel &panel)
     pictures->setSpacing(0);
     for (const QString &name : panel.illustrations)
         pictures->addWidget(new Illustration(name, panel.title, page), 1);
-    auto *text
-        = richLabel(QStringLiteral("<div style='font-size:large; line-height:140%; color:#2b2f36'>%1</div>")
-                        .arg(panel.text),
-            page);
+    auto *text = richLabel(QStringLiteral("<div style='font-size:large; line-height:140%; color:%1'>%2</div>")
+                               .arg(theme::StoryInk.name(), panel.text),
+        page);
     text->setObjectName(QStringLiteral("welcomeText"));
     text->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     auto *textRow = new QHBoxLayout;
@@ -306,11 +306,12 @@ QWidget *WelcomeView::makeCastPage()
     for (int i = 0; i < cast.size(); ++i) {
         const Member &member = cast.at(i);
         grid->addWidget(new CastIcon(member.icon, 5, page), 0, i, Qt::AlignHCenter | Qt::AlignBottom);
-        auto *label = richLabel(
-            QStringLiteral("<div align='center'><b style='font-size:large; color:%1'>%2</b><br>"
-                           "<span style='color:#5b6775'>%3</span></div>")
-                .arg(member.colour.name(), member.name.toHtmlEscaped(), member.role.toHtmlEscaped()),
-            page);
+        auto *label
+            = richLabel(QStringLiteral("<div align='center'><b style='font-size:large; color:%1'>%2</b><br>"
+                                       "<span style='color:%3'>%4</span></div>")
+                            .arg(member.colour.name(), member.name.toHtmlEscaped(), theme::Muted.name(),
+                                member.role.toHtmlEscaped()),
+                page);
         label->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
         grid->addWidget(label, 1, i);
         grid->setColumnStretch(i, 1);
@@ -321,8 +322,8 @@ QWidget *WelcomeView::makeCastPage()
              "OAuth client, a real browser. <b>Every arrow you will see was a real HTTP exchange.</b><br><br>"
              "Watch it play by itself, or play John yourself: user name <b>john</b>, password "
              "<b>banking-is-fun</b>. Then try PirateLoan, and compare.");
-    auto *text = richLabel(
-        QStringLiteral("<div style='font-size:large; line-height:140%; color:#2b2f36'>%1</div>").arg(story),
+    auto *text = richLabel(QStringLiteral("<div style='font-size:large; line-height:140%; color:%1'>%2</div>")
+                               .arg(theme::StoryInk.name(), story),
         page);
     text->setObjectName(QStringLiteral("welcomeText"));
     auto *textRow = new QHBoxLayout;
@@ -349,14 +350,15 @@ QWidget *WelcomeView::makeCastPage()
     buttons->addSpacing(16);
     buttons->addWidget(connectBank);
     buttons->addStretch(1);
-    auto *reopen = richLabel(QStringLiteral("<div align='center' style='color:#5b6775'>%1</div>")
-                                 .arg(tr("This story is always one click away: Help → The story.")),
+    auto *reopen = richLabel(
+        QStringLiteral("<div align='center' style='color:%1'>%2</div>")
+            .arg(theme::Muted.name(), tr("This story is always one click away: Help → The story.")),
         page);
 
-    auto *castTitle
-        = richLabel(QStringLiteral("<div align='center' style='font-size:large; color:#5b6775'>%1</div>")
-                        .arg(tr("Meet the cast — you will see them across the top of the lab")),
-            page);
+    auto *castTitle = richLabel(
+        QStringLiteral("<div align='center' style='font-size:large; color:%1'>%2</div>")
+            .arg(theme::Muted.name(), tr("Meet the cast — you will see them across the top of the lab")),
+        page);
 
     auto *layout = new QVBoxLayout(page);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -508,7 +510,7 @@ void WelcomeView::fitText()
 void WelcomeView::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    painter.fillRect(rect(), QColor(0xfa, 0xfb, 0xfc));
+    painter.fillRect(rect(), theme::StoryPaper);
     // A band in the colour of the panel, so the room sees at once which part of the story this is.
     painter.fillRect(QRect(0, 0, width(), 6), m_colours.value(currentPage()));
 }

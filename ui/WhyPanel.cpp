@@ -3,6 +3,7 @@
 #include "trace/TraceModel.h"
 #include "ui/ExchangeDetailView.h"
 #include "ui/InspectionFormat.h"
+#include "ui/Theme.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -163,7 +164,7 @@ void WhyPanel::onAppended(int index)
         error.isEmpty() ? tr("(refused)") : error, e.refusalRule });
     item->setData(Time, EventIndexRole, index);
     item->setToolTip(Error, e.summary);
-    item->setForeground(Error, inspect::Failed);
+    item->setForeground(Error, theme::Refused);
     m_list->insertTopLevelItem(0, item); // newest first
     for (int c = 0; c < Rule; ++c)
         m_list->resizeColumnToContents(c);
@@ -207,8 +208,7 @@ void WhyPanel::showSelected()
     html += QStringLiteral("<p><big>%1</big></p>").arg(description.toHtmlEscaped());
     html += tr("<p><b>Rule:</b> %1</p>").arg(e.refusalRule.toHtmlEscaped());
     if (!e.expected.isEmpty() || !e.received.isEmpty()) {
-        html += QStringLiteral("<table width='100%' cellspacing='0' cellpadding='4' border='1' "
-                               "style='border-collapse:collapse; border-color:#d0d6de;'>");
+        html += inspect::ruledTable();
         html += QStringLiteral("<tr><td width='22%'><b>%1</b></td><td>%2</td></tr>")
                     .arg(tr("Expected"), inspect::mono(e.expected));
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
