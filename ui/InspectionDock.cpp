@@ -1,13 +1,11 @@
 #include "ui/InspectionDock.h"
 
-#include "ui/LabWindow.h"
-
 #include <QTabWidget>
 
 namespace cfl {
 
-InspectionDock::InspectionDock(LabWindow *window)
-    : QDockWidget(tr("Inspection — every exchange, code and token of the run"), window)
+InspectionDock::InspectionDock(QWidget *parent)
+    : QDockWidget(tr("Inspection — every exchange, code and token of the run"), parent)
     , m_tabs(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("inspectionDock"));

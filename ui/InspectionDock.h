@@ -11,13 +11,12 @@ QT_END_NAMESPACE
 
 namespace cfl {
 
-class LabWindow;
-
 class InspectionDock : public QDockWidget
 {
     Q_OBJECT
 public:
-    explicit InspectionDock(LabWindow *window);
+    // Any window can hold it: it knows its panels, not the window they inspect.
+    explicit InspectionDock(QWidget *parent = nullptr);
 
     void addPanel(QWidget *panel, const QString &title);
     // Brings the tab holding `panel` to the front.
