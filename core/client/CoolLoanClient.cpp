@@ -100,6 +100,11 @@ void CoolLoanClient::fail(const QString &title, const QString &detail)
 
 void CoolLoanClient::discardFlow()
 {
+    // Qt's flow listens to the same callback after CoolLoan (it connects in grant()): once CoolLoan has
+    // refused a redirect, the flow must not go on and swap its code (RFC 9207 §2.4: "MUST NOT proceed
+    // with the authorization grant").
+    if (m_replyHandler && m_flow)
+        QObject::disconnect(m_replyHandler, nullptr, m_flow, nullptr);
     if (m_replyHandler) {
         m_replyHandler->close();
         m_replyHandler->deleteLater();
@@ -335,9 +340,23 @@ void CoolLoanClient::onCallback(const QVariantMap &parameters)
                 .arg(parameters.value(QStringLiteral("state")).toString(), m_state));
         return;
     }
-    // RFC 9207: the response names its issuer; a different one means a mix-up attack.
+    // RFC 9207 §2.4: a server that advertises authorization_response_iss_parameter_supported names
+    // itself in every authorization response, errors included; a response without iss did not come
+    // from it (a mix-up attack, RFC 9207 §1), so CoolLoan "MUST reject" it.
+    const bool issRequired
+        = m_discovery.value(QStringLiteral("authorization_response_iss_parameter_supported")).toBool();
+    if (issRequired && !parameters.contains(QStringLiteral("iss"))) {
+        recordDecision(QStringLiteral("CoolLoan refuses the redirect: it does not name its issuer"),
+            QStringLiteral("RFC 9207 §2.4"), m_settings.issuer.toString(), QStringLiteral("(no iss)"));
+        fail(tr("The response does not name its issuer"),
+            tr("the bank says every authorization response carries iss "
+               "(authorization_response_iss_parameter_supported), but this one has none: it may come "
+               "from another authorization server (mix-up, RFC 9207 §2.4). CoolLoan ignores it."));
+        return;
+    }
+    // RFC 9207 §2.4: the response names its issuer; a different one means a mix-up attack.
     const QString iss = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("iss")).toByteArray());
-    if (!iss.isEmpty() && iss != m_settings.issuer.toString()) {
+    if (parameters.contains(QStringLiteral("iss")) && iss != m_settings.issuer.toString()) {
         recordDecision(QStringLiteral("CoolLoan refuses the redirect: another issuer"),
             QStringLiteral("RFC 9207 §2.4"), m_settings.issuer.toString(), iss);
         fail(tr("The response came from another issuer"),
