@@ -18,7 +18,7 @@ set -euo pipefail
 usage() { sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { printf 'build-in-root: %s\n' "$*" >&2; exit 2; }
 
-suite=trixie test=0 package_dir= clean=0 keep=0
+suite=trixie test=0 package_dir='' clean=0 keep=0
 while (($#)); do
     case $1 in
     --suite) (($# >= 2)) || usage; suite=$2; shift ;;
@@ -95,6 +95,11 @@ if ((test)); then
     # them. It may use dev's ROOT (the source tree, where dev lives).
     headless=$(sed -n '/^headless() {/,/^}/p' "$src/dev")
     [[ -n $headless ]] || die "no headless() function in dev"
+    # The root shares the host's network namespace, and with it X's abstract sockets (@/tmp/.X11-unix/Xn):
+    # an Xvfb -displayfd in the root, blind to the host's /tmp/.Xn-lock files, would take a display number
+    # an X server outside already has, and the GUI tests' windows would open there (or not at all). With
+    # the host's /tmp, X servers inside and outside see each other's locks.
+    droot_bind /tmp /tmp
     droot_log "running every test in the $droot_release root (dev's headless wrapper)"
     start=$SECONDS
     status=0

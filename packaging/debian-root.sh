@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Clean Debian roots for the packaging scripts. Sourced, not run (verify-deb.sh, build-in-root.sh):
 #
 #   source packaging/debian-root.sh
@@ -51,7 +52,7 @@ droot_mirror_for() {
     done | head -n1
     for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
         [[ -f $file ]] || continue
-        sed -nE "s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]]+$suite[[:space:]].*/\2/p" "$file"
+        sed -nE "s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]]+${suite}[[:space:]].*/\2/p" "$file"
     done | head -n1
 }
 
@@ -74,8 +75,8 @@ droot_init() { # SUITE PROGRAM
     local host_suite part uri
     host_suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
     for part in "" -security -updates; do
-        uri=$(droot_mirror_for "$droot_suite$part")
-        [[ -n $uri || -z $host_suite ]] || uri=$(droot_mirror_for "$host_suite$part")
+        uri=$(droot_mirror_for "$droot_suite$part" | head -n1)
+        [[ -n $uri || -z $host_suite ]] || uri=$(droot_mirror_for "$host_suite$part" | head -n1)
         [[ -n $uri || -n $part ]] || uri=http://deb.debian.org/debian
         case $part in
         "") droot_mirror=${uri%/} ;;
