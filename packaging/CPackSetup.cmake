@@ -48,9 +48,34 @@ elseif(APPLE)
     set(CPACK_PACKAGE_ICON ${CMAKE_CURRENT_SOURCE_DIR}/macos/CodeFlowLab.icns)
     set(CPACK_DMG_FORMAT UDZO)
 else()
-    set(CPACK_GENERATOR DEB TGZ)
+    # Only the .deb. The .tar.gz that came along held the same executables, linked against the
+    # system's Qt but with no dependency information: it ran only where the .deb runs (the same Debian
+    # release with the same Qt packages installed) and elsewhere failed at the first HTTP request
+    # (issue 14). Nothing needed it, so it is gone rather than guarded.
+    set(CPACK_GENERATOR DEB)
 
     set(CPACK_DEBIAN_PACKAGE_NAME ${CFL_PACKAGE_NAME})
+    # A .deb runs only on the release whose Qt it was built against (see the Depends below), so its
+    # version says which, as Debian's own backports do: 0.1.0~deb12 for Debian 12, 0.1.0~deb13 for
+    # Debian 13; the file name follows (codeflow-lab_0.1.0~deb12_amd64.deb). "~" sorts before the bare
+    # version 0.1.0, and deb12 before deb13.
+    # -DCFL_DEB_RELEASE=... names another release; by default it is read from /etc/os-release.
+    set(CFL_DEB_RELEASE "" CACHE STRING "Release suffix of the .deb version, e.g. deb12 (default: from /etc/os-release)")
+    set(cfl_release ${CFL_DEB_RELEASE})
+    if(NOT cfl_release AND EXISTS /etc/os-release)
+        file(STRINGS /etc/os-release cfl_os_id REGEX "^ID=")
+        file(STRINGS /etc/os-release cfl_os_version REGEX "^VERSION_ID=")
+        string(REGEX REPLACE "^ID=\"?([^\"]*)\"?$" "\\1" cfl_os_id "${cfl_os_id}")
+        string(REGEX REPLACE "^VERSION_ID=\"?([^\"]*)\"?$" "\\1" cfl_os_version "${cfl_os_version}")
+        if(cfl_os_id STREQUAL "debian" AND cfl_os_version)
+            set(cfl_release deb${cfl_os_version})
+        elseif(cfl_os_id AND cfl_os_version)
+            set(cfl_release ${cfl_os_id}${cfl_os_version})
+        endif()
+    endif()
+    if(cfl_release)
+        set(CPACK_DEBIAN_PACKAGE_VERSION "${PROJECT_VERSION}~${cfl_release}")
+    endif()
     set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
     set(CPACK_DEBIAN_PACKAGE_SECTION education)
     set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
@@ -67,6 +92,28 @@ else()
     # The platform plugins (xcb, offscreen) ship in libqt6gui6, which shlibdeps sees; qt6-qpa-plugins
     # holds only vnc and a touch plugin. Wayland sessions want qt6-wayland (else Qt uses XWayland).
     set(cfl_depends libqt6sql6-sqlite)
+    # Upper bounds where Qt promises no binary compatibility (issue 14). dpkg-shlibdeps only ever writes
+    # lower bounds (">= 6.4.2"), which is right for Qt's supported modules: a program built against 6.4
+    # runs on any later Qt 6. Qt HTTP Server was a Technical Preview until 6.8, "API and ABI stability
+    # is not guaranteed": its library exports unversioned symbols that change between minor versions,
+    # and a bank built against 6.4 dies with "undefined symbol: _ZNK18QHttpServerRequest7headersEv" on
+    # 6.8. So, until 6.8, an upper bound next to shlibdeps' lower one: the same minor version
+    # (libqt6httpserver6 (>= 6.4.2), libqt6httpserver6 (<< 6.5~)), and apt refuses the package where it
+    # would crash.
+    # The other Qt modules the executables link (Core, Network, Sql, Gui, Widgets, Svg, NetworkAuth,
+    # WebEngineCore, WebEngineWidgets) are supported modules with binary compatibility; several of them
+    # use Qt's private API, but Debian ties those to the exact qtbase (qt6-base-abi (= 6.4.2)) itself.
+    # Our executables import no Qt_6_PRIVATE_API symbol (package.sh checks that with objdump), so they
+    # need no such tie. QtKeychain is no Qt module: its soname changes with its ABI.
+    set(cfl_httpserver_version ${Qt6HttpServer_VERSION})
+    if(NOT cfl_httpserver_version)
+        set(cfl_httpserver_version ${Qt6_VERSION})
+    endif()
+    if(cfl_httpserver_version VERSION_LESS 6.8)
+        string(REGEX MATCH "^([0-9]+)\\.([0-9]+)" cfl_match "${cfl_httpserver_version}")
+        math(EXPR cfl_next_minor "${CMAKE_MATCH_2} + 1")
+        list(APPEND cfl_depends "libqt6httpserver6 (<< ${CMAKE_MATCH_1}.${cfl_next_minor}~)")
+    endif()
     set(cfl_recommends "")
     if(TARGET codeflow-lab)
         # The OS keychain (QtKeychain → Secret Service); without one the app keeps secrets in memory.

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Proves that the .deb installs and runs on a clean Debian 12: builds a minimal bookworm root with
-# debootstrap (cached in ./out/cache), installs the package there with apt so that its Depends are
-# resolved from Debian's archive, and runs the *installed* programs:
-#   1. codeflow-bank --version
-#   2. codeflow-bank serve --port 0, then GET /.well-known/openid-configuration: the issuer must match
+# Proves that a .deb installs and runs on a clean Debian release, and that apt refuses there the
+# packages built for other releases rather than installing them broken (issue 14). Builds a minimal
+# root of the suite with debootstrap (packaging/debian-root.sh, cached in ./out/cache), then:
+#   0. each --refuse package: apt-get install must fail on its Qt dependencies and change nothing
+#   1. installs the package with apt, so that its Depends are resolved from Debian's archive
+#   2. codeflow-bank --version; codeflow-bank serve --port 0 + GET /.well-known/openid-configuration
 #   3. codeflow-lab --autoplay --exit-when-done, headless (offscreen, no sandbox: we are root)
 #
-#   packaging/verify-deb.sh [--with-recommends] [--bank-only] [--keep] codeflow-lab_VERSION_ARCH.deb
+#   packaging/verify-deb.sh [--suite SUITE] [--refuse OTHER.deb]... [--with-recommends] [--bank-only] [--keep] PACKAGE.deb
+#     --suite SUITE      the Debian suite: bookworm (Debian 12, the default) or trixie (Debian 13)
+#     --refuse DEB       a package apt must refuse in this root (one built for another release)
 #     --with-recommends  install the Recommends too (gnome-keyring): the app must then keep its secrets
 #                        in the keychain (run in a private D-Bus session with an unlocked keyring)
 #     --bank-only        accept a package without codeflow-lab (while the desktop app is not built yet)
@@ -14,143 +17,74 @@
 # Needs root (debootstrap, chroot, mount) and network access to the Debian mirror apt uses here.
 set -euo pipefail
 
-usage() { sed -n '8,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '10,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { printf 'verify-deb: %s\n' "$*" >&2; exit 2; }
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-bank_only=0 keep=0 recommends=0 deb=
-for arg; do
-    case $arg in
+suite=bookworm bank_only=0 keep=0 recommends=0 deb='' refuse=()
+while (($#)); do
+    case $1 in
+    --suite) (($# >= 2)) || usage; suite=$2; shift ;;
+    --refuse) (($# >= 2)) || usage; [[ -f $2 ]] || die "no such package: $2"; refuse+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift ;;
     --with-recommends) recommends=1 ;;
     --bank-only) bank_only=1 ;;
     --keep) keep=1 ;;
     -*) usage ;;
-    *) [[ -z $deb ]] || usage; deb=$arg ;;
+    *) [[ -z $deb ]] || usage; deb=$1 ;;
     esac
+    shift
 done
 [[ -n $deb && -f $deb ]] || usage
 deb=$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")
-((EUID == 0)) || die "needs root (debootstrap, chroot and mount)"
-for tool in debootstrap chroot mount umount findmnt dpkg-deb; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt install debootstrap)"
-done
+command -v dpkg-deb >/dev/null || die "dpkg-deb is missing"
 
-root_dir=$(cd "$(dirname "$0")/.." && pwd)
-cache=$root_dir/out/cache
-suite=bookworm
-arch=$(dpkg --print-architecture)
-mkdir -p "$cache/apt-archives/partial"
-
-# The Debian mirror this machine's apt already uses (deb822 .sources first, then sources.list); the
-# security and updates suites come along when configured, so that the root sees the same versions
-# dpkg-shlibdeps saw here.
-mirror_for() { # $1 suite → first URI serving it, or nothing
-    local suite=$1 file
-    for file in /etc/apt/sources.list.d/*.sources; do
-        [[ -f $file ]] || continue
-        awk -v suite="$suite" '
-            BEGIN { RS = ""; FS = "\n" }
-            {
-                uri = ""; ok = 0; deb = 0; enabled = 1
-                for (i = 1; i <= NF; i++) {
-                    if ($i ~ /^Types:/ && $i ~ /[[:space:]]deb([[:space:]]|$)/) deb = 1
-                    if ($i ~ /^Enabled:[[:space:]]*no/) enabled = 0
-                    if ($i ~ /^URIs:/) { split($i, u, /[[:space:]]+/); uri = u[2] }
-                    if ($i ~ /^Suites:/) { n = split($i, s, /[[:space:]]+/); for (j = 2; j <= n; j++) if (s[j] == suite) ok = 1 }
-                }
-                if (deb && enabled && ok && uri != "") { print uri; exit }
-            }' "$file"
-    done | head -n1
-    for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [[ -f $file ]] || continue
-        sed -nE "s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]]+$suite[[:space:]].*/\2/p" "$file"
-    done | head -n1
-}
-mirror=$(mirror_for "$suite" | head -n1)
-mirror=${mirror:-http://deb.debian.org/debian}
-security=$(mirror_for "$suite-security" | head -n1)
-updates=$(mirror_for "$suite-updates" | head -n1)
-mirror=${mirror%/} security=${security%/} updates=${updates%/}
-echo "verify-deb: Debian mirror $mirror${security:+, security $security}${updates:+, updates $updates}"
-
-# --- the clean root, built once and cached as a tarball ------------------------------------------
-tarball=$cache/debian-$suite-minbase-$arch.tar.gz
-stamp=$tarball.mirror
-work=$(mktemp -d "${TMPDIR:-/var/tmp}/cfl-verify-deb.XXXXXX")
-chroot_dir=$work/root
-mkdir -p "$chroot_dir"
-
-mounted=()
-cleanup() {
-    local status=$? m
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        m=${mounted[i]}
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-    done
-    if findmnt -rn -o TARGET | grep -q "^$chroot_dir"; then
-        echo "verify-deb: something is still mounted under $chroot_dir: not deleting it" >&2
-    elif ((keep)); then
-        echo "verify-deb: the root is kept in $chroot_dir" >&2
-    else
-        rm -rf --one-file-system "$work"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mount_in() { # TYPE SOURCE TARGET [OPTIONS]
-    mkdir -p "$3"
-    mount -t "$1" ${4:+-o "$4"} "$2" "$3"
-    mounted+=("$3")
-}
-
-if [[ -f $tarball && $(cat "$stamp" 2>/dev/null) == "$mirror" ]]; then
-    log "unpacking the cached Debian 12 root ($(basename "$tarball"))"
-    tar -C "$chroot_dir" -xzf "$tarball"
-else
-    log "building a clean Debian 12 root with debootstrap (minbase, $mirror); cached for the next run"
-    debootstrap --variant=minbase --arch="$arch" "$suite" "$chroot_dir" "$mirror" >"$work/debootstrap.log" 2>&1 || {
-        tail -n 30 "$work/debootstrap.log" >&2
-        die "debootstrap failed (full log: $work/debootstrap.log)"
-    }
-    # debootstrap leaves its .debs behind; the root does not need them (nor stale package lists).
-    tar -C "$chroot_dir" --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/lib/apt/lists/*_*' \
-        -czf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball" && printf '%s\n' "$mirror" >"$stamp"
-fi
-
-{
-    echo "deb $mirror $suite main"
-    [[ -z $updates ]] || echo "deb $updates $suite-updates main"
-    [[ -z $security ]] || echo "deb $security $suite-security main"
-} >"$chroot_dir/etc/apt/sources.list"
-cp -L /etc/resolv.conf "$chroot_dir/etc/resolv.conf" 2>/dev/null || true
-# The .deb cache below is a host folder that apt's _apt user cannot write to: download as root.
-echo 'APT::Sandbox::User "root";' >"$chroot_dir/etc/apt/apt.conf.d/99cfl-verify"
-printf '#!/bin/sh\nexit 101\n' >"$chroot_dir/usr/sbin/policy-rc.d" # no services start in the root
-chmod +x "$chroot_dir/usr/sbin/policy-rc.d"
-
-mount_in proc proc "$chroot_dir/proc"
-mount_in sysfs sysfs "$chroot_dir/sys" ro
-mount_in tmpfs tmpfs "$chroot_dir/dev/shm" mode=1777 # Chromium's shared memory
-mount_in devpts devpts "$chroot_dir/dev/pts" newinstance,ptmxmode=0666
-# Downloaded .debs survive between runs: the WebEngine stack is large.
-mount_in none "$cache/apt-archives" "$chroot_dir/var/cache/apt/archives" bind
-for node in null zero full random urandom tty; do
-    [[ -e $chroot_dir/dev/$node ]] || die "the root has no /dev/$node (debootstrap could not create device nodes)"
-done
+# shellcheck source=debian-root.sh
+source "$(dirname "$0")/debian-root.sh"
+droot_keep=$keep
+droot_init "$suite" verify-deb
+root_dir=$droot_project
+release=$droot_release
+droot_create
+chroot_dir=$droot_dir
+work=$droot_work
 
 mkdir -p "$chroot_dir/tmp/verify"
-cp "$deb" "$chroot_dir/tmp/verify/"
-in_root() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+cp "$deb" "${refuse[@]}" "$chroot_dir/tmp/verify/"
+results=$work/results.txt
+: >"$results"
+result() { printf '%-4s %s\n' "$1" "$2" | tee -a "$results"; }
+in_root apt-get update -qq || die "apt-get update failed in the $release root"
 
-log "installing $(basename "$deb") with apt ($( ((recommends)) && echo 'Depends and Recommends' || echo 'Depends') from Debian's archive)"
-in_root apt-get update -qq
+# --- 0. the packages of other releases: refused, and the root unchanged ----------------------------
+for other in "${refuse[@]}"; do
+    name=$(basename "$other")
+    droot_log "apt must refuse $name on $release"
+    before=$(in_root dpkg-query -W -f='${Package} ${Version}\n' | sha256sum)
+    if in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "/tmp/verify/$name" \
+        >"$work/refuse.log" 2>&1; then
+        result FAIL "apt installed $name on $release: it must refuse it"
+        continue
+    fi
+    # apt 2.6 (Debian 12): "The following packages have unmet dependencies:", apt 3.0 (Debian 13):
+    # "Unsatisfied dependencies:"; then " codeflow-lab : Depends: libqt6… (…) but … is to be installed".
+    reasons=$(grep -E '(^|[[:space:]])(Pre-)?Depends: ' "$work/refuse.log" | sed -E 's/^[[:space:]]*(codeflow-lab : )?//' |
+        sed -E 's/^[[:space:]]+//' | paste -sd ';' | sed 's/;/; /g')
+    after=$(in_root dpkg-query -W -f='${Package} ${Version}\n' | sha256sum)
+    if [[ $reasons == *libqt6* && $before == "$after" ]]; then
+        result PASS "apt refuses $name on $release, nothing installed — $reasons"
+    else
+        result FAIL "apt did not refuse $name for its Qt dependencies (root changed: $([[ $before == "$after" ]] && echo no || echo yes)): $(tail -n 8 "$work/refuse.log" | paste -sd ' ')"
+    fi
+done
+
+# --- 1. the package, installed with apt ------------------------------------------------------------
+droot_log "installing $(basename "$deb") with apt ($( ((recommends)) && echo 'Depends and Recommends' || echo 'Depends') from Debian's archive)"
 install_options=(--no-install-recommends)
 ((recommends == 0)) || install_options=(--install-recommends)
 if ! in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${install_options[@]}" "/tmp/verify/$(basename "$deb")" >"$work/apt.log" 2>&1; then
     tail -n 40 "$work/apt.log" >&2
-    die "apt-get install failed"
+    result FAIL "apt-get install $(basename "$deb") failed on $release"
+    printf '\033[1;31mverify-deb: FAIL — %s does not install on a clean %s\033[0m\n' "$(basename "$deb")" "$release"
+    exit 1
 fi
 grep -E '^(Setting up|Unpacking) codeflow-lab' "$work/apt.log" || true
 echo "verify-deb: $(grep -c '^Setting up' "$work/apt.log") packages set up; root now $(du -smx --exclude=var/cache/apt/archives "$chroot_dir" | cut -f1) MiB"
@@ -249,19 +183,22 @@ exit $failed
 CHECKS
 chmod +x "$chroot_dir/tmp/verify/checks.sh"
 
-log "running the installed programs"
+droot_log "running the installed programs on $release"
 status=0
-in_root /tmp/verify/checks.sh "$bank_only" "$recommends" | tee "$work/results.txt" || status=$?
+in_root /tmp/verify/checks.sh "$bank_only" "$recommends" | tee -a "$results" || status=$?
+grep -q '^FAIL' "$results" && status=1
 for f in codeflow-lab.png lab.log lab-version.log bank.log; do
-    [[ -f $chroot_dir/tmp/verify/$f ]] && cp "$chroot_dir/tmp/verify/$f" "$root_dir/out/verify-$f"
+    [[ -f $chroot_dir/tmp/verify/$f ]] && cp "$chroot_dir/tmp/verify/$f" "$root_dir/out/verify-$suite-$f"
 done
-echo "verify-deb: logs (and the app's screenshot, if any) in $root_dir/out/verify-*" >&2
-if ((status == 0)) && grep -q '^SKIP' "$work/results.txt"; then
-    printf '\033[1;33mverify-deb: PASS for what is in the package — %s installs on a clean Debian 12 and codeflow-bank runs; codeflow-lab was NOT checked (not in the package)\033[0m\n' "$(basename "$deb")"
+echo "verify-deb: logs (and the app's screenshot, if any) in $root_dir/out/verify-$suite-*" >&2
+refused=""
+((${#refuse[@]} == 0)) || refused="; apt refuses $(for f in "${refuse[@]}"; do basename "$f"; done | paste -sd ' ') there"
+if ((status == 0)) && grep -q '^SKIP' "$results"; then
+    printf '\033[1;33mverify-deb: PASS for what is in the package — %s installs on a clean %s and codeflow-bank runs; codeflow-lab was NOT checked (not in the package)%s\033[0m\n' "$(basename "$deb")" "$release" "$refused"
 elif ((status == 0)); then
-    printf '\033[1;32mverify-deb: PASS — %s installs and runs on a clean Debian 12 (%s)\033[0m\n' "$(basename "$deb")" \
-        "$( ((recommends)) && echo 'with its Recommends: secrets in gnome-keyring' || echo 'without Recommends: secrets in memory')"
+    printf '\033[1;32mverify-deb: PASS — %s installs and runs on a clean %s (%s)%s\033[0m\n' "$(basename "$deb")" "$release" \
+        "$( ((recommends)) && echo 'with its Recommends: secrets in gnome-keyring' || echo 'without Recommends: secrets in memory')" "$refused"
 else
-    printf '\033[1;31mverify-deb: FAIL — see the lines above\033[0m\n'
+    printf '\033[1;31mverify-deb: FAIL on %s — see the lines above\033[0m\n' "$release"
 fi
 exit "$status"
