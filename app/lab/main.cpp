@@ -1,9 +1,9 @@
 // codeflow-lab: the desktop app. Wiring only: options → LabWindow → (optional) autoplay.
 
 #include "process/QuitOnSignal.h"
-#include "ui/Autoplay.h"
-#include "ui/InspectionDock.h"
-#include "ui/LabWindow.h"
+#include "ui/shell/Autoplay.h"
+#include "ui/shell/InspectionDock.h"
+#include "ui/shell/LabWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -3,7 +3,7 @@
 #include "client/CoolLoanClient.h"
 #include "http/FormData.h"
 #include "storage/SeedData.h"
-#include "ui/JohnsBrowser.h"
+#include "ui/story/JohnsBrowser.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>

@@ -8,7 +8,7 @@
 // Run by hand inside a desktop session they would use (and overwrite) that session's keyring entries.
 
 #include "bank/BankConfig.h"
-#include "ui/LabWindow.h"
+#include "ui/shell/LabWindow.h"
 
 #include <QApplication>
 #include <QJsonObject>

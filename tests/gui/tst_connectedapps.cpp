@@ -6,7 +6,7 @@
 #include "client/PirateLoanClient.h"
 #include "gui/LabFixture.h"
 #include "storage/SeedData.h"
-#include "ui/JohnsBrowser.h"
+#include "ui/story/JohnsBrowser.h"
 
 #include <QLabel>
 #include <QLineEdit>

@@ -6,7 +6,7 @@
 #include "gui/LabFixture.h"
 #include "secrets/SecretStore.h"
 #include "storage/SeedData.h"
-#include "ui/JohnsBrowser.h"
+#include "ui/story/JohnsBrowser.h"
 
 #include <QDirIterator>
 #include <QFile>

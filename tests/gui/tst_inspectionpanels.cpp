@@ -12,9 +12,9 @@
 #include "http/FormData.h"
 #include "secrets/SecretStore.h"
 #include "trace/TraceModel.h"
-#include "ui/InspectionDock.h"
-#include "ui/InspectionFormat.h"
-#include "ui/TokenPanel.h"
+#include "ui/inspection/InspectionFormat.h"
+#include "ui/inspection/TokenPanel.h"
+#include "ui/shell/InspectionDock.h"
 
 #include <QDateTime>
 #include <QLabel>

@@ -9,9 +9,9 @@
 #include "gui/LabFixture.h"
 #include "trace/SeedSteps.h"
 #include "trace/TraceModel.h"
-#include "ui/ExchangeDetailView.h"
-#include "ui/InspectionDock.h"
-#include "ui/SequenceDiagramView.h"
+#include "ui/diagram/SequenceDiagramView.h"
+#include "ui/shell/InspectionDock.h"
+#include "ui/traffic/ExchangeDetailView.h"
 
 #include <QDialog>
 #include <QJsonDocument>

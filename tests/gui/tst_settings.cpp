@@ -13,11 +13,11 @@
 #include "secrets/SecretStore.h"
 #include "storage/SeedData.h"
 #include "trace/TraceModel.h"
-#include "ui/AboutDialog.h"
-#include "ui/JohnsBrowser.h"
-#include "ui/SettingsDialog.h"
-#include "ui/Theme.h"
-#include "ui/WelcomeView.h"
+#include "ui/shell/AboutDialog.h"
+#include "ui/shell/SettingsDialog.h"
+#include "ui/shell/WelcomeView.h"
+#include "ui/story/JohnsBrowser.h"
+#include "ui/theme/Theme.h"
 
 #include <QDateTime>
 #include <QDialogButtonBox>

@@ -5,10 +5,10 @@
 #include "bank/BankHost.h"
 #include "gui/LabFixture.h"
 #include "trace/TraceModel.h"
-#include "ui/ExchangeDetailView.h"
-#include "ui/InspectionDock.h"
-#include "ui/TrafficLogView.h"
-#include "ui/TrafficTableModel.h"
+#include "ui/shell/InspectionDock.h"
+#include "ui/traffic/ExchangeDetailView.h"
+#include "ui/traffic/TrafficLogView.h"
+#include "ui/traffic/TrafficTableModel.h"
 
 #include <QCheckBox>
 #include <QDateTime>
