@@ -2,8 +2,11 @@
 // The live sequence diagram: the seed diagram's lifelines, one arrow per event of the trace as it happens,
 // numbered like the seed, with the current step explained beside it. Front channel (through John's browser)
 // and back channel (server to server) are drawn differently, so that one sees where the code travels and
-// where the tokens do. Painted with QPainter; it follows the widget's font, so a bigger font on a projector
-// makes a bigger diagram.
+// where the tokens do. It follows the widget's font, so a bigger font on a projector makes a bigger diagram.
+//
+// This view holds the selection (live, or an arrow chosen), the keys, the explanation beside the diagram
+// and the window with the exact exchange; SequenceDiagramCanvas paints the arrows where SequenceLayout puts
+// them, SequenceStepStrip the sixteen steps above.
 
 #include <QList>
 #include <QStringList>
@@ -11,6 +14,7 @@
 
 QT_BEGIN_NAMESPACE
 class QDialog;
+class QKeyEvent;
 class QLabel;
 class QTextBrowser;
 class QToolButton;
@@ -65,12 +69,10 @@ Q_SIGNALS:
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void changeEvent(QEvent *event) override;
 
 private:
-    friend class SequenceDiagramCanvas;
-    friend class SequenceStepStrip;
-
     void applyFont();
     void onAppended(int traceIndex);
     void onCleared();

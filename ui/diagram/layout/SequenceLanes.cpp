@@ -1,0 +1,47 @@
+#include "ui/diagram/layout/SequenceLanes.h"
+
+namespace cfl::diagram {
+
+const QList<SequenceLane> &lanes()
+{
+    static const QList<SequenceLane> lanes {
+        { QStringLiteral("John"), QStringLiteral("cast/john"), QStringLiteral("☺"), QStringLiteral("John"),
+            QStringLiteral("Resource Owner") },
+        { QStringLiteral("Browser"), QStringLiteral("cast/browser"), QStringLiteral("◫"),
+            QStringLiteral("User Agent"), QStringLiteral("John's browser") },
+        { QStringLiteral("CoolLoan"), QStringLiteral("cast/coolloan"), QStringLiteral("✔"),
+            QStringLiteral("CoolLoan"), QStringLiteral("3rd party (client)") },
+        { QStringLiteral("PirateLoan"), QStringLiteral("cast/pirateloan"), QStringLiteral("☠"),
+            QStringLiteral("PirateLoan"), QStringLiteral("3rd party, password") },
+        { QStringLiteral("Other"), QString(), QStringLiteral("?"), QStringLiteral("Other client"),
+            QStringLiteral("not CoolLoan") },
+        { QStringLiteral("eddy"), QStringLiteral("cast/eddy"), QStringLiteral("⌂"), QStringLiteral("eddy"),
+            QStringLiteral("Authorization Server") },
+        { QStringLiteral("boris"), QStringLiteral("cast/boris"), QStringLiteral("⇄"), QStringLiteral("boris"),
+            QStringLiteral("TokenProvider") },
+        { QStringLiteral("banky"), QStringLiteral("cast/banky"), QStringLiteral("€"), QStringLiteral("banky"),
+            QStringLiteral("Resource Server") },
+    };
+    return lanes;
+}
+
+QString laneKey(const QString &party)
+{
+    for (const SequenceLane &lane : lanes()) {
+        if (lane.key == party && party != QLatin1String("Other"))
+            return party;
+    }
+    return QStringLiteral("Other");
+}
+
+QString partyTitle(const QString &party)
+{
+    const QString key = laneKey(party);
+    for (const SequenceLane &lane : lanes()) {
+        if (lane.key == key)
+            return lane.name;
+    }
+    return party;
+}
+
+} // namespace cfl::diagram
