@@ -27,14 +27,13 @@ QString row(const QString &field, const QString &value, const QString &meaning)
 } // namespace
 
 CodePanel::CodePanel(CoolLoanClient *client, TraceModel *trace, BankHost *bank, QWidget *parent)
-    : QWidget(parent)
+    : InspectionPanel(parent)
     , m_client(client)
     , m_trace(trace)
     , m_bank(bank)
     , m_state(new QLabel(this))
     , m_countdown(new QLabel(this))
     , m_text(inspect::textView(QStringLiteral("codeText"), this))
-    , m_throttle(new QTimer(this))
     , m_clock(new QTimer(this))
 {
     setObjectName(QStringLiteral("codePanel"));
@@ -52,38 +51,16 @@ CodePanel::CodePanel(CoolLoanClient *client, TraceModel *trace, BankHost *bank, 
     layout->addWidget(m_countdown);
     layout->addWidget(m_text, 1);
 
-    m_throttle->setSingleShot(true);
-    m_throttle->setInterval(300);
-    connect(m_throttle, &QTimer::timeout, this, &CodePanel::refresh);
     connect(m_trace, &TraceModel::appended, this, &CodePanel::scheduleRefresh);
     connect(m_trace, &TraceModel::cleared, this, &CodePanel::scheduleRefresh);
     connect(m_client, &CoolLoanClient::phaseChanged, this, &CodePanel::scheduleRefresh);
     m_clock->setInterval(1000);
     connect(m_clock, &QTimer::timeout, this, &CodePanel::updateCountdown);
     m_clock->start();
-    refresh();
 }
 
-void CodePanel::showEvent(QShowEvent *event)
+void CodePanel::reload()
 {
-    QWidget::showEvent(event);
-    if (m_dirty)
-        refresh();
-}
-
-void CodePanel::scheduleRefresh()
-{
-    m_dirty = true;
-    if (isVisible() && !m_throttle->isActive())
-        m_throttle->start();
-}
-
-void CodePanel::refresh()
-{
-    // Hidden: look when shown (showEvent), not now.
-    m_dirty = !isVisible();
-    if (m_dirty)
-        return;
     // The code the bank issued last (its own record of the redirect), else the one CoolLoan holds.
     const std::optional<inspect::CodeIssue> issue = inspect::codeIssue(*m_trace);
     const QString code = issue ? issue->code : m_client->code();

@@ -5,8 +5,7 @@
 // its expiry. Reads the ledger only while shown (BankHost::withStore waits for the bank's thread).
 
 #include "storage/BankRecords.h"
-
-#include <QWidget>
+#include "ui/inspection/InspectionPanel.h"
 
 #include <optional>
 
@@ -22,18 +21,16 @@ class BankHost;
 class CoolLoanClient;
 class TraceModel;
 
-class CodePanel : public QWidget
+class CodePanel : public InspectionPanel
 {
     Q_OBJECT
 public:
     CodePanel(CoolLoanClient *client, TraceModel *trace, BankHost *bank, QWidget *parent = nullptr);
 
 protected:
-    void showEvent(QShowEvent *event) override;
+    void reload() override;
 
 private:
-    void scheduleRefresh();
-    void refresh();
     void updateCountdown();
 
     CoolLoanClient *m_client;
@@ -42,9 +39,7 @@ private:
     QLabel *m_state;
     QLabel *m_countdown;
     QTextBrowser *m_text;
-    QTimer *m_throttle;
     QTimer *m_clock;
-    bool m_dirty = true;
     std::optional<AuthorizationCode> m_record; // the ledger's row for the code shown
     QString m_redeemedAfter; // "0.03 s", from the trace's milliseconds
     int m_replays = 0; // refused attempts after it was redeemed

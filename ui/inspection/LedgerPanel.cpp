@@ -54,11 +54,10 @@ QString expiry(qint64 expiresAt, qint64 now)
 } // namespace
 
 LedgerPanel::LedgerPanel(BankHost *bank, TraceModel *trace, QWidget *parent)
-    : QWidget(parent)
+    : InspectionPanel(parent)
     , m_bank(bank)
     , m_ledger(new QTreeWidget(this))
     , m_audit(new QTreeWidget(this))
-    , m_throttle(new QTimer(this))
     , m_clock(new QTimer(this))
 {
     setObjectName(QStringLiteral("ledgerPanel"));
@@ -115,9 +114,6 @@ LedgerPanel::LedgerPanel(BankHost *bank, TraceModel *trace, QWidget *parent)
     layout->addWidget(columns, 1);
 
     // Every exchange may change the ledger; a run sends them in bursts.
-    m_throttle->setSingleShot(true);
-    m_throttle->setInterval(300);
-    connect(m_throttle, &QTimer::timeout, this, &LedgerPanel::refresh);
     connect(trace, &TraceModel::appended, this, &LedgerPanel::scheduleRefresh);
     connect(trace, &TraceModel::cleared, this, &LedgerPanel::scheduleRefresh);
     // States also change with time alone (active → expired).
@@ -126,24 +122,9 @@ LedgerPanel::LedgerPanel(BankHost *bank, TraceModel *trace, QWidget *parent)
     m_clock->start();
 }
 
-void LedgerPanel::showEvent(QShowEvent *event)
+void LedgerPanel::reload()
 {
-    QWidget::showEvent(event);
-    if (m_dirty)
-        refresh();
-}
-
-void LedgerPanel::scheduleRefresh()
-{
-    m_dirty = true;
-    if (isVisible() && !m_throttle->isActive())
-        m_throttle->start();
-}
-
-void LedgerPanel::refresh()
-{
-    m_dirty = !isVisible();
-    if (m_dirty || !m_bank)
+    if (!m_bank)
         return;
     Snapshot s;
     m_bank->withStore([&s](BankStore &store) {

@@ -4,7 +4,7 @@
 // the audit log, newest first. Read through BankHost::withStore (on the bank's thread) at most every
 // 300 ms after trace events, and only while the panel is shown.
 
-#include <QWidget>
+#include "ui/inspection/InspectionPanel.h"
 
 QT_BEGIN_NAMESPACE
 class QLabel;
@@ -18,21 +18,16 @@ namespace cfl {
 class BankHost;
 class TraceModel;
 
-class LedgerPanel : public QWidget
+class LedgerPanel : public InspectionPanel
 {
     Q_OBJECT
 public:
     LedgerPanel(BankHost *bank, TraceModel *trace, QWidget *parent = nullptr);
 
-    // Reads the ledger now (when shown; otherwise as soon as it is).
-    void refresh();
-
 protected:
-    void showEvent(QShowEvent *event) override;
+    void reload() override;
 
 private:
-    void scheduleRefresh();
-
     BankHost *m_bank;
     QTreeWidget *m_ledger;
     QTreeWidget *m_audit;
@@ -40,9 +35,7 @@ private:
     QTreeWidgetItem *m_tokens;
     QTreeWidgetItem *m_consents;
     QTreeWidgetItem *m_sessions;
-    QTimer *m_throttle;
     QTimer *m_clock;
-    bool m_dirty = true;
     QStringList m_shown; // every cell of the last read, to rebuild only on change
 };
 

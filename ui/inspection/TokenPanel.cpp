@@ -152,7 +152,7 @@ QString abbreviated(const QString &token)
 } // namespace
 
 TokenPanel::TokenPanel(CoolLoanClient *client, TraceModel *trace, BankHost *bank, QWidget *parent)
-    : QWidget(parent)
+    : InspectionPanel(parent)
     , m_client(client)
     , m_trace(trace)
     , m_bank(bank)
@@ -160,7 +160,6 @@ TokenPanel::TokenPanel(CoolLoanClient *client, TraceModel *trace, BankHost *bank
     , m_response(inspect::textView(QStringLiteral("tokenResponseText"), this))
     , m_idToken(inspect::textView(QStringLiteral("idTokenText"), this))
     , m_accessToken(inspect::textView(QStringLiteral("accessTokenText"), this))
-    , m_throttle(new QTimer(this))
     , m_clock(new QTimer(this))
 {
     setObjectName(QStringLiteral("tokenPanel"));
@@ -181,30 +180,12 @@ TokenPanel::TokenPanel(CoolLoanClient *client, TraceModel *trace, BankHost *bank
     layout->addWidget(m_countdowns);
     layout->addWidget(columns, 1);
 
-    m_throttle->setSingleShot(true);
-    m_throttle->setInterval(300);
-    connect(m_throttle, &QTimer::timeout, this, &TokenPanel::refresh);
     connect(m_client, &CoolLoanClient::tokensChanged, this, &TokenPanel::scheduleRefresh);
     // Revocations (a replayed code, a reused refresh token, /revoke) change the ledger, not CoolLoan.
     connect(m_trace, &TraceModel::appended, this, &TokenPanel::scheduleRefresh);
     m_clock->setInterval(1000);
     connect(m_clock, &QTimer::timeout, this, &TokenPanel::updateCountdowns);
     m_clock->start();
-    refresh();
-}
-
-void TokenPanel::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    if (m_dirty)
-        refresh();
-}
-
-void TokenPanel::scheduleRefresh()
-{
-    m_dirty = true;
-    if (isVisible() && !m_throttle->isActive())
-        m_throttle->start();
 }
 
 QByteArray TokenPanel::withOneBytePayloadChange(const QByteArray &compact, QString *what)
@@ -389,12 +370,8 @@ QString TokenPanel::jwtHtml(const QString &title, const QString &subtitle, const
     return html;
 }
 
-void TokenPanel::refresh()
+void TokenPanel::reload()
 {
-    // Hidden: look when shown (showEvent), not now.
-    m_dirty = !isVisible();
-    if (m_dirty)
-        return;
     const QString accessToken = m_client->accessToken();
     const QString refreshToken = m_client->refreshToken();
     const QString idToken = m_client->idToken();

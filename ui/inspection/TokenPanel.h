@@ -5,8 +5,9 @@
 // countdowns; and the refresh token family through its rotations, from the bank's ledger (read only while
 // the panel is shown: BankHost::withStore waits for the bank's thread).
 
+#include "ui/inspection/InspectionPanel.h"
+
 #include <QJsonObject>
-#include <QWidget>
 
 QT_BEGIN_NAMESPACE
 class QLabel;
@@ -20,7 +21,7 @@ class BankHost;
 class CoolLoanClient;
 class TraceModel;
 
-class TokenPanel : public QWidget
+class TokenPanel : public InspectionPanel
 {
     Q_OBJECT
 public:
@@ -31,11 +32,9 @@ public:
     static QByteArray withOneBytePayloadChange(const QByteArray &compact, QString *what);
 
 protected:
-    void showEvent(QShowEvent *event) override;
+    void reload() override;
 
 private:
-    void scheduleRefresh();
-    void refresh();
     void updateCountdowns();
     // `ledger`: the token's state in the bank's ledger (HTML), shown under the signature's verdict.
     QString jwtHtml(const QString &title, const QString &subtitle, const QByteArray &compact, bool isIdToken,
@@ -48,9 +47,7 @@ private:
     QTextBrowser *m_response;
     QTextBrowser *m_idToken;
     QTextBrowser *m_accessToken;
-    QTimer *m_throttle;
     QTimer *m_clock;
-    bool m_dirty = true;
     qint64 m_accessExpiresAt = 0;
     qint64 m_idExpiresAt = 0;
     qint64 m_refreshExpiresAt = 0;
