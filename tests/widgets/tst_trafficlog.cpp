@@ -1,14 +1,12 @@
 // The traffic log and the exchange detail view: one row per
 // exchange as each party saw it, live; a filter; refusals in red; the detail view with forms as tables
-// and JWTs decoded. Fed with hand-made events, then once with a real run in the LabWindow.
+// and JWTs decoded. Fed with hand-made events; a real run in the LabWindow: tests/gui/tst_trafficlogrun.
 
-#include "bank/BankHost.h"
-#include "gui/LabFixture.h"
 #include "trace/TraceModel.h"
-#include "ui/shell/InspectionDock.h"
 #include "ui/traffic/ExchangeDetailView.h"
 #include "ui/traffic/TrafficLogView.h"
 #include "ui/traffic/TrafficTableModel.h"
+#include "widgets/WidgetTest.h"
 
 #include <QCheckBox>
 #include <QDateTime>
@@ -16,7 +14,6 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QSignalSpy>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTextCursor>
@@ -206,7 +203,6 @@ private Q_SLOTS:
     void detailCutsLongPagesUntilAskedForAll();
     void detailOfARefusalShowsTheRule();
     void selectingARowShowsTheExchange();
-    void realRunInTheLabWindow();
 };
 
 void tst_TrafficLog::oneRowPerExchange()
@@ -462,33 +458,5 @@ void tst_TrafficLog::selectingARowShowsTheExchange()
     QVERIFY(detailText(&view)->toPlainText().contains(QStringLiteral("HTTP/1.1 401")));
 }
 
-void tst_TrafficLog::realRunInTheLabWindow()
-{
-    test::LabSession lab;
-    QVERIFY2(lab.isReady(), qPrintable(lab.why()));
-    auto *log = lab.widget<TrafficLogView>("trafficLog");
-    QVERIFY2(log, "no traffic log in the window");
-    QTabWidget *tabs = lab.window()->inspection()->tabs();
-    QVERIFY(tabs->indexOf(log) >= 0);
-    QCOMPARE(tabs->tabText(tabs->indexOf(log)), QStringLiteral("Traffic"));
-
-    QVERIFY(test::approveCoolLoan(lab));
-    QAbstractItemModel *table = log->table()->model();
-    // Live: the run's exchanges are there, each seen by whoever recorded it.
-    QTRY_VERIFY(findRow(table, QStringLiteral("/api/"), QStringLiteral("bank")) >= 0);
-    QVERIFY(findRow(table, QStringLiteral("/authorize"), QStringLiteral("bank")) >= 0);
-    QVERIFY(findRow(table, QStringLiteral("/token"), QStringLiteral("CoolLoan")) >= 0);
-    const int token = findRow(table, QStringLiteral("/token"), QStringLiteral("bank"));
-    QVERIFY(token >= 0);
-    QCOMPARE(cell(table, token, TrafficTableModel::StepColumn), QStringLiteral("12 13"));
-
-    log->table()->setCurrentIndex(table->index(token, 0));
-    const QString text = detailText(log)->toPlainText();
-    const QString issuer = lab.window()->bank()->issuer().toString();
-    QVERIFY2(text.contains(QStringLiteral("JWT in “id_token”, decoded")), qPrintable(text.left(2000)));
-    QVERIFY2(text.contains(QStringLiteral("\"iss\": \"%1\"").arg(issuer)), qPrintable(issuer));
-    QVERIFY(text.contains(QStringLiteral("grant_type")));
-}
-
-CFL_GUI_TEST_MAIN(tst_TrafficLog)
+CFL_WIDGET_TEST_MAIN(tst_TrafficLog)
 #include "tst_trafficlog.moc"

@@ -1,24 +1,22 @@
 // The live sequence diagram: one arrow per diagram event as the trace grows
 // (client mirrors excluded), numbered like the seed with each step explained, stepping back and forth,
-// and a click on an arrow opening its exchange (the explanations themselves: tests/unit/tst_seedsteps). Fed
-// with what the bank's own BankTrace makes of hand-made exchanges (every kind and channel), then once with a
-// real run in the LabWindow.
+// and a click on an arrow opening its exchange (the explanations themselves: tests/unit/tst_seedsteps; the
+// geometry: tests/unit/tst_sequencelayout). Fed with what the bank's own BankTrace makes of hand-made
+// exchanges (every kind and channel); a real run in the LabWindow: tests/gui/tst_sequencediagramrun.
 
 #include "bank/BankTrace.h"
 #include "bank/OAuthError.h"
-#include "gui/LabFixture.h"
 #include "trace/SeedSteps.h"
 #include "trace/TraceModel.h"
 #include "ui/diagram/SequenceDiagramView.h"
-#include "ui/shell/InspectionDock.h"
 #include "ui/traffic/ExchangeDetailView.h"
+#include "widgets/WidgetTest.h"
 
 #include <QDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QSignalSpy>
-#include <QTabWidget>
 #include <QTextBrowser>
 #include <QToolButton>
 
@@ -253,7 +251,6 @@ private Q_SLOTS:
     void clickingAHeaderDoesNothing();
     void followsTheFont();
     void clearedTraceEmptiesTheDiagram();
-    void realRunInTheLabWindow();
 };
 
 void tst_SequenceDiagram::oneArrowPerDiagramEvent_data()
@@ -515,49 +512,5 @@ void tst_SequenceDiagram::clearedTraceEmptiesTheDiagram()
     QCOMPARE(view.arrowCount(), trace.diagramIndexes().size());
 }
 
-void tst_SequenceDiagram::realRunInTheLabWindow()
-{
-    test::LabSession lab;
-    QVERIFY2(lab.isReady(), qPrintable(lab.why()));
-    auto *view = lab.widget<SequenceDiagramView>("sequenceDiagram");
-    QVERIFY2(view, "no sequence diagram in the window");
-    QTabWidget *tabs = lab.window()->inspection()->tabs();
-    QCOMPARE(tabs->indexOf(view), 0);
-    QCOMPARE(tabs->tabText(0), QStringLiteral("Sequence diagram"));
-    tabs->setCurrentIndex(0);
-
-    QVERIFY(test::approveCoolLoan(lab));
-    TraceModel *trace = lab.window()->trace();
-    QTRY_COMPARE(view->arrowCount(), trace->diagramIndexes().size());
-    QVERIFY(view->isLive());
-    QCOMPARE(view->selectedIndex(), view->arrowCount() - 1);
-    QVERIFY(view->diagramViewport()->rect().contains(view->arrowRect(view->selectedIndex()).center()));
-
-    // Every numbered arrow of the seed, in order of first appearance.
-    QList<int> firstSeen;
-    int tokenArrow = -1;
-    for (int arrow = 0; arrow < view->arrowCount(); ++arrow) {
-        const TraceEvent &event = trace->at(view->traceIndexOf(arrow));
-        if (event.step > 0 && !firstSeen.contains(event.step))
-            firstSeen.append(event.step);
-        if (event.step == 12 && tokenArrow < 0)
-            tokenArrow = arrow;
-    }
-    QList<int> seed;
-    for (int step = 1; step <= SeedStepCount; ++step)
-        seed.append(step);
-    QCOMPARE(firstSeen, seed);
-
-    QSignalSpy activated(view, &SequenceDiagramView::eventActivated);
-    view->selectArrow(tokenArrow);
-    QTest::mouseClick(view->diagramViewport(), Qt::LeftButton, {}, view->arrowRect(tokenArrow).center());
-    QCOMPARE(activated.size(), 1);
-    const TraceEvent &token = trace->at(activated.last().at(0).toInt());
-    QCOMPARE(token.source, QStringLiteral("bank"));
-    QCOMPARE(token.url.path(), QStringLiteral("/token"));
-    QVERIFY(view->detailDialog()->isVisible());
-    view->detailDialog()->hide();
-}
-
-CFL_GUI_TEST_MAIN(tst_SequenceDiagram)
+CFL_WIDGET_TEST_MAIN(tst_SequenceDiagram)
 #include "tst_sequencediagram.moc"
