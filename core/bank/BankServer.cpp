@@ -2,6 +2,7 @@
 
 #include "http/FormData.h"
 #include "http/HttpServerAdapter.h"
+#include "http/LogEscaping.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -117,7 +118,8 @@ QString accessLogLine(const BankExchange &exchange)
         if (decision.refusal)
             line += QStringLiteral(" — %1: %2").arg(decision.refusal->error, decision.refusal->description);
     }
-    return line;
+    // Path, parameter names and refusals hold decoded request values: a %0A must not start a new line.
+    return escapeForLog(line);
 }
 
 } // namespace cfl

@@ -7,3 +7,5 @@ cfl_add_test(tst_cookieheader SOURCES tst_cookieheader.cpp LIBS cfl_http LABELS 
 cfl_add_test(tst_pagerenderer SOURCES tst_pagerenderer.cpp LIBS cfl_bank LABELS "unit;sanitize")
 file(GLOB pagerenderer_templates CONFIGURE_DEPENDS RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} pagerenderer/*.html)
 qt_add_resources(tst_pagerenderer tst_pagerenderer_pages PREFIX /bank BASE pagerenderer FILES ${pagerenderer_templates})
+# Log forging (CWE-117): escapeForLog, the bank's access log line and every Qt message, one line each.
+cfl_add_test(tst_accesslog SOURCES tst_accesslog.cpp LIBS cfl_bank LABELS "unit;sanitize")

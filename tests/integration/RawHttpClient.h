@@ -1,0 +1,94 @@
+#pragma once
+// A client that writes exactly the bytes a test gives it (QNetworkAccessManager would fix a malformed
+// request before sending it) and reads answers as they come, without blocking the event loop: the
+// server under test may run on the same thread.
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QTcpSocket>
+#include <QTest>
+
+namespace cfl::test {
+
+class RawHttpClient
+{
+public:
+    explicit RawHttpClient(quint16 port)
+    {
+        QObject::connect(
+            &m_socket, &QIODevice::readyRead, &m_socket, [this] { m_received += m_socket.readAll(); });
+        QObject::connect(&m_socket, &QAbstractSocket::disconnected, &m_socket, [this] { m_closed = true; });
+        QObject::connect(&m_socket, &QAbstractSocket::errorOccurred, &m_socket, [this] {
+            if (m_socket.error() == QAbstractSocket::RemoteHostClosedError
+                || m_socket.error() == QAbstractSocket::NetworkError)
+                m_closed = true;
+        });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+
+    bool waitConnected(int ms = 5000)
+    {
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, ms);
+    }
+    void send(const QByteArray &bytes)
+    {
+        m_socket.write(bytes);
+        m_socket.flush();
+    }
+    QTcpSocket &socket() { return m_socket; }
+
+    // The answers received so far, each a whole HTTP/1.1 response (head and Content-Length body).
+    QList<QByteArray> responses() const
+    {
+        QList<QByteArray> list;
+        qsizetype at = 0;
+        while (true) {
+            const qsizetype headEnd = m_received.indexOf("\r\n\r\n", at);
+            if (headEnd < 0)
+                break;
+            const QByteArray head = m_received.mid(at, headEnd - at);
+            qsizetype length = 0;
+            for (const QByteArray &line : head.split('\n')) {
+                if (line.toLower().startsWith("content-length:"))
+                    length = line.mid(15).trimmed().toLongLong();
+            }
+            if (m_received.size() < headEnd + 4 + length)
+                break;
+            list.append(m_received.mid(at, headEnd + 4 + length - at));
+            at = headEnd + 4 + length;
+        }
+        return list;
+    }
+    bool waitForResponses(int count, int ms = 5000)
+    {
+        return QTest::qWaitFor([this, count] { return responses().size() >= count; }, ms);
+    }
+    bool waitForClose(int ms = 5000)
+    {
+        return QTest::qWaitFor([this] { return m_closed; }, ms);
+    }
+    bool isClosed() const { return m_closed; }
+    const QByteArray &received() const { return m_received; }
+
+    static int statusOf(const QByteArray &response) { return response.mid(9, 3).toInt(); }
+    static QByteArray bodyOf(const QByteArray &response)
+    {
+        return response.mid(response.indexOf("\r\n\r\n") + 4);
+    }
+    static QByteArray headerOf(const QByteArray &response, const QByteArray &name)
+    {
+        for (const QByteArray &line : response.left(response.indexOf("\r\n\r\n")).split('\n')) {
+            if (line.toLower().startsWith(name.toLower() + ':'))
+                return line.mid(name.size() + 1).trimmed();
+        }
+        return {};
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+    bool m_closed = false;
+};
+
+} // namespace cfl::test
