@@ -4,6 +4,7 @@
 #include "crypto/PasswordHasher.h"
 #include "crypto/SecureRandom.h"
 #include "storage/Money.h"
+#include "storage/PrivateDataDirectory.h"
 #include "storage/Schema.h"
 #include "storage/SeedData.h"
 #include "storage/SqlStatement.h"
@@ -387,11 +388,9 @@ std::unique_ptr<BankStore> BankStore::open(const QString &dataDir, QString *erro
         setError(error, QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
         return nullptr;
     }
-    if (dataDir.isEmpty() || !QDir().mkpath(dataDir)) {
-        setError(error,
-            QStringLiteral("cannot create the data directory %1").arg(QDir::toNativeSeparators(dataDir)));
+    // The database holds secrets (the headless bank's signing key among them): directory 0700, files 0600.
+    if (!preparePrivateDataDirectory(dataDir, QString::fromLatin1(DatabaseFileName), error))
         return nullptr;
-    }
     const QString path = QDir(dataDir).absoluteFilePath(QString::fromLatin1(DatabaseFileName));
     const QString name = QStringLiteral("cfl.storage.%1").arg(++connectionCounter);
     {
