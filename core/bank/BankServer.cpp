@@ -9,6 +9,24 @@
 
 namespace cfl {
 
+RequestLimits bankRequestLimits()
+{
+    RequestLimits limits;
+    // The bank's bodies are small forms and JSON. The largest: an authorization request sent by POST
+    // (OIDC Core §3.1.2.1), every parameter at most 2,048 characters (Bank::authorize), percent-encoded.
+    limits.bodyLimits = {
+        { "POST", QStringLiteral("/authorize"), 32 * 1024 },
+        { "POST", QStringLiteral("/token"), 16 * 1024 },
+        { "POST", QStringLiteral("/revoke"), 16 * 1024 },
+        { "POST", QStringLiteral("/introspect"), 16 * 1024 },
+        { "POST", QStringLiteral("/userinfo"), 16 * 1024 },
+        { "POST", QStringLiteral("/interaction/"), 4 * 1024 },
+        { "POST", QStringLiteral("/web/"), 4 * 1024 },
+        { "POST", QStringLiteral("/api/payments"), 4 * 1024 },
+    };
+    return limits;
+}
+
 BankServer::BankServer(QObject *parent)
     : QObject(parent)
 {
@@ -47,7 +65,8 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
     }
 
     m_bank = std::make_unique<Bank>(*m_store, std::move(*key), options.config);
-    m_http = std::make_unique<HttpServerAdapter>([this](HttpRequest &request) { return serve(request); });
+    m_http = std::make_unique<HttpServerAdapter>(
+        [this](HttpRequest &request) { return serve(request); }, options.requestLimits);
     if (!m_http->listen(options.address, options.port, error)) {
         m_http.reset();
         return false;

@@ -3,6 +3,7 @@
 // `codeflow-bank serve` runs it on the main thread; the desktop app on a thread of its own.
 
 #include "bank/Bank.h"
+#include "http/RequestLimits.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -25,12 +26,17 @@ struct BankExchange
     QList<BankDecision> decisions;
 };
 
+// What the bank reads of a request before it answers 413/414/431/408 instead (RFC 9110 §15.5), with the
+// largest body of each route.
+RequestLimits bankRequestLimits();
+
 struct BankServerOptions
 {
     QString dataDir;
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 0;
     BankConfig config;
+    RequestLimits requestLimits = bankRequestLimits();
     // Where the signing key lives. Empty functions: in the bank's own database (headless bank).
     std::function<std::optional<QByteArray>()> loadSigningKey;
     std::function<void(const QByteArray &privateJwk)> saveSigningKey;

@@ -1,13 +1,13 @@
 #include "http/HttpServerAdapter.h"
 
 #include "compat/QtCompat.h"
+#include "http/GuardedTcpServer.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QLoggingCategory>
-#include <QTcpServer>
 
 Q_LOGGING_CATEGORY(lcHttp, "cfl.http", QtInfoMsg)
 
@@ -118,17 +118,19 @@ private:
     Handler m_handler;
 };
 
-HttpServerAdapter::HttpServerAdapter(Handler handler, QObject *parent)
+HttpServerAdapter::HttpServerAdapter(Handler handler, RequestLimits limits, QObject *parent)
     : QObject(parent)
     , m_server(std::make_unique<Server>(std::move(handler)))
+    , m_limits(std::move(limits))
 { }
 
 HttpServerAdapter::~HttpServerAdapter() = default;
 
 bool HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    // Our own QTcpServer + bind(): the one way that works from 6.4 to 6.8 (6.8 removed listen()).
-    auto *tcpServer = new QTcpServer(m_server.get());
+    // Our own QTcpServer + bind(): the one way that works from 6.4 to 6.8 (6.8 removed listen()), and the
+    // way to own the sockets: each gets its ConnectionGuard before QHttpServer reads from it.
+    auto *tcpServer = new GuardedTcpServer(m_limits, m_server.get());
     if (!tcpServer->listen(address, port)) {
         if (error) {
             *error = QStringLiteral("cannot listen on %1 port %2: %3")

@@ -1,9 +1,12 @@
 #pragma once
 // The one place that calls into QHttpServer (its API changed in Qt 6.5, 6.7 and 6.8: compat/QtCompat.h).
 // It turns each QHttpServerRequest into an HttpRequest, asks one handler for an HttpResponse, and
-// writes it back. Routing, 404 and 405 are the bank's (Router), not QHttpServer's.
+// writes it back. Routing, 404 and 405 are the bank's (Router), not QHttpServer's. Limits on what a
+// client may send, and for how long (RequestLimits), are enforced in front of QHttpServer, on the
+// sockets (GuardedTcpServer, ConnectionGuard): Qt 6.4 has none.
 
 #include "http/HttpMessage.h"
+#include "http/RequestLimits.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -12,10 +15,11 @@
 #include <memory>
 
 QT_BEGIN_NAMESPACE
-class QTcpServer;
 QT_END_NAMESPACE
 
 namespace cfl {
+
+class GuardedTcpServer;
 
 class HttpServerAdapter : public QObject
 {
@@ -23,7 +27,7 @@ class HttpServerAdapter : public QObject
 public:
     using Handler = std::function<HttpResponse(HttpRequest &)>;
 
-    explicit HttpServerAdapter(Handler handler, QObject *parent = nullptr);
+    explicit HttpServerAdapter(Handler handler, RequestLimits limits = {}, QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
     // Port 0 picks a free port. False and *error (e.g. "address in use") when it cannot listen.
@@ -35,7 +39,8 @@ public:
 private:
     class Server;
     std::unique_ptr<Server> m_server;
-    QTcpServer *m_tcpServer = nullptr;
+    RequestLimits m_limits;
+    GuardedTcpServer *m_tcpServer = nullptr;
 };
 
 } // namespace cfl

@@ -9,3 +9,5 @@ file(GLOB pagerenderer_templates CONFIGURE_DEPENDS RELATIVE ${CMAKE_CURRENT_SOUR
 qt_add_resources(tst_pagerenderer tst_pagerenderer_pages PREFIX /bank BASE pagerenderer FILES ${pagerenderer_templates})
 # Log forging (CWE-117): escapeForLog, the bank's access log line and every Qt message, one line each.
 cfl_add_test(tst_accesslog SOURCES tst_accesslog.cpp LIBS cfl_bank LABELS "unit;sanitize")
+# Issue 10 §4: how the guard in front of QHttpServer frames a request and applies the limits.
+cfl_add_test(tst_requestframing SOURCES tst_requestframing.cpp LIBS cfl_http LABELS "unit;sanitize")
