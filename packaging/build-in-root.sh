@@ -9,10 +9,10 @@
 #     --clean         start from an empty build directory
 #     --keep          leave the root in place afterwards and say where it is
 # `./dev check-qt68` is `--suite trixie --test`; `./dev package` uses `--package` for Debian 13.
-# The sources are the working tree's tracked and untracked-not-ignored files. They and the build
-# directory persist in out/cache/SUITE-src and out/cache/SUITE-build (mounted at /cfl/src and /cfl/build)
-# so that a rerun compiles only what changed. The compile runs under flock (CFL_BUILD_LOCK, default
-# /tmp/cfl-build.lock): one heavy build at a time on this machine. Needs root and the Debian mirror.
+# The sources are the working tree's tracked and untracked-not-ignored files. A copy of them and the
+# build directory persist in out/cache/SUITE-src and out/cache/SUITE-build (mounted at /cfl/src and
+# /cfl/build) so that a rerun compiles only what changed. The compile runs under flock (CFL_BUILD_LOCK,
+# default /tmp/cfl-build.lock): one heavy build at a time on this machine. Needs root and the mirror.
 set -euo pipefail
 
 usage() { sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -52,18 +52,38 @@ while read -r p; do
     packages+=("${p#*=}")
 done <<<"$lists"
 
-# --- the sources: a snapshot of the working tree (mtimes kept, so ninja rebuilds only what changed) --
+# --- the sources: a copy of the working tree, updated file by file --------------------------------
+# A file whose content changed is copied anew, so its mtime is now: newer than anything built from the
+# previous copy, even when it was edited while that build ran. Unchanged files keep their copy and its
+# mtime, so ninja rebuilds exactly what changed. (Copying the working tree's own mtimes is not enough:
+# an edit made during a build has an mtime older than the objects that build wrote last.)
 src=$droot_cache/$suite-src build=$droot_cache/$suite-build
-rm -rf --one-file-system "$src"
 mkdir -p "$src" "$build"
 ((clean == 0)) || find "$build" -mindepth 1 -delete
-files=$(mktemp)
-(cd "$project" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
-    [[ -e $f || -L $f ]] && printf '%s\0' "$f" # (a tracked file deleted in the working tree is left out)
-done) >"$files"
-tar -C "$project" --null -T "$files" -cf - | tar -C "$src" -xf -
-echo "build-in-root: $(tr -cd '\0' <"$files" | wc -c) files of the working tree (tracked + untracked, not ignored) in $src"
-rm -f "$files"
+declare -A listed=()
+total=0 changed=0
+while IFS= read -r -d '' f; do
+    [[ -e $project/$f || -L $project/$f ]] || continue # a tracked file deleted in the working tree
+    listed[$f]=1
+    total=$((total + 1))
+    if [[ -L $project/$f ]]; then
+        [[ -L $src/$f && $(readlink "$src/$f") == "$(readlink "$project/$f")" ]] && continue
+    elif [[ -f $src/$f && ! -L $src/$f ]] && cmp -s "$project/$f" "$src/$f" &&
+        [[ $(stat -c %a "$project/$f") == "$(stat -c %a "$src/$f")" ]]; then
+        continue
+    fi
+    mkdir -p "$(dirname "$src/$f")"
+    rm -rf "${src:?}/$f"
+    cp -P --preserve=mode "$project/$f" "$src/$f"
+    changed=$((changed + 1))
+done < <(cd "$project" && git ls-files -z --cached --others --exclude-standard)
+removed=0
+while IFS= read -r -d '' f; do
+    f=${f#./}
+    [[ -n ${listed[$f]:-} ]] || { rm -f "${src:?}/$f"; removed=$((removed + 1)); }
+done < <(cd "$src" && find . \( -type f -o -type l \) -print0)
+find "$src" -mindepth 1 -type d -empty -delete
+echo "build-in-root: $total files of the working tree (tracked + untracked, not ignored) in $src: $changed new or changed, $removed removed"
 
 droot_create "${packages[@]}"
 droot_bind "$src" /cfl/src
