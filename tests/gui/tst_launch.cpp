@@ -3,6 +3,7 @@
 // (Xvfb) within a bound, the window fits the screen it opens on, and SIGTERM (as Ctrl+C in the terminal)
 // closes it cleanly. If './dev run' starts anything else, or nothing, these tests fail.
 
+#include <QDeadlineTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -147,15 +148,24 @@ void tst_Launch::devRunOpensTheWindow()
         { QStringLiteral("run"), QStringLiteral("--data-dir"), home.filePath(QStringLiteral("bank")) });
     QVERIFY2(run.waitForStarted(), qPrintable(run.errorString()));
 
-    // Mapped within the bound: WebEngine's first start (cold caches) is the slow part.
+    // Mapped within the bound (WebEngine's first start, with cold caches, is the slow part), at its final
+    // size: Qt may map the window before it is maximized on a small screen, so look until exactly one
+    // window of that title has the expected size. Each look asks the X server once and keeps what it saw
+    // (a QTRY_ macro would ask again for its verdict, and the answer can change in between).
     QList<MappedWindow> windows;
-    QTRY_VERIFY2_WITH_TIMEOUT(!(windows = mappedWindows(display, QStringLiteral("CodeFlow Lab"))).isEmpty()
-            || run.state() == QProcess::NotRunning,
-        "no window titled \"CodeFlow Lab\" was mapped", 60000);
+    const auto settled = [&] { return windows.size() == 1 && windows.first().size == expected; };
+    QDeadlineTimer deadline(60000);
+    while (!deadline.hasExpired() && run.state() == QProcess::Running) {
+        windows = mappedWindows(display, QStringLiteral("CodeFlow Lab"));
+        if (settled())
+            break;
+        QTest::qWait(100); // an event-processing wait between two looks, not a sleep
+    }
     QVERIFY2(run.state() == QProcess::Running,
         qPrintable(QStringLiteral("./dev run exited (status %1) without mapping a window titled \"CodeFlow "
                                   "Lab\"")
                        .arg(run.exitCode())));
+    QVERIFY2(!windows.isEmpty(), "no window titled \"CodeFlow Lab\" was mapped within 60 s");
     QCOMPARE(windows.size(), 1);
     QCOMPARE(windows.first().size, expected);
 
