@@ -69,14 +69,24 @@ RequestCheck checkRequest(QByteArrayView received, const RequestLimits &limits)
     qsizetype start = 0;
     while (start < received.size() && isWhitespace(received[start]))
         ++start;
+    // RFC 9112 §2.2 asks a server to ignore "at least one empty line" before a request line, not any
+    // number: blank lines count against the request line's limit (QHttpServer keeps them until the
+    // request is whole).
+    if (start > limits.maxRequestLineBytes) {
+        check.state = RequestCheck::State::Incomplete;
+        return refused(check, 400,
+            QStringLiteral("More than %1 of blank lines before the request line (RFC 9112 §2.2).")
+                .arg(describeBytes(limits.maxRequestLineBytes)));
+    }
     if (start == received.size())
         return check;
     check.state = RequestCheck::State::Incomplete;
 
     // Request line (RFC 9112 §3): method SP request-target SP HTTP-version
     const qsizetype lineEnd = received.indexOf('\n', start);
-    const qsizetype lineLength = (lineEnd < 0 ? received.size() : lineEnd) - start
-        - (lineEnd > start && received[lineEnd - 1] == '\r');
+    // Without its CR: a line that arrived up to its CR is as long as it will be with the LF.
+    const qsizetype lineLength
+        = withoutCr(received.sliced(start, (lineEnd < 0 ? received.size() : lineEnd) - start)).size();
     if (lineLength > limits.maxRequestLineBytes) {
         return refused(check, 414,
             QStringLiteral("The request line is longer than %1 (RFC 9110 §15.5.15, RFC 9112 §3).")
@@ -126,7 +136,7 @@ RequestCheck checkRequest(QByteArrayView received, const RequestLimits &limits)
                     .arg(describeBytes(limits.maxHeaderBytes)));
         }
         if (fieldEnd < 0) {
-            if (available > limits.maxFieldLineBytes) {
+            if (withoutCr(received.sliced(position)).size() > limits.maxFieldLineBytes) {
                 return refused(check, 431,
                     QStringLiteral("A header field is longer than %1 (RFC 6585 §5).")
                         .arg(describeBytes(limits.maxFieldLineBytes)));

@@ -21,8 +21,9 @@ qint64 RequestLimits::maxRequestBytes() const
     qint64 largestBody = defaultMaxBodyBytes;
     for (const BodyLimit &limit : bodyLimits)
         largestBody = std::max(largestBody, limit.maxBytes);
-    // + 2: the CRLF that ends the request line, and the empty line that ends the header section.
-    return qint64(maxRequestLineBytes) + 2 + qint64(maxHeaderBytes) + 2 + largestBody;
+    // Blank lines before the request line (at most a request line's worth), the request line and its
+    // CRLF, the header section with the empty line that ends it, the largest body.
+    return 2 * qint64(maxRequestLineBytes) + 2 + qint64(maxHeaderBytes) + largestBody;
 }
 
 } // namespace cfl

@@ -57,6 +57,11 @@ void tst_RequestFraming::frames_data()
     QTest::newRow("GET, CRLF") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n") << S::Complete << Whole;
     QTest::newRow("GET, LF only") << QByteArray("GET / HTTP/1.1\nHost: x\n\n") << S::Complete << Whole;
     QTest::newRow("GET, no header fields") << QByteArray("GET / HTTP/1.0\r\n\r\n") << S::Complete << Whole;
+    QTest::newRow("64 bytes of blank lines")
+        << QByteArray(QByteArray("\r\n").repeated(32) + "GET /") << S::Incomplete << 0;
+    // RFC 9112 §2.2: "at least one" empty line is ignored, not any number (they stay buffered).
+    QTest::newRow("65 bytes of blank lines")
+        << QByteArray(QByteArray("\r\n").repeated(32) + "\n") << S::Refused << 400;
     QTest::newRow("leading blank lines count in the length")
         << QByteArray("\r\nGET / HTTP/1.1\r\n\r\n") << S::Complete << Whole;
     QTest::newRow("next request after it is not part of it")
@@ -75,6 +80,11 @@ void tst_RequestFraming::frames_data()
         << QByteArray("GET /" + QByteArray(50, 'a') + " HTTP/1.1\r\n\r\n") << S::Complete << Whole;
     QTest::newRow("request line 65 bytes")
         << QByteArray("GET /" + QByteArray(51, 'a') + " HTTP/1.1\r\n\r\n") << S::Refused << 414;
+    // A line that has arrived up to its CR is judged as it will be with its LF.
+    QTest::newRow("request line 64 bytes, CR so far")
+        << QByteArray("GET /" + QByteArray(50, 'a') + " HTTP/1.1\r") << S::Incomplete << 0;
+    QTest::newRow("field line 32 bytes, CR so far")
+        << QByteArray("GET / HTTP/1.1\r\nX: " + QByteArray(29, 'v') + "\r") << S::Incomplete << 0;
     QTest::newRow("request line 65 bytes so far")
         << QByteArray("GET /" + QByteArray(60, 'a')) << S::Refused << 414;
     // RFC 6585 §5
