@@ -46,9 +46,8 @@ HttpResponse Bank::authorize(HttpRequest &request)
     }
     const auto client = m_store.client(clientId);
     if (!client) {
-        OAuthError e = OAuthError::invalidRequest(QStringLiteral("unknown client_id '%1'").arg(clientId));
-        e.error = QStringLiteral("invalid_client");
-        return errorPage(e, QStringLiteral("No app with this id is registered at the bank."));
+        return errorPage(OAuthError::unregisteredClient(clientId),
+            QStringLiteral("No app with this id is registered at the bank."));
     }
 
     // check redirect_uri: required (OIDC Core §3.1.2.1) and an exact match of a registered one
@@ -59,12 +58,12 @@ HttpResponse Bank::authorize(HttpRequest &request)
             QStringLiteral("redirect_uri is missing"), QStringLiteral("OpenID Connect Core §3.1.2.1")));
     }
     if (!redirect::matches(client->redirectUris, redirectUri)) {
-        OAuthError e = OAuthError::invalidRequest(
-            QStringLiteral("redirect_uri '%1' is not registered for %2").arg(redirectUri, client->name),
-            QStringLiteral("RFC 6749 §3.1.2.3, RFC 9700 §4.1.3"));
-        e.compared(client->redirectUris.join(QStringLiteral(" or ")), redirectUri);
         return errorPage(
-            e, QStringLiteral("The bank only sends codes back to addresses the app registered."));
+            OAuthError::invalidRequest(
+                QStringLiteral("redirect_uri '%1' is not registered for %2").arg(redirectUri, client->name),
+                QStringLiteral("RFC 6749 §3.1.2.3, RFC 9700 §4.1.3"))
+                .compared(client->redirectUris.join(QStringLiteral(" or ")), redirectUri),
+            QStringLiteral("The bank only sends codes back to addresses the app registered."));
     }
 
     // From here on the client and its redirect URI are trusted: errors go back to it.
@@ -110,16 +109,10 @@ HttpResponse Bank::authorize(HttpRequest &request)
 
     // check request objects: not supported (OIDC Core §6)
     if (form->contains(QStringLiteral("request"))) {
-        OAuthError e = OAuthError::invalidRequest(
-            QStringLiteral("request objects are not supported"), QStringLiteral("OpenID Connect Core §6"));
-        e.error = QStringLiteral("request_not_supported");
-        return fail(e);
+        return fail(OAuthError::requestNotSupported());
     }
     if (form->contains(QStringLiteral("request_uri"))) {
-        OAuthError e = OAuthError::invalidRequest(
-            QStringLiteral("request_uri is not supported"), QStringLiteral("OpenID Connect Core §6"));
-        e.error = QStringLiteral("request_uri_not_supported");
-        return fail(e);
+        return fail(OAuthError::requestUriNotSupported());
     }
 
     // check scope: known, well-formed and allowed for this client (RFC 6749 §3.3)
@@ -139,10 +132,9 @@ HttpResponse Bank::authorize(HttpRequest &request)
         return fail(OAuthError::invalidScope(
             QStringLiteral("unknown scope: %1").arg(unknown.join(QLatin1Char(' ')))));
     if (!notAllowed.isEmpty()) {
-        OAuthError e = OAuthError::invalidScope(QStringLiteral("%1 is not allowed to ask for: %2")
-                                                    .arg(client->name, notAllowed.join(QLatin1Char(' '))));
-        e.compared(scopes::join(client->allowedScopes), scopeText);
-        return fail(e);
+        return fail(OAuthError::invalidScope(QStringLiteral("%1 is not allowed to ask for: %2")
+                                                 .arg(client->name, notAllowed.join(QLatin1Char(' '))))
+                        .compared(scopes::join(client->allowedScopes), scopeText));
     }
     ia.scopes = requested;
 
@@ -232,9 +224,9 @@ HttpResponse Bank::redirectWithError(const Interaction &interaction, const OAuth
 {
     refuse(error);
     audit(QStringLiteral("refusal"), interaction.clientId, {},
-        error.error + QStringLiteral(": ") + error.description);
-    QList<QPair<QString, QString>> parameters { { QStringLiteral("error"), error.error },
-        { QStringLiteral("error_description"), error.description } };
+        error.error() + QStringLiteral(": ") + error.description());
+    QList<QPair<QString, QString>> parameters { { QStringLiteral("error"), error.error() },
+        { QStringLiteral("error_description"), error.description() } };
     if (!interaction.state.isEmpty())
         parameters.append(
             { QStringLiteral("state"), interaction.state }); // echoed exactly (RFC 6749 §4.1.2.1)

@@ -133,8 +133,8 @@ void Bank::decide(const QString &what, int seedStep)
 
 void Bank::refuse(const OAuthError &error)
 {
-    m_decisions.append({ QStringLiteral("refused: %1").arg(error.error), 0, error });
-    qCInfo(lcBank).noquote() << "refused:" << error.error << "-" << error.description;
+    m_decisions.append({ QStringLiteral("refused: %1").arg(error.error()), 0, error });
+    qCInfo(lcBank).noquote() << "refused:" << error.error() << "-" << error.description();
 }
 
 void Bank::audit(
@@ -167,11 +167,11 @@ HttpResponse Bank::page(const QByteArray &html, int status)
 HttpResponse Bank::errorPage(const OAuthError &error, const QString &hint)
 {
     refuse(error);
-    PageValues values { { QStringLiteral("error"), error.error },
-        { QStringLiteral("description"), error.description }, { QStringLiteral("rfc"), error.rfc },
+    PageValues values { { QStringLiteral("error"), error.error() },
+        { QStringLiteral("description"), error.description() }, { QStringLiteral("rfc"), error.rfc() },
         { QStringLiteral("hint"), hint } };
     return page(PageRenderer::render(QStringLiteral("error.html"), QStringLiteral("Request refused"), values),
-        error.status == 401 || error.status == 500 ? error.status : 400);
+        error.status() == 401 || error.status() == 500 ? error.status() : 400);
 }
 
 // --- login sessions ---------------------------------------------------------------------------
@@ -213,11 +213,7 @@ Bank::Checked<User> Bank::checkCredentials(const QString &username, const QStrin
     const qint64 since = now() - m_config.loginFailureWindow;
     if (m_store.loginFailuresSince(username, since) >= m_config.maxLoginFailures) {
         audit(QStringLiteral("login-throttled"), {}, username, QStringLiteral("too many failed attempts"));
-        OAuthError e = OAuthError::accessDenied(
-            QStringLiteral("Too many failed attempts for this user name. Wait %1 minutes and try again.")
-                .arg((m_config.loginFailureWindow + 59) / 60));
-        e.status = 429;
-        return e;
+        return OAuthError::tooManyAttempts((m_config.loginFailureWindow + 59) / 60);
     }
     const auto user = m_store.userByUsername(username);
     // Verify against a dummy hash for unknown users too, so that timing does not tell which names exist.
@@ -227,9 +223,7 @@ Bank::Checked<User> Bank::checkCredentials(const QString &username, const QStrin
     if (!ok) {
         m_store.recordLoginFailure(username, now());
         audit(QStringLiteral("login-failed"), {}, username, QStringLiteral("wrong user name or password"));
-        OAuthError e = OAuthError::accessDenied(QStringLiteral("Wrong user name or password."));
-        e.status = 401;
-        return e;
+        return OAuthError::wrongCredentials();
     }
     m_store.clearLoginFailures(username);
     audit(QStringLiteral("login"), {}, username, QStringLiteral("password verified"));

@@ -135,7 +135,8 @@ QString accessLogLine(const BankExchange &exchange)
               .arg(double(exchange.durationUs) / 1000.0, 0, 'f', 1);
     for (const BankDecision &decision : exchange.decisions) {
         if (decision.refusal)
-            line += QStringLiteral(" — %1: %2").arg(decision.refusal->error, decision.refusal->description);
+            line += QStringLiteral(" — %1: %2")
+                        .arg(decision.refusal->error(), decision.refusal->description());
     }
     // Path, parameter names and refusals hold decoded request values: a %0A must not start a new line.
     return escapeForLog(line);

@@ -141,10 +141,10 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
             : 0;
         e.summary = decision.what;
         if (decision.refusal) {
-            e.summary = decision.refusal->error + QStringLiteral(": ") + decision.refusal->description;
-            e.refusalRule = decision.refusal->rfc;
-            e.expected = decision.refusal->expected;
-            e.received = decision.refusal->received;
+            e.summary = decision.refusal->error() + QStringLiteral(": ") + decision.refusal->description();
+            e.refusalRule = decision.refusal->rfc();
+            e.expected = decision.refusal->expected();
+            e.received = decision.refusal->received();
         }
         events.append(e);
     }

@@ -115,7 +115,7 @@ HttpResponse Bank::loginSubmit(HttpRequest &request)
 
     const auto checked = checkCredentials(username, password);
     if (const auto *error = std::get_if<OAuthError>(&checked))
-        return showLogin(*interaction, error->description, username, error->status);
+        return showLogin(*interaction, error->description(), username, error->status());
     const User &user = std::get<User>(checked);
     decide(QStringLiteral("John is authenticated (user name and password checked)"));
 

@@ -5,16 +5,6 @@
 namespace cfl {
 
 namespace {
-OAuthError make(int status, const char *error, const QString &description, const QString &rfc)
-{
-    OAuthError e;
-    e.status = status;
-    e.error = QString::fromLatin1(error);
-    e.description = description;
-    e.rfc = rfc;
-    return e;
-}
-
 // RFC 6750 §3: error_description uses a restricted character set; quotes and backslashes must go.
 QByteArray quotedParameter(const QString &value)
 {
@@ -24,113 +14,172 @@ QByteArray quotedParameter(const QString &value)
 }
 } // namespace
 
+OAuthError::OAuthError(int status, const char *error, const QString &description, const QString &rfc)
+    : m_status(status)
+    , m_error(QString::fromLatin1(error))
+    , m_description(description)
+    , m_rfc(rfc)
+{ }
+
 OAuthError OAuthError::invalidRequest(const QString &description, const QString &rfc)
 {
-    return make(400, "invalid_request", description, rfc);
+    return { 400, "invalid_request", description, rfc };
 }
 
 OAuthError OAuthError::invalidClient(const QString &description)
 {
-    return make(401, "invalid_client", description, QStringLiteral("RFC 6749 §5.2, §2.3.1"));
+    return { 401, "invalid_client", description, QStringLiteral("RFC 6749 §5.2, §2.3.1") };
+}
+
+OAuthError OAuthError::unregisteredClient(const QString &clientId)
+{
+    return { 400, "invalid_client", QStringLiteral("unknown client_id '%1'").arg(clientId),
+        QStringLiteral("RFC 6749 §4.1.2.1") };
 }
 
 OAuthError OAuthError::invalidGrant(const QString &description, const QString &rfc)
 {
-    return make(400, "invalid_grant", description, rfc);
+    return { 400, "invalid_grant", description, rfc };
 }
 
 OAuthError OAuthError::unauthorizedClient(const QString &description)
 {
-    return make(400, "unauthorized_client", description, QStringLiteral("RFC 6749 §5.2"));
+    return { 400, "unauthorized_client", description, QStringLiteral("RFC 6749 §5.2") };
 }
 
 OAuthError OAuthError::unsupportedGrantType(const QString &grantType)
 {
-    return make(400, "unsupported_grant_type",
+    return { 400, "unsupported_grant_type",
         QStringLiteral("grant_type '%1' is not supported; use authorization_code or refresh_token")
             .arg(grantType),
-        QStringLiteral("RFC 6749 §5.2"));
+        QStringLiteral("RFC 6749 §5.2") };
 }
 
 OAuthError OAuthError::unsupportedResponseType(const QString &responseType)
 {
-    return make(400, "unsupported_response_type",
+    return { 400, "unsupported_response_type",
         QStringLiteral("response_type '%1' is not supported; this bank only does the authorization "
                        "code flow (response_type=code)")
             .arg(responseType),
-        QStringLiteral("RFC 6749 §4.1.2.1"));
+        QStringLiteral("RFC 6749 §4.1.2.1") };
 }
 
 OAuthError OAuthError::invalidScope(const QString &description, const QString &rfc)
 {
-    return make(400, "invalid_scope", description, rfc);
+    return { 400, "invalid_scope", description, rfc };
 }
 
 OAuthError OAuthError::accessDenied(const QString &description)
 {
-    return make(403, "access_denied", description, QStringLiteral("RFC 6749 §4.1.2.1"));
+    return { 403, "access_denied", description, QStringLiteral("RFC 6749 §4.1.2.1") };
 }
 
 OAuthError OAuthError::loginRequired()
 {
-    return make(400, "login_required", QStringLiteral("prompt=none was given but John is not logged in"),
-        QStringLiteral("OpenID Connect Core §3.1.2.6"));
+    return { 400, "login_required", QStringLiteral("prompt=none was given but John is not logged in"),
+        QStringLiteral("OpenID Connect Core §3.1.2.6") };
 }
 
 OAuthError OAuthError::consentRequired()
 {
-    return make(400, "consent_required",
+    return { 400, "consent_required",
         QStringLiteral("prompt=none was given but John has not consented to these scopes yet"),
-        QStringLiteral("OpenID Connect Core §3.1.2.6"));
+        QStringLiteral("OpenID Connect Core §3.1.2.6") };
+}
+
+OAuthError OAuthError::requestNotSupported()
+{
+    return { 400, "request_not_supported", QStringLiteral("request objects are not supported"),
+        QStringLiteral("OpenID Connect Core §6") };
+}
+
+OAuthError OAuthError::requestUriNotSupported()
+{
+    return { 400, "request_uri_not_supported", QStringLiteral("request_uri is not supported"),
+        QStringLiteral("OpenID Connect Core §6") };
 }
 
 OAuthError OAuthError::serverError(const QString &description)
 {
-    return make(500, "server_error", description, QStringLiteral("RFC 6749 §4.1.2.1"));
+    return { 500, "server_error", description, QStringLiteral("RFC 6749 §4.1.2.1") };
+}
+
+OAuthError OAuthError::wrongCredentials()
+{
+    return { 401, "access_denied", QStringLiteral("Wrong user name or password."),
+        QStringLiteral("OpenID Connect Core §3.1.2.3") };
+}
+
+OAuthError OAuthError::tooManyAttempts(qint64 waitMinutes)
+{
+    return { 429, "access_denied",
+        QStringLiteral("Too many failed attempts for this user name. Wait %1 minutes and try again.")
+            .arg(waitMinutes),
+        QStringLiteral("RFC 6749 §10.10, OWASP ASVS 2.2.1") };
+}
+
+OAuthError OAuthError::noBearerToken()
+{
+    // §3.1: "If the request lacks any authentication information ... SHOULD NOT include an error code".
+    return { 401, "", QStringLiteral("no access token: send Authorization: Bearer <token>"),
+        QStringLiteral("RFC 6750 §3.1") };
 }
 
 OAuthError OAuthError::invalidToken(const QString &description)
 {
-    return make(401, "invalid_token", description, QStringLiteral("RFC 6750 §3.1"));
+    return { 401, "invalid_token", description, QStringLiteral("RFC 6750 §3.1") };
 }
 
 OAuthError OAuthError::insufficientScope(const QString &scope)
 {
-    return make(403, "insufficient_scope",
+    return { 403, "insufficient_scope",
         QStringLiteral("this request needs the scope '%1', which the access token does not carry").arg(scope),
-        QStringLiteral("RFC 6750 §3.1"));
+        QStringLiteral("RFC 6750 §3.1") };
 }
 
-OAuthError &OAuthError::compared(const QString &expectedValue, const QString &receivedValue)
+OAuthError OAuthError::notFound(const QString &description)
 {
-    expected = expectedValue;
-    received = receivedValue;
-    return *this;
+    return { 404, "not_found", description, QStringLiteral("RFC 9110 §15.5.5") };
+}
+
+OAuthError OAuthError::compared(const QString &expected, const QString &received) const
+{
+    OAuthError copy = *this;
+    copy.m_expected = expected;
+    copy.m_received = received;
+    return copy;
+}
+
+OAuthError OAuthError::withHint(const QString &hint) const
+{
+    OAuthError copy = *this;
+    copy.m_hint = hint;
+    return copy;
 }
 
 QJsonObject OAuthError::toJson() const
 {
-    return QJsonObject { { QStringLiteral("error"), error },
-        { QStringLiteral("error_description"), description } };
+    return QJsonObject { { QStringLiteral("error"), m_error },
+        { QStringLiteral("error_description"), m_description } };
 }
 
 HttpResponse OAuthError::toTokenEndpointResponse() const
 {
-    HttpResponse response = HttpResponse::json(QJsonDocument(toJson()), status);
+    HttpResponse response = HttpResponse::json(QJsonDocument(toJson()), m_status);
     response.noStore();
-    if (status == 401)
+    if (m_status == 401)
         response.setHeader("WWW-Authenticate", "Basic realm=\"boris\", charset=\"UTF-8\"");
     return response;
 }
 
 HttpResponse OAuthError::toBearerResponse(const QString &realm, const QString &scope) const
 {
-    HttpResponse response = HttpResponse::json(QJsonDocument(toJson()), status);
+    HttpResponse response = HttpResponse::json(QJsonDocument(toJson()), m_status);
     QByteArray challenge = "Bearer realm=" + quotedParameter(realm);
     // §3.1: a request without any credentials gets no error code at all.
-    if (!error.isEmpty()) {
-        challenge += ", error=" + quotedParameter(error);
-        challenge += ", error_description=" + quotedParameter(description);
+    if (!m_error.isEmpty()) {
+        challenge += ", error=" + quotedParameter(m_error);
+        challenge += ", error_description=" + quotedParameter(m_description);
     }
     if (!scope.isEmpty())
         challenge += ", scope=" + quotedParameter(scope);

@@ -46,12 +46,8 @@ Bank::Checked<IssuedToken> Bank::validateBearer(const HttpRequest &request, cons
             QStringLiteral("RFC 6750 §2.1, §5.3"));
     }
     const QByteArray authorization = request.header("Authorization");
-    if (authorization.isEmpty()) {
-        OAuthError e
-            = OAuthError::invalidToken(QStringLiteral("no access token: send Authorization: Bearer <token>"));
-        e.error.clear(); // §3.1: no error code when the request had no authentication at all
-        return e;
-    }
+    if (authorization.isEmpty())
+        return OAuthError::noBearerToken(); // §3.1: no error code when the request had no authentication
     if (authorization.left(7).compare("Bearer ", Qt::CaseInsensitive) != 0)
         return OAuthError::invalidRequest(
             QStringLiteral("the Authorization header must use the Bearer scheme"),
@@ -104,7 +100,7 @@ std::optional<HttpResponse> bearerFailure(const Checked &checked, const QString 
 {
     if (const auto *error = std::get_if<OAuthError>(&checked))
         return error->toBearerResponse(QString::fromLatin1(Realm),
-            error->error == QLatin1String("insufficient_scope") ? scope : QString());
+            error->error() == QLatin1String("insufficient_scope") ? scope : QString());
     return std::nullopt;
 }
 } // namespace

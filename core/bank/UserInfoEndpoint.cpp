@@ -14,7 +14,7 @@ HttpResponse Bank::userInfo(HttpRequest &request)
     if (const auto *error = std::get_if<OAuthError>(&token)) {
         refuse(*error);
         return error->toBearerResponse(QStringLiteral("userinfo"),
-            error->error == QLatin1String("insufficient_scope") ? QStringLiteral("openid") : QString());
+            error->error() == QLatin1String("insufficient_scope") ? QStringLiteral("openid") : QString());
     }
     const IssuedToken &record = std::get<IssuedToken>(token);
     const auto user = m_store.userById(record.userId);
