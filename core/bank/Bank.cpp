@@ -1,17 +1,7 @@
 #include "bank/Bank.h"
 
 #include "bank/PageRenderer.h"
-#include "crypto/Base64Url.h"
-#include "crypto/Digest.h"
-#include "crypto/PasswordHasher.h"
-#include "crypto/SecureRandom.h"
-
-#include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcBank, "cfl.bank", QtWarningMsg)
+#include "bank/Refusal.h"
 
 // The pages live in cfl_resources, whose objects end up inside this static library; nothing refers to
 // the resource initializer, so the linker drops it and every page would read "missing page template".
@@ -24,8 +14,6 @@ static void initBankPages()
 namespace cfl {
 
 namespace {
-constexpr QByteArrayView SessionCookie = "cfl_session";
-
 // Pages may load only the bank's own stylesheet and may never be framed (clickjacking on the consent
 // button, RFC 6749 §10.13). No script at all: the pages work without JavaScript.
 constexpr auto PageSecurityPolicy
@@ -34,15 +22,26 @@ constexpr auto PageSecurityPolicy
 } // namespace
 
 Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
-    : m_store(store)
-    , m_signingKey(std::move(signingKey))
-    , m_config(std::move(config))
+    : m_context(store, std::move(signingKey), std::move(config))
+    , m_sessions(m_context)
+    , m_interactions(m_context)
+    , m_authorization(m_context, m_sessions, m_interactions)
+    , m_pages(m_context, m_sessions, m_interactions)
+    , m_store(m_context.store())
+    , m_signingKey(m_context.signingKey())
+    , m_config(m_context.config())
 {
     static const bool pagesLoaded = (initBankPages(), true);
     Q_UNUSED(pagesLoaded);
-    if (!m_config.clock)
-        m_config.clock = [] { return QDateTime::currentSecsSinceEpoch(); };
     registerRoutes();
+}
+
+void Bank::setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime)
+{
+    BankConfig &config = m_context.config();
+    config.codeLifetime = codeLifetime;
+    config.accessTokenLifetime = accessTokenLifetime;
+    config.refreshTokenLifetime = refreshTokenLifetime;
 }
 
 void Bank::registerRoutes()
@@ -52,6 +51,10 @@ void Bank::registerRoutes()
         m_router.add(
             method, pattern, [this, handler](HttpRequest &request) { return (this->*handler)(request); });
     };
+    auto to = [this](const QByteArray &method, const QString &pattern, auto *endpoint, auto handler) {
+        m_router.add(method, pattern,
+            [endpoint, handler](HttpRequest &request) { return (endpoint->*handler)(request); });
+    };
     on("GET", QStringLiteral("/"), &Bank::home);
     on("GET", QStringLiteral("/static/bank.css"), &Bank::stylesheet);
     m_router.add(
@@ -60,11 +63,11 @@ void Bank::registerRoutes()
     on("GET", QStringLiteral("/.well-known/oauth-authorization-server"), &Bank::openIdConfiguration);
     on("GET", QStringLiteral("/jwks"), &Bank::jwksEndpoint);
     // eddy
-    on("GET", QStringLiteral("/authorize"), &Bank::authorize);
-    on("POST", QStringLiteral("/authorize"), &Bank::authorize);
-    on("GET", QStringLiteral("/interaction/{id}"), &Bank::interactionPage);
-    on("POST", QStringLiteral("/interaction/{id}/login"), &Bank::loginSubmit);
-    on("POST", QStringLiteral("/interaction/{id}/consent"), &Bank::consentSubmit);
+    to("GET", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
+    to("POST", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
+    to("GET", QStringLiteral("/interaction/{id}"), &m_pages, &InteractionPages::page);
+    to("POST", QStringLiteral("/interaction/{id}/login"), &m_pages, &InteractionPages::login);
+    to("POST", QStringLiteral("/interaction/{id}/consent"), &m_pages, &InteractionPages::consent);
     // boris
     on("POST", QStringLiteral("/token"), &Bank::token);
     on("POST", QStringLiteral("/revoke"), &Bank::revoke);
@@ -88,7 +91,7 @@ void Bank::registerRoutes()
 
 HttpResponse Bank::handle(HttpRequest &request)
 {
-    m_decisions.clear();
+    m_context.startRequest();
     HttpResponse response
         = m_router.dispatch(request, [this](HttpRequest &unmatched) { return notFound(unmatched); });
     response.setHeader("X-Content-Type-Options", "nosniff");
@@ -103,60 +106,14 @@ HttpResponse Bank::handle(HttpRequest &request)
     return response;
 }
 
-QString Bank::issuer() const
-{
-    QString text = m_config.issuer.toString(QUrl::FullyEncoded);
-    while (text.endsWith(QLatin1Char('/')))
-        text.chop(1);
-    return text;
-}
-
-QString Bank::apiAudience() const
-{
-    return issuer() + QStringLiteral("/api");
-}
-
-QJsonObject Bank::jwks() const
-{
-    return QJsonObject { { QStringLiteral("keys"), QJsonArray { m_signingKey.publicJwk() } } };
-}
-
-qint64 Bank::now() const
-{
-    return m_config.clock();
-}
-
-void Bank::decide(const QString &what, int seedStep)
-{
-    m_decisions.append({ what, seedStep, std::nullopt });
-}
-
 void Bank::refuse(const OAuthError &error)
 {
-    m_decisions.append({ QStringLiteral("refused: %1").arg(error.error()), 0, error });
-    qCInfo(lcBank).noquote() << "refused:" << error.error() << "-" << error.description();
-}
-
-void Bank::audit(
-    const QString &event, const QString &clientId, const QString &username, const QString &detail)
-{
-    m_store.audit(now(), event, clientId, username, detail);
+    m_context.recordRefusal(CheckSpec {}, error);
 }
 
 HttpResponse Bank::notFound(HttpRequest &request)
 {
-    const QString description = QStringLiteral("nothing at %1").arg(request.path());
-    if (request.header("Accept").contains("text/html") && !request.path().startsWith(QLatin1String("/api"))) {
-        return page(PageRenderer::render(QStringLiteral("error.html"), QStringLiteral("Not found"),
-                        { { QStringLiteral("error"), QStringLiteral("not_found") },
-                            { QStringLiteral("description"), description },
-                            { QStringLiteral("hint"), QStringLiteral("Start at the bank's home page.") } }),
-            404);
-    }
-    return HttpResponse::json(
-        QJsonDocument(QJsonObject { { QStringLiteral("error"), QStringLiteral("not_found") },
-            { QStringLiteral("error_description"), description } }),
-        404);
+    return notFoundResponse(request);
 }
 
 HttpResponse Bank::page(const QByteArray &html, int status)
@@ -172,62 +129,6 @@ HttpResponse Bank::errorPage(const OAuthError &error, const QString &hint)
         { QStringLiteral("hint"), hint } };
     return page(PageRenderer::render(QStringLiteral("error.html"), QStringLiteral("Request refused"), values),
         error.status() == 401 || error.status() == 500 ? error.status() : 400);
-}
-
-// --- login sessions ---------------------------------------------------------------------------
-
-std::optional<LoginSession> Bank::currentSession(const HttpRequest &request)
-{
-    const QByteArray cookie = request.cookie(SessionCookie);
-    if (cookie.isEmpty())
-        return std::nullopt;
-    auto session = m_store.session(sha256Hex(cookie));
-    if (!session || session->revokedAt != 0 || session->expiresAt <= now())
-        return std::nullopt;
-    return session;
-}
-
-QByteArray Bank::startSession(qint64 userId, qint64 authTime)
-{
-    const QByteArray value = randomToken();
-    LoginSession session;
-    session.idHash = sha256Hex(value);
-    session.userId = userId;
-    session.authTime = authTime;
-    session.expiresAt = now() + m_config.sessionLifetime;
-    m_store.insertSession(session);
-    return QByteArray(SessionCookie.data(), SessionCookie.size()) + '=' + value
-        + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + QByteArray::number(m_config.sessionLifetime);
-}
-
-QByteArray Bank::csrfTokenFor(const HttpRequest &request) const
-{
-    // Derived from the secret session cookie: another site can neither read nor compute it.
-    const QByteArray cookie = request.cookie(SessionCookie);
-    return cookie.isEmpty() ? QByteArray() : base64UrlEncode(sha256("csrf:" + cookie));
-}
-
-Bank::Checked<User> Bank::checkCredentials(const QString &username, const QString &password)
-{
-    // Throttle guessing per user name (RFC 6749 §10.10 spirit; OWASP ASVS 2.2.1).
-    const qint64 since = now() - m_config.loginFailureWindow;
-    if (m_store.loginFailuresSince(username, since) >= m_config.maxLoginFailures) {
-        audit(QStringLiteral("login-throttled"), {}, username, QStringLiteral("too many failed attempts"));
-        return OAuthError::tooManyAttempts((m_config.loginFailureWindow + 59) / 60);
-    }
-    const auto user = m_store.userByUsername(username);
-    // Verify against a dummy hash for unknown users too, so that timing does not tell which names exist.
-    static const QByteArray dummyHash = hashPassword("not-a-real-password");
-    const bool ok
-        = verifyPassword(user ? user->passwordHash : dummyHash, password.toUtf8()) && user.has_value();
-    if (!ok) {
-        m_store.recordLoginFailure(username, now());
-        audit(QStringLiteral("login-failed"), {}, username, QStringLiteral("wrong user name or password"));
-        return OAuthError::wrongCredentials();
-    }
-    m_store.clearLoginFailures(username);
-    audit(QStringLiteral("login"), {}, username, QStringLiteral("password verified"));
-    return *user;
 }
 
 } // namespace cfl

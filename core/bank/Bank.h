@@ -4,9 +4,11 @@
 // One object on one thread, with its own BankStore connection. Each endpoint lives in its own .cpp
 // file as an ordered list of small checks, each naming its rule and RFC section.
 
-#include "bank/BankConfig.h"
-#include "bank/OAuthError.h"
-#include "crypto/SigningKey.h"
+#include "bank/AuthorizationEndpoint.h"
+#include "bank/BankContext.h"
+#include "bank/InteractionPages.h"
+#include "bank/Interactions.h"
+#include "bank/LoginSessions.h"
 #include "http/FormData.h"
 #include "http/HttpMessage.h"
 #include "http/Router.h"
@@ -20,15 +22,6 @@
 
 namespace cfl {
 
-// What the bank decided while answering one request, for the trace and the "why did it fail" panel.
-struct BankDecision
-{
-    QString what; // "authorization request validated", "authorization code issued", ...
-    int seedStep = 0; // the seed step it realises: 2 (validate the request), 9 (issue the code), 15 (validate
-                      // the token)
-    std::optional<OAuthError> refusal;
-};
-
 class Bank
 {
 public:
@@ -36,57 +29,32 @@ public:
 
     HttpResponse handle(HttpRequest &request);
 
-    const BankConfig &config() const { return m_config; }
-    void setIssuer(const QUrl &issuer) { m_config.issuer = issuer; }
-    void setRememberConsent(bool remember) { m_config.rememberConsent = remember; }
+    const BankConfig &config() const { return m_context.config(); }
+    void setIssuer(const QUrl &issuer) { m_context.config().issuer = issuer; }
+    void setRememberConsent(bool remember) { m_context.config().rememberConsent = remember; }
     // For codes and tokens issued from now on; those issued before keep the expiry they were given.
-    void setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime)
-    {
-        m_config.codeLifetime = codeLifetime;
-        m_config.accessTokenLifetime = accessTokenLifetime;
-        m_config.refreshTokenLifetime = refreshTokenLifetime;
-    }
-    QString issuer() const;
+    void setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime);
+    QString issuer() const { return m_context.issuer(); }
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
-    QString apiAudience() const;
-    QJsonObject jwks() const;
-    qint64 now() const;
-    BankStore &store() { return m_store; }
+    QString apiAudience() const { return m_context.apiAudience(); }
+    QJsonObject jwks() const { return m_context.jwks(); }
+    qint64 now() const { return m_context.now(); }
+    BankStore &store() { return m_context.store(); }
 
     // Decisions taken while handling the last request (cleared at the start of each).
-    const QList<BankDecision> &lastDecisions() const { return m_decisions; }
+    const QList<BankDecision> &lastDecisions() const { return m_context.decisions(); }
 
 private:
     template <typename T> using Checked = std::variant<T, OAuthError>;
 
     void registerRoutes();
-    void decide(const QString &what, int seedStep = 0);
+    void decide(const QString &what, int seedStep = 0) { m_context.decide(what, seedStep); }
     void refuse(const OAuthError &error);
-    void audit(const QString &event, const QString &clientId, const QString &username, const QString &detail);
-
-    // eddy: /authorize (AuthorizationEndpoint.cpp), the login and consent pages (InteractionPages.cpp)
-    HttpResponse authorize(HttpRequest &request);
-    HttpResponse interactionPage(HttpRequest &request);
-    HttpResponse loginSubmit(HttpRequest &request);
-    HttpResponse consentSubmit(HttpRequest &request);
-    HttpResponse showLogin(
-        const Interaction &interaction, const QString &message, const QString &username, int status = 200);
-    HttpResponse showConsent(const Interaction &interaction, const User &user);
-    HttpResponse finishAuthorization(
-        const Interaction &interaction, const User &user, const QStringList &granted);
-    HttpResponse redirectWithError(const Interaction &interaction, const OAuthError &error);
+    void audit(const QString &event, const QString &clientId, const QString &username, const QString &detail)
+    {
+        m_context.audit(event, clientId, username, detail);
+    }
     HttpResponse errorPage(const OAuthError &error, const QString &hint = {});
-    std::optional<Interaction> interactionFor(const HttpRequest &request, const QString &id, QString *why);
-    // Gives the interaction its id, CSRF token and lifetime, stores it, and sends the browser to its
-    // page with the cookie that binds it to this browser.
-    HttpResponse beginInteraction(Interaction interaction);
-    // John's remembered consent for this client covers every one of `scopes`.
-    bool consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const;
-    // Login sessions (cookie "cfl_session") and the password check (Bank.cpp)
-    std::optional<LoginSession> currentSession(const HttpRequest &request);
-    QByteArray startSession(qint64 userId, qint64 authTime); // returns the Set-Cookie value
-    QByteArray csrfTokenFor(const HttpRequest &request) const;
-    Checked<User> checkCredentials(const QString &username, const QString &password);
 
     // boris (TokenEndpoint.cpp, AuthorizationCodeGrant.cpp, RefreshTokenGrant.cpp, ClientAuthentication.cpp,
     // RevocationEndpoint.cpp)
@@ -138,11 +106,15 @@ private:
     HttpResponse notFound(HttpRequest &request);
     HttpResponse page(const QByteArray &html, int status = 200);
 
+    BankContext m_context;
+    LoginSessions m_sessions;
+    Interactions m_interactions;
+    AuthorizationEndpoint m_authorization;
+    InteractionPages m_pages;
     BankStore &m_store;
-    SigningKey m_signingKey;
-    BankConfig m_config;
+    const SigningKey &m_signingKey;
+    const BankConfig &m_config;
     Router m_router;
-    QList<BankDecision> m_decisions;
 };
 
 } // namespace cfl

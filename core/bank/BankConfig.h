@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QSet>
+#include <QString>
 #include <QUrl>
 
 #include <functional>
@@ -19,6 +21,9 @@ struct BankConfig
     bool rememberConsent = true;
     // Seconds since the epoch; tests may move time forward.
     std::function<qint64()> clock;
+    // The attack lab's switches: ids of named checks (bank/Check.h) that do not refuse. In memory only,
+    // never stored: a bank starts with none unless the one who starts it names some.
+    QSet<QString> disabledChecks;
 };
 
 } // namespace cfl

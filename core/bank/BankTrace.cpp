@@ -142,6 +142,8 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
         e.summary = decision.what;
         if (decision.refusal) {
             e.summary = decision.refusal->error() + QStringLiteral(": ") + decision.refusal->description();
+            if (!decision.check.isEmpty())
+                e.summary += QStringLiteral(" (check %1)").arg(decision.check);
             e.refusalRule = decision.refusal->rfc();
             e.expected = decision.refusal->expected();
             e.received = decision.refusal->received();

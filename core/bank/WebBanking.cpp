@@ -42,7 +42,7 @@ QString amountCell(qint64 cents)
 
 std::optional<User> Bank::webUser(const HttpRequest &request)
 {
-    const auto session = currentSession(request);
+    const auto session = m_sessions.current(request);
     return session ? m_store.userById(session->userId) : std::nullopt;
 }
 
@@ -50,7 +50,7 @@ HttpResponse Bank::webPage(const QString &templateName, const QString &title, co
     const HttpRequest &request, QHash<QString, QString> values)
 {
     values.insert(QStringLiteral("user"), user.name);
-    values.insert(QStringLiteral("csrf"), QString::fromLatin1(csrfTokenFor(request)));
+    values.insert(QStringLiteral("csrf"), QString::fromLatin1(LoginSessions::csrfTokenFor(request)));
     return page(PageRenderer::render(templateName, title, values));
 }
 
@@ -58,7 +58,7 @@ HttpResponse Bank::webLogin(HttpRequest &)
 {
     Interaction ia;
     ia.kind = QStringLiteral("web-login");
-    return beginInteraction(std::move(ia));
+    return m_interactions.begin(std::move(ia));
 }
 
 HttpResponse Bank::webLogout(HttpRequest &request)
@@ -66,7 +66,7 @@ HttpResponse Bank::webLogout(HttpRequest &request)
     const auto form = FormData::parse(request.body);
     if (form
         && constantTimeEquals(
-            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request))) {
+            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(request))) {
         m_store.revokeSession(sha256Hex(request.cookie("cfl_session")), now());
     }
     HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/web")), 303);
@@ -147,7 +147,8 @@ HttpResponse Bank::webPaymentSubmit(HttpRequest &request)
     };
     if (!form)
         return fail(parseError, 400);
-    if (!constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request)))
+    if (!constantTimeEquals(
+            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(request)))
         return fail(
             QStringLiteral("The form expired or came from another site (CSRF token). Try again."), 400);
     bool ok = false;
@@ -191,7 +192,7 @@ HttpResponse Bank::webApps(HttpRequest &request)
                         // In a URL path: one percent-encoded segment (RFC 3986 §3.3), then escaped for the
                         // attribute.
                         html(QString::fromLatin1(QUrl::toPercentEncoding(consent.clientId))),
-                        QString::fromLatin1(csrfTokenFor(request)));
+                        QString::fromLatin1(LoginSessions::csrfTokenFor(request)));
     }
     if (rows.isEmpty())
         rows = QStringLiteral("<tr><td colspan=\"4\">No app has access to your bank. (Apps that got your "
@@ -211,7 +212,8 @@ HttpResponse Bank::webRevokeApp(HttpRequest &request)
         return webLogin(request);
     const auto form = FormData::parse(request.body);
     if (!form
-        || !constantTimeEquals(form->valueOr(QStringLiteral("csrf_token")).toLatin1(), csrfTokenFor(request)))
+        || !constantTimeEquals(
+            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(request)))
         return errorPage(
             OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong")));
     const QString clientId = request.pathParameter(QStringLiteral("clientId"));

@@ -1,0 +1,72 @@
+#include "bank/BankContext.h"
+
+#include "bank/Check.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcBank, "cfl.bank", QtWarningMsg)
+
+namespace cfl {
+
+BankDecision::BankDecision(QString summary, int step, std::optional<OAuthError> refused, QString checkId)
+    : what(std::move(summary))
+    , seedStep(step)
+    , refusal(std::move(refused))
+    , check(std::move(checkId))
+{ }
+
+BankContext::BankContext(BankStore &store, SigningKey signingKey, BankConfig config)
+    : m_store(store)
+    , m_signingKey(std::move(signingKey))
+    , m_config(std::move(config))
+{
+    if (!m_config.clock)
+        m_config.clock = [] { return QDateTime::currentSecsSinceEpoch(); };
+}
+
+QString BankContext::issuer() const
+{
+    QString text = m_config.issuer.toString(QUrl::FullyEncoded);
+    while (text.endsWith(QLatin1Char('/')))
+        text.chop(1);
+    return text;
+}
+
+QString BankContext::apiAudience() const
+{
+    return issuer() + QStringLiteral("/api");
+}
+
+QJsonObject BankContext::jwks() const
+{
+    return QJsonObject { { QStringLiteral("keys"), QJsonArray { m_signingKey.publicJwk() } } };
+}
+
+void BankContext::decide(const QString &what, int seedStep)
+{
+    m_decisions.append({ what, seedStep });
+}
+
+void BankContext::recordRefusal(const CheckSpec &check, const OAuthError &error)
+{
+    m_decisions.append({ QStringLiteral("refused: %1").arg(error.error()), 0, error, check.id });
+    qCInfo(lcBank).noquote() << "refused by" << check.id << "-" << error.error() << "-"
+                             << error.description();
+}
+
+void BankContext::recordSkipped(const CheckSpec &check)
+{
+    m_decisions.append(
+        { QStringLiteral("check skipped: %1 (%2)").arg(check.id, check.rule), 0, std::nullopt, check.id });
+    qCInfo(lcBank).noquote() << "check skipped:" << check.id;
+}
+
+void BankContext::audit(const QString &event, const QString &clientId, const QString &username,
+    const QString &detail, const QString &checkId)
+{
+    m_store.audit(now(), event, clientId, username, detail, checkId);
+}
+
+} // namespace cfl

@@ -1,0 +1,74 @@
+#pragma once
+// What every endpoint of the bank shares (docs/architecture.md, "The bank"): its database, its signing
+// key, its configuration and clock, and the record of what it decides while it answers one request —
+// the decisions the trace shows, each refusal with the named check that made it, each check that did
+// not refuse because the attack lab switched it off.
+
+#include "bank/BankConfig.h"
+#include "bank/OAuthError.h"
+#include "crypto/SigningKey.h"
+#include "storage/BankStore.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace cfl {
+
+struct CheckSpec;
+
+// What the bank decided while answering one request, for the trace and the "why did it fail" panel.
+struct BankDecision
+{
+    BankDecision(QString summary = {}, int step = 0, std::optional<OAuthError> refused = std::nullopt,
+        QString checkId = {});
+
+    QString what; // "authorization request validated", "refused: invalid_grant", "check skipped: ..."
+    int seedStep = 0; // the seed step it realises: 2 (validate the request), 9 (issue the code), 15
+                      // (validate the token); 0 for none
+    std::optional<OAuthError> refusal;
+    QString check; // the named check (bank/Check.h) that refused, or that was skipped
+
+    // A switched-off check that would have refused here (BankConfig::disabledChecks).
+    bool isSkippedCheck() const { return !check.isEmpty() && !refusal; }
+};
+
+class BankContext
+{
+public:
+    BankContext(BankStore &store, SigningKey signingKey, BankConfig config);
+
+    BankStore &store() const { return m_store; }
+    const SigningKey &signingKey() const { return m_signingKey; }
+    const BankConfig &config() const { return m_config; }
+    BankConfig &config() { return m_config; }
+    qint64 now() const { return m_config.clock(); }
+    QString issuer() const;
+    // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
+    QString apiAudience() const;
+    QJsonObject jwks() const;
+
+    // The decisions of the request being answered; Bank::handle starts every request with none.
+    void startRequest() { m_decisions.clear(); }
+    const QList<BankDecision> &decisions() const { return m_decisions; }
+    void decide(const QString &what, int seedStep = 0);
+    void recordRefusal(const CheckSpec &check, const OAuthError &error);
+    // "check skipped: <id> (<rule>)", where the check's refusal would have been.
+    void recordSkipped(const CheckSpec &check);
+
+    void audit(const QString &event, const QString &clientId, const QString &username, const QString &detail,
+        const QString &checkId = {});
+
+    // The attack lab's switches: a check named here does not refuse (bank/Check.h, runChecks).
+    bool isSwitchedOff(const QString &checkId) const { return m_config.disabledChecks.contains(checkId); }
+
+private:
+    BankStore &m_store;
+    SigningKey m_signingKey;
+    BankConfig m_config;
+    QList<BankDecision> m_decisions;
+};
+
+} // namespace cfl

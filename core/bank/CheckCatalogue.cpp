@@ -1,0 +1,82 @@
+// The catalogue of the bank's named checks: each endpoint's list, in its order, as the endpoint's own
+// file defines it (bank/Check.h).
+
+#include "bank/AuthorizationEndpoint.h"
+#include "bank/Check.h"
+#include "bank/InteractionPages.h"
+
+#include <QSet>
+
+namespace cfl {
+
+Verdict::Verdict(OAuthError error, std::function<void()> consequence)
+    : m_error(std::move(error))
+    , m_consequence(std::move(consequence))
+{ }
+
+void Verdict::carryOut() const
+{
+    if (m_consequence)
+        m_consequence();
+}
+
+QList<Endpoint> allEndpoints()
+{
+    return { Endpoint::Authorization, Endpoint::InteractionPage, Endpoint::Login, Endpoint::Consent };
+}
+
+QString endpointName(Endpoint endpoint)
+{
+    switch (endpoint) {
+    case Endpoint::Authorization:
+        return QStringLiteral("GET|POST /authorize");
+    case Endpoint::InteractionPage:
+        return QStringLiteral("GET /interaction/{id}");
+    case Endpoint::Login:
+        return QStringLiteral("POST /interaction/{id}/login");
+    case Endpoint::Consent:
+        return QStringLiteral("POST /interaction/{id}/consent");
+    }
+    return {};
+}
+
+QList<CheckSpec> checksOf(Endpoint endpoint)
+{
+    switch (endpoint) {
+    case Endpoint::Authorization:
+        return AuthorizationEndpoint::checks();
+    case Endpoint::InteractionPage:
+        return InteractionPages::pageChecks();
+    case Endpoint::Login:
+        return InteractionPages::loginChecks();
+    case Endpoint::Consent:
+        return InteractionPages::consentChecks();
+    }
+    return {};
+}
+
+QList<CheckSpec> allChecks()
+{
+    QList<CheckSpec> checks;
+    QSet<QString> seen;
+    for (const Endpoint endpoint : allEndpoints()) {
+        for (const CheckSpec &check : checksOf(endpoint)) {
+            if (!seen.contains(check.id)) {
+                seen.insert(check.id);
+                checks.append(check);
+            }
+        }
+    }
+    return checks;
+}
+
+std::optional<CheckSpec> findCheck(const QString &id)
+{
+    for (const CheckSpec &check : allChecks()) {
+        if (check.id == id)
+            return check;
+    }
+    return std::nullopt;
+}
+
+} // namespace cfl

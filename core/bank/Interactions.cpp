@@ -1,0 +1,77 @@
+#include "bank/Interactions.h"
+
+#include "bank/RedirectUri.h"
+#include "bank/Scopes.h"
+#include "crypto/Digest.h"
+#include "crypto/SecureRandom.h"
+
+#include <algorithm>
+
+namespace cfl {
+
+Interactions::Interactions(BankContext &bank)
+    : m_bank(bank)
+{ }
+
+HttpResponse Interactions::begin(Interaction interaction)
+{
+    interaction.id = QString::fromLatin1(randomToken(24));
+    interaction.csrfToken = randomToken();
+    interaction.createdAt = m_bank.now();
+    interaction.expiresAt = m_bank.now() + m_bank.config().interactionLifetime;
+    m_bank.store().insertInteraction(interaction);
+    HttpResponse response
+        = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + interaction.id), 303);
+    response.addHeader("Set-Cookie",
+        "cfl_interaction=" + interaction.id.toLatin1() + "; Path=/interaction; HttpOnly; SameSite=Lax");
+    return response;
+}
+
+bool Interactions::consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const
+{
+    const auto consent = m_bank.store().activeConsent(userId, clientId);
+    return consent && std::all_of(scopes.cbegin(), scopes.cend(), [&](const QString &s) {
+        return consent->scopes.contains(s);
+    });
+}
+
+HttpResponse Interactions::issueCode(
+    const Interaction &interaction, const User &user, const QStringList &granted)
+{
+    // One use, short-lived, bound to client, redirect URI, PKCE challenge, nonce and the granted scopes
+    // (RFC 6749 §4.1.2, §10.5; RFC 7636 §4.4).
+    const QByteArray code = randomToken();
+    AuthorizationCode record;
+    record.codeHash = sha256Hex(code);
+    record.clientId = interaction.clientId;
+    record.userId = user.id;
+    record.redirectUri = interaction.redirectUri;
+    record.scopes = granted;
+    record.nonce = interaction.nonce;
+    record.codeChallenge = interaction.codeChallenge;
+    record.codeChallengeMethod = interaction.codeChallengeMethod;
+    record.authTime = interaction.authTime;
+    record.issuedAt = m_bank.now();
+    record.expiresAt = m_bank.now() + m_bank.config().codeLifetime;
+    m_bank.store().insertCode(record);
+    if (!interaction.id.isEmpty())
+        m_bank.store().deleteInteraction(interaction.id);
+    m_bank.audit(QStringLiteral("grant"), interaction.clientId, user.username,
+        QStringLiteral("authorization code %1… issued for %2")
+            .arg(QString::fromLatin1(record.codeHash.left(8)), scopes::join(granted)));
+    m_bank.decide(
+        QStringLiteral("authorization code issued, bound to client, redirect URI, PKCE challenge and nonce"),
+        9);
+
+    QList<QPair<QString, QString>> parameters { { QStringLiteral("code"), QString::fromLatin1(code) } };
+    if (!interaction.state.isEmpty())
+        parameters.append({ QStringLiteral("state"), interaction.state }); // RFC 6749 §4.1.2, §10.12
+    parameters.append({ QStringLiteral("iss"), m_bank.issuer() }); // RFC 9207 §2
+    HttpResponse response
+        = HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
+    response.addHeader(
+        "Set-Cookie", "cfl_interaction=; Path=/interaction; HttpOnly; SameSite=Lax; Max-Age=0");
+    return response;
+}
+
+} // namespace cfl
