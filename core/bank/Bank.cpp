@@ -27,6 +27,9 @@ Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
     , m_interactions(m_context)
     , m_authorization(m_context, m_sessions, m_interactions)
     , m_pages(m_context, m_sessions, m_interactions)
+    , m_token(m_context)
+    , m_revocation(m_context)
+    , m_introspection(m_context)
     , m_store(m_context.store())
     , m_signingKey(m_context.signingKey())
     , m_config(m_context.config())
@@ -69,9 +72,9 @@ void Bank::registerRoutes()
     to("POST", QStringLiteral("/interaction/{id}/login"), &m_pages, &InteractionPages::login);
     to("POST", QStringLiteral("/interaction/{id}/consent"), &m_pages, &InteractionPages::consent);
     // boris
-    on("POST", QStringLiteral("/token"), &Bank::token);
-    on("POST", QStringLiteral("/revoke"), &Bank::revoke);
-    on("POST", QStringLiteral("/introspect"), &Bank::introspect);
+    to("POST", QStringLiteral("/token"), &m_token, &TokenEndpoint::handle);
+    to("POST", QStringLiteral("/revoke"), &m_revocation, &RevocationEndpoint::handle);
+    to("POST", QStringLiteral("/introspect"), &m_introspection, &IntrospectionEndpoint::handle);
     on("GET", QStringLiteral("/userinfo"), &Bank::userInfo);
     on("POST", QStringLiteral("/userinfo"), &Bank::userInfo);
     // banky

@@ -8,7 +8,10 @@
 #include "bank/BankContext.h"
 #include "bank/InteractionPages.h"
 #include "bank/Interactions.h"
+#include "bank/IntrospectionEndpoint.h"
 #include "bank/LoginSessions.h"
+#include "bank/RevocationEndpoint.h"
+#include "bank/TokenEndpoint.h"
 #include "http/FormData.h"
 #include "http/HttpMessage.h"
 #include "http/Router.h"
@@ -56,27 +59,6 @@ private:
     }
     HttpResponse errorPage(const OAuthError &error, const QString &hint = {});
 
-    // boris (TokenEndpoint.cpp, AuthorizationCodeGrant.cpp, RefreshTokenGrant.cpp, ClientAuthentication.cpp,
-    // RevocationEndpoint.cpp)
-    HttpResponse token(HttpRequest &request);
-    HttpResponse revoke(HttpRequest &request);
-    HttpResponse introspect(HttpRequest &request);
-    Checked<FormData> parseTokenRequestBody(const HttpRequest &request);
-    Checked<Client> authenticateClient(const HttpRequest &request, const FormData &form);
-    // What boris's three endpoints start with: a well-formed form body and an authenticated client.
-    struct ClientRequest
-    {
-        FormData form;
-        Client client;
-    };
-    Checked<ClientRequest> authenticatedClientRequest(const HttpRequest &request);
-    HttpResponse tokenEndpointError(const OAuthError &error);
-    Checked<QJsonObject> authorizationCodeGrant(const FormData &form, const Client &client);
-    Checked<QJsonObject> refreshTokenGrant(const FormData &form, const Client &client);
-    QJsonObject issueTokens(const Client &client, const User &user, const QStringList &scopes,
-        const QString &nonce, qint64 authTime, const QByteArray &codeHash, const QString &familyId,
-        const QByteArray &parentHash, const QStringList &familyScopes = {});
-
     // banky and userinfo (ResourceApi.cpp, UserInfoEndpoint.cpp)
     Checked<IssuedToken> validateBearer(const HttpRequest &request, const QString &requiredScope);
     HttpResponse userInfo(HttpRequest &request);
@@ -111,6 +93,9 @@ private:
     Interactions m_interactions;
     AuthorizationEndpoint m_authorization;
     InteractionPages m_pages;
+    TokenEndpoint m_token;
+    RevocationEndpoint m_revocation;
+    IntrospectionEndpoint m_introspection;
     BankStore &m_store;
     const SigningKey &m_signingKey;
     const BankConfig &m_config;

@@ -38,6 +38,11 @@ enum class Endpoint {
     InteractionPage, // GET /interaction/{id}
     Login, // POST /interaction/{id}/login
     Consent, // POST /interaction/{id}/consent
+    Token, // POST /token, up to the grant
+    AuthorizationCodeGrant, // POST /token, grant_type=authorization_code
+    RefreshTokenGrant, // POST /token, grant_type=refresh_token
+    Revocation, // POST /revoke
+    Introspection, // POST /introspect
 };
 
 QList<Endpoint> allEndpoints();

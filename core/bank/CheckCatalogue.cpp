@@ -1,9 +1,14 @@
 // The catalogue of the bank's named checks: each endpoint's list, in its order, as the endpoint's own
 // file defines it (bank/Check.h).
 
+#include "bank/AuthorizationCodeGrant.h"
 #include "bank/AuthorizationEndpoint.h"
 #include "bank/Check.h"
 #include "bank/InteractionPages.h"
+#include "bank/IntrospectionEndpoint.h"
+#include "bank/RefreshTokenGrant.h"
+#include "bank/RevocationEndpoint.h"
+#include "bank/TokenEndpoint.h"
 
 #include <QSet>
 
@@ -22,7 +27,9 @@ void Verdict::carryOut() const
 
 QList<Endpoint> allEndpoints()
 {
-    return { Endpoint::Authorization, Endpoint::InteractionPage, Endpoint::Login, Endpoint::Consent };
+    return { Endpoint::Authorization, Endpoint::InteractionPage, Endpoint::Login, Endpoint::Consent,
+        Endpoint::Token, Endpoint::AuthorizationCodeGrant, Endpoint::RefreshTokenGrant, Endpoint::Revocation,
+        Endpoint::Introspection };
 }
 
 QString endpointName(Endpoint endpoint)
@@ -36,6 +43,16 @@ QString endpointName(Endpoint endpoint)
         return QStringLiteral("POST /interaction/{id}/login");
     case Endpoint::Consent:
         return QStringLiteral("POST /interaction/{id}/consent");
+    case Endpoint::Token:
+        return QStringLiteral("POST /token");
+    case Endpoint::AuthorizationCodeGrant:
+        return QStringLiteral("POST /token grant_type=authorization_code");
+    case Endpoint::RefreshTokenGrant:
+        return QStringLiteral("POST /token grant_type=refresh_token");
+    case Endpoint::Revocation:
+        return QStringLiteral("POST /revoke");
+    case Endpoint::Introspection:
+        return QStringLiteral("POST /introspect");
     }
     return {};
 }
@@ -51,6 +68,16 @@ QList<CheckSpec> checksOf(Endpoint endpoint)
         return InteractionPages::loginChecks();
     case Endpoint::Consent:
         return InteractionPages::consentChecks();
+    case Endpoint::Token:
+        return TokenEndpoint::checks();
+    case Endpoint::AuthorizationCodeGrant:
+        return AuthorizationCodeGrant::checks();
+    case Endpoint::RefreshTokenGrant:
+        return RefreshTokenGrant::checks();
+    case Endpoint::Revocation:
+        return RevocationEndpoint::checks();
+    case Endpoint::Introspection:
+        return IntrospectionEndpoint::checks();
     }
     return {};
 }

@@ -1,123 +1,185 @@
-// boris authenticates the client: client_secret_basic or client_secret_post (RFC 6749 §2.3.1), one
-// method per request (§2.3), secrets compared in constant time; public clients identify with client_id
-// alone and rely on PKCE (RFC 7636, RFC 9700 §2.1.1).
+#include "bank/ClientAuthentication.h"
 
-#include "bank/Bank.h"
 #include "crypto/Digest.h"
 
 namespace cfl {
 
-Bank::Checked<FormData> Bank::parseTokenRequestBody(const HttpRequest &request)
+namespace {
+// check Content-Type: application/x-www-form-urlencoded (RFC 6749 §3.2)
+Verdict formUrlEncoded(BankContext &, ClientRequest &r)
 {
-    // check Content-Type: application/x-www-form-urlencoded (RFC 6749 §4.1.3, §3.2)
-    const QByteArray contentType = request.header("Content-Type").split(';').value(0).trimmed().toLower();
-    if (contentType != "application/x-www-form-urlencoded") {
-        return OAuthError::invalidRequest(
-            QStringLiteral("the body must be application/x-www-form-urlencoded, not '%1'")
-                .arg(QString::fromLatin1(contentType.isEmpty() ? QByteArray("nothing") : contentType)),
-            QStringLiteral("RFC 6749 §3.2"));
-    }
+    const QByteArray contentType = r.http.header("Content-Type").split(';').value(0).trimmed().toLower();
+    if (contentType == "application/x-www-form-urlencoded")
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("the body must be application/x-www-form-urlencoded, not '%1'")
+            .arg(QString::fromLatin1(contentType.isEmpty() ? QByteArray("nothing") : contentType)),
+        QStringLiteral("RFC 6749 §3.2"));
+}
+
+// check the body: valid form encoding (RFC 6749 Appendix B)
+Verdict formEncoding(BankContext &, ClientRequest &r)
+{
     QString error;
-    auto form = FormData::parse(request.body, &error);
+    const auto form = FormData::parse(r.http.body, &error);
     if (!form)
         return OAuthError::invalidRequest(error, QStringLiteral("RFC 6749 Appendix B"));
-    // reject repeated parameters (RFC 6749 §3.2)
-    if (const QStringList repeated = form->repeatedNames(); !repeated.isEmpty()) {
-        return OAuthError::invalidRequest(
-            QStringLiteral("parameters must not be repeated: %1").arg(repeated.join(QStringLiteral(", "))),
-            QStringLiteral("RFC 6749 §3.2"));
-    }
-    return *form;
+    r.form = *form;
+    return {};
 }
 
-Bank::Checked<Client> Bank::authenticateClient(const HttpRequest &request, const FormData &form)
+// check no parameter is repeated (RFC 6749 §3.2)
+Verdict noRepeatedParameters(BankContext &, ClientRequest &r)
 {
-    QString clientId;
-    QString secret;
-    bool hasSecret = false;
-    const QByteArray authorization = request.header("Authorization");
-    const bool usesBasic = authorization.left(6).compare("Basic ", Qt::CaseInsensitive) == 0;
-    const bool usesPost = form.contains(QStringLiteral("client_secret"));
-
-    // check one authentication method only (RFC 6749 §2.3)
-    if (usesBasic && usesPost) {
-        return OAuthError::invalidRequest(
-            QStringLiteral(
-                "the client authenticated twice (Authorization header and client_secret); use one method"),
-            QStringLiteral("RFC 6749 §2.3"));
-    }
-    if (!authorization.isEmpty() && !usesBasic) {
-        return OAuthError::invalidClient(
-            QStringLiteral("only HTTP Basic client authentication is supported"));
-    }
-    if (usesBasic) {
-        // check Basic credentials: base64(urlencode(id) ":" urlencode(secret)) (RFC 6749 §2.3.1)
-        const auto decoded = QByteArray::fromBase64Encoding(
-            authorization.mid(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
-        const qsizetype colon = decoded ? decoded.decoded.indexOf(':') : -1;
-        if (colon < 0)
-            return OAuthError::invalidClient(
-                QStringLiteral("the Basic credentials are not base64(client_id:client_secret)"));
-        const auto id = formUrlDecode(decoded.decoded.left(colon));
-        const auto pass = formUrlDecode(decoded.decoded.mid(colon + 1));
-        if (!id || !pass)
-            return OAuthError::invalidClient(
-                QStringLiteral("the Basic credentials are not form-url-encoded UTF-8"));
-        clientId = *id;
-        secret = *pass;
-        hasSecret = true;
-        // A client_id in the body too must name the same client.
-        if (const auto bodyId = form.value(QStringLiteral("client_id")); bodyId && *bodyId != clientId) {
-            return OAuthError::invalidRequest(
-                QStringLiteral("client_id in the body differs from the Basic credentials"),
-                QStringLiteral("RFC 6749 §2.3.1"));
-        }
-    } else {
-        clientId = form.valueOr(QStringLiteral("client_id"));
-        hasSecret = usesPost;
-        secret = form.valueOr(QStringLiteral("client_secret"));
-    }
-    if (clientId.isEmpty())
-        return OAuthError::invalidClient(
-            QStringLiteral("no client authentication: send client_id and client_secret"));
-
-    // check client: known
-    const auto client = m_store.client(clientId);
-    if (!client) {
-        audit(QStringLiteral("refusal"), clientId, {}, QStringLiteral("unknown client"));
-        return OAuthError::invalidClient(QStringLiteral("unknown client '%1'").arg(clientId));
-    }
-    // check secret: confidential clients must authenticate (RFC 6749 §3.2.1)
-    if (!client->isPublic) {
-        if (!hasSecret)
-            return OAuthError::invalidClient(
-                QStringLiteral("%1 is a confidential client: it must send its secret").arg(client->name));
-        if (!constantTimeEquals(sha256Hex(secret.toUtf8()), client->secretHash)) {
-            audit(QStringLiteral("refusal"), clientId, {}, QStringLiteral("wrong client secret"));
-            return OAuthError::invalidClient(QStringLiteral("wrong client secret for %1").arg(client->name));
-        }
-    } else if (hasSecret && !secret.isEmpty()) {
-        return OAuthError::invalidClient(
-            QStringLiteral("%1 is a public client and has no secret").arg(client->name));
-    }
-    return *client;
+    const QStringList repeated = r.form.repeatedNames();
+    if (repeated.isEmpty())
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("parameters must not be repeated: %1").arg(repeated.join(QStringLiteral(", "))),
+        QStringLiteral("RFC 6749 §3.2"));
 }
 
-Bank::Checked<Bank::ClientRequest> Bank::authenticatedClientRequest(const HttpRequest &request)
+// check one authentication method only: not Basic and client_secret together (RFC 6749 §2.3)
+Verdict oneMethod(BankContext &, ClientRequest &r)
 {
-    auto form = parseTokenRequestBody(request);
-    if (auto *error = std::get_if<OAuthError>(&form))
-        return *error;
-    auto client = authenticateClient(request, std::get<FormData>(form));
-    if (auto *error = std::get_if<OAuthError>(&client))
-        return *error;
-    return ClientRequest { std::move(std::get<FormData>(form)), std::move(std::get<Client>(client)) };
+    const QByteArray authorization = r.http.header("Authorization");
+    r.usesBasic = authorization.left(6).compare("Basic ", Qt::CaseInsensitive) == 0;
+    r.usesPost = r.form.contains(QStringLiteral("client_secret"));
+    // Without Basic, the client names itself in the body (client_secret_post, or a public client).
+    r.clientId = r.form.valueOr(QStringLiteral("client_id"));
+    r.secret = r.form.valueOr(QStringLiteral("client_secret"));
+    r.hasSecret = r.usesPost;
+    if (!(r.usesBasic && r.usesPost))
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral(
+            "the client authenticated twice (Authorization header and client_secret); use one method"),
+        QStringLiteral("RFC 6749 §2.3"));
 }
 
-HttpResponse Bank::tokenEndpointError(const OAuthError &error)
+// check the Authorization header: the Basic scheme, if any (RFC 6749 §2.3.1)
+Verdict basicScheme(BankContext &, ClientRequest &r)
 {
-    refuse(error);
-    return error.toTokenEndpointResponse();
+    if (r.http.header("Authorization").isEmpty() || r.usesBasic)
+        return {};
+    return OAuthError::invalidClient(QStringLiteral("only HTTP Basic client authentication is supported"));
+}
+
+// check Basic credentials: base64(client_id ":" client_secret) (RFC 6749 §2.3.1)
+Verdict basicFormat(BankContext &, ClientRequest &r)
+{
+    if (!r.usesBasic)
+        return {};
+    const auto decoded = QByteArray::fromBase64Encoding(
+        r.http.header("Authorization").mid(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
+    r.basicCredentials = decoded ? decoded.decoded : QByteArray();
+    if (r.basicCredentials.contains(':'))
+        return {};
+    return OAuthError::invalidClient(
+        QStringLiteral("the Basic credentials are not base64(client_id:client_secret)"));
+}
+
+// check Basic credentials: client_id and secret each form-url-encoded UTF-8 (RFC 6749 §2.3.1)
+Verdict basicEncoding(BankContext &, ClientRequest &r)
+{
+    if (!r.usesBasic)
+        return {};
+    const qsizetype colon = r.basicCredentials.indexOf(':');
+    const auto id = formUrlDecode(colon < 0 ? r.basicCredentials : r.basicCredentials.left(colon));
+    const auto secret = formUrlDecode(colon < 0 ? QByteArray() : r.basicCredentials.mid(colon + 1));
+    r.clientId = id.value_or(QString());
+    r.secret = secret.value_or(QString());
+    r.hasSecret = true;
+    if (id && secret)
+        return {};
+    return OAuthError::invalidClient(QStringLiteral("the Basic credentials are not form-url-encoded UTF-8"));
+}
+
+// check a client_id in the body names the same client as the Basic credentials (RFC 6749 §2.3.1)
+Verdict basicMatchesBody(BankContext &, ClientRequest &r)
+{
+    const auto bodyId = r.form.value(QStringLiteral("client_id"));
+    if (!r.usesBasic || !bodyId || *bodyId == r.clientId)
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("client_id in the body differs from the Basic credentials"),
+        QStringLiteral("RFC 6749 §2.3.1"));
+}
+
+// check the client says who it is (RFC 6749 §3.2.1)
+Verdict clientNamed(BankContext &, ClientRequest &r)
+{
+    if (!r.clientId.isEmpty())
+        return {};
+    return OAuthError::invalidClient(
+        QStringLiteral("no client authentication: send client_id and client_secret"));
+}
+
+// check the client: registered (RFC 6749 §5.2)
+Verdict clientRegistered(BankContext &bank, ClientRequest &r)
+{
+    r.client = bank.store().client(r.clientId).value_or(Client {});
+    if (!r.client.clientId.isEmpty())
+        return {};
+    return OAuthError::invalidClient(QStringLiteral("unknown client '%1'").arg(r.clientId));
+}
+
+// check a confidential client sends its secret (RFC 6749 §3.2.1)
+Verdict secretSent(BankContext &, ClientRequest &r)
+{
+    if (r.client.isPublic || r.hasSecret)
+        return {};
+    return OAuthError::invalidClient(
+        QStringLiteral("%1 is a confidential client: it must send its secret").arg(r.client.name));
+}
+
+// check the secret: its SHA-256 equals the stored one, compared in constant time (RFC 6749 §2.3.1)
+Verdict secretMatches(BankContext &, ClientRequest &r)
+{
+    if (r.client.isPublic || constantTimeEquals(sha256Hex(r.secret.toUtf8()), r.client.secretHash))
+        return {};
+    return OAuthError::invalidClient(QStringLiteral("wrong client secret for %1").arg(r.client.name));
+}
+
+// check a public client sends no secret: it has none to send
+Verdict publicClientWithoutSecret(BankContext &, ClientRequest &r)
+{
+    if (!r.client.isPublic || !r.hasSecret || r.secret.isEmpty())
+        return {};
+    return OAuthError::invalidClient(
+        QStringLiteral("%1 is a public client and has no secret").arg(r.client.name));
+}
+} // namespace
+
+const CheckList<ClientRequest> &clientRequestChecks()
+{
+    static const CheckList<ClientRequest> checks {
+        { "client_request.content_type", "the body is application/x-www-form-urlencoded", "RFC 6749 §3.2",
+            formUrlEncoded },
+        { "client_request.form_encoding", "the body is valid form encoding", "RFC 6749 Appendix B",
+            formEncoding },
+        { "client_request.parameters.once", "no parameter is repeated", "RFC 6749 §3.2",
+            noRepeatedParameters },
+        { "client_auth.one_method", "one authentication method only, not Basic and client_secret together",
+            "RFC 6749 §2.3", oneMethod },
+        { "client_auth.basic_scheme", "an Authorization header uses the Basic scheme", "RFC 6749 §2.3.1",
+            basicScheme },
+        { "client_auth.basic_format", "Basic credentials are base64(client_id \":\" client_secret)",
+            "RFC 6749 §2.3.1", basicFormat },
+        { "client_auth.basic_encoding", "Basic client_id and secret are form-url-encoded UTF-8",
+            "RFC 6749 §2.3.1", basicEncoding },
+        { "client_auth.basic_matches_body", "a client_id in the body names the Basic credentials' client",
+            "RFC 6749 §2.3.1", basicMatchesBody },
+        { "client_auth.client_id_present", "the client says who it is", "RFC 6749 §3.2.1", clientNamed },
+        { "client_auth.registered", "the client is registered", "RFC 6749 §5.2", clientRegistered },
+        { "client_auth.secret_present", "a confidential client sends its secret", "RFC 6749 §3.2.1",
+            secretSent },
+        { "client_auth.secret_matches", "the secret's SHA-256 matches, compared in constant time",
+            "RFC 6749 §2.3.1", secretMatches },
+        { "client_auth.public_no_secret", "a public client sends no secret", "RFC 6749 §2.1",
+            publicClientWithoutSecret },
+    };
+    return checks;
 }
 
 } // namespace cfl

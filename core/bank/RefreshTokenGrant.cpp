@@ -1,79 +1,181 @@
-// grant_type=refresh_token (RFC 6749 §6) with rotation: every refresh token is used once; using a
-// rotated one again means it was stolen, so its whole family is revoked (RFC 9700 §4.14.2).
+#include "bank/RefreshTokenGrant.h"
 
-#include "bank/Bank.h"
 #include "bank/Scopes.h"
 #include "crypto/Digest.h"
 
 namespace cfl {
 
-Bank::Checked<QJsonObject> Bank::refreshTokenGrant(const FormData &form, const Client &client)
+namespace {
+// What the checks found out about the refresh token so far.
+struct Refresh
 {
-    // check refresh_token: present and one of ours
-    const QString presented = form.valueOr(QStringLiteral("refresh_token"));
-    if (presented.isEmpty())
-        return OAuthError::invalidRequest(
-            QStringLiteral("refresh_token is missing"), QStringLiteral("RFC 6749 §6"));
-    const QByteArray hash = sha256Hex(presented.toUtf8());
-    const auto record = m_store.token(hash);
-    if (!record || record->kind != TokenKind::Refresh)
-        return OAuthError::invalidGrant(
-            QStringLiteral("unknown refresh token"), QStringLiteral("RFC 6749 §6"));
+    const ClientRequest &request;
+    QString presented;
+    QByteArray hash;
+    IssuedToken record; // empty until the token is found
+    QStringList scopes; // of the new access token
+    User user;
+};
 
-    // check client: the token was issued to this client (RFC 6749 §6)
-    if (record->clientId != client.clientId) {
-        return OAuthError::invalidGrant(
-            QStringLiteral("refresh token was issued to another client"), QStringLiteral("RFC 6749 §6"))
-            .compared(record->clientId, client.clientId);
-    }
-    // check reuse: a rotated token comes back → revoke the family (RFC 9700 §4.14.2)
-    if (record->rotatedAt != 0) {
-        const int revoked
-            = m_store.revokeFamily(record->familyId, now(), QStringLiteral("rotated refresh token reused"));
-        audit(QStringLiteral("revocation"), client.clientId, {},
-            QStringLiteral("rotated refresh token reused: family revoked (%1 token(s))").arg(revoked));
-        return OAuthError::invalidGrant(
-            QStringLiteral("refresh token was already used; every token of its family has been revoked"),
-            QStringLiteral("RFC 9700 §4.14.2"));
-    }
-    // check revocation (RFC 7009) and expiry
-    if (record->revokedAt != 0) {
-        return OAuthError::invalidGrant(
-            QStringLiteral("refresh token has been revoked (%1)").arg(record->revokedReason),
-            QStringLiteral("RFC 7009 §2.1"));
-    }
-    if (record->expiresAt <= now())
-        return OAuthError::invalidGrant(
-            QStringLiteral("refresh token expired"), QStringLiteral("RFC 6749 §6"));
+// check refresh_token: present (RFC 6749 §6)
+Verdict refreshTokenPresent(BankContext &, Refresh &r)
+{
+    r.presented = r.request.form.valueOr(QStringLiteral("refresh_token"));
+    if (!r.presented.isEmpty())
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("refresh_token is missing"), QStringLiteral("RFC 6749 §6"));
+}
 
-    // check scope: the same or fewer than originally granted (RFC 6749 §6)
-    QStringList scopes = record->scopes;
-    if (const auto requested = form.value(QStringLiteral("scope")); requested && !requested->isEmpty()) {
-        const QStringList asked = scopes::parse(*requested);
-        for (const QString &scope : asked) {
-            if (!record->scopes.contains(scope)) {
-                return OAuthError::invalidScope(
-                    QStringLiteral("scope '%1' was not granted originally").arg(scope),
-                    QStringLiteral("RFC 6749 §6"))
-                    .compared(scopes::join(record->scopes), *requested);
-            }
+// check refresh_token: one of this bank's refresh tokens, looked up by its SHA-256 (RFC 6749 §6)
+Verdict refreshTokenKnown(BankContext &bank, Refresh &r)
+{
+    r.hash = sha256Hex(r.presented.toUtf8());
+    r.record = bank.store().token(r.hash).value_or(IssuedToken {});
+    r.scopes = r.record.scopes;
+    if (!r.record.tokenHash.isEmpty() && r.record.kind == TokenKind::Refresh)
+        return {};
+    return OAuthError::invalidGrant(QStringLiteral("unknown refresh token"), QStringLiteral("RFC 6749 §6"));
+}
+
+// check client: the token was issued to this client (RFC 6749 §6)
+Verdict refreshTokenOfThisClient(BankContext &, Refresh &r)
+{
+    if (r.record.clientId == r.request.client.clientId)
+        return {};
+    return OAuthError::invalidGrant(
+        QStringLiteral("refresh token was issued to another client"), QStringLiteral("RFC 6749 §6"))
+        .compared(r.record.clientId, r.request.client.clientId);
+}
+
+// check reuse: a rotated token that comes back was stolen; its family is revoked (RFC 9700 §4.14.2)
+Verdict refreshTokenNotRotated(BankContext &bank, Refresh &r)
+{
+    if (r.record.rotatedAt == 0)
+        return {};
+    return Verdict(
+        OAuthError::invalidGrant(QStringLiteral("refresh token was already used; every token of its "
+                                                "family has been revoked"),
+            QStringLiteral("RFC 9700 §4.14.2")),
+        [&bank, familyId = r.record.familyId, clientId = r.request.client.clientId] {
+            const int revoked = bank.store().revokeFamily(
+                familyId, bank.now(), QStringLiteral("rotated refresh token reused"));
+            bank.audit(QStringLiteral("revocation"), clientId, {},
+                QStringLiteral("rotated refresh token reused: family revoked (%1 token(s))").arg(revoked));
+        });
+}
+
+// check revocation: a revoked refresh token stops working at once (RFC 7009 §2.1)
+Verdict refreshTokenNotRevoked(BankContext &, Refresh &r)
+{
+    if (r.record.revokedAt == 0)
+        return {};
+    return OAuthError::invalidGrant(
+        QStringLiteral("refresh token has been revoked (%1)").arg(r.record.revokedReason),
+        QStringLiteral("RFC 7009 §2.1"));
+}
+
+// check expiry (RFC 6749 §6)
+Verdict refreshTokenFresh(BankContext &bank, Refresh &r)
+{
+    if (r.record.expiresAt > bank.now())
+        return {};
+    return OAuthError::invalidGrant(QStringLiteral("refresh token expired"), QStringLiteral("RFC 6749 §6"));
+}
+
+// check scope: the same as originally granted, or fewer (RFC 6749 §6)
+Verdict scopeWithinGrant(BankContext &, Refresh &r)
+{
+    const auto requested = r.request.form.value(QStringLiteral("scope"));
+    if (!requested || requested->isEmpty())
+        return {};
+    r.scopes = scopes::parse(*requested);
+    for (const QString &scope : std::as_const(r.scopes)) {
+        if (!r.record.scopes.contains(scope)) {
+            return OAuthError::invalidScope(
+                QStringLiteral("scope '%1' was not granted originally").arg(scope),
+                QStringLiteral("RFC 6749 §6"))
+                .compared(scopes::join(r.record.scopes), *requested);
         }
-        scopes = asked;
     }
-    const auto user = m_store.userById(record->userId);
-    if (!user)
-        return OAuthError::invalidGrant(QStringLiteral("the user of this token no longer exists"));
+    return {};
+}
 
-    // rotate: exactly once, even if two requests race (atomic UPDATE)
-    if (!m_store.markTokenRotated(hash, now())) {
-        m_store.revokeFamily(record->familyId, now(), QStringLiteral("rotated refresh token reused"));
-        return OAuthError::invalidGrant(
-            QStringLiteral("refresh token was already used"), QStringLiteral("RFC 9700 §4.14.2"));
-    }
-    QJsonObject tokens = issueTokens(client, *user, scopes, record->nonce, record->authTime, record->codeHash,
-        record->familyId, hash, record->scopes);
-    audit(QStringLiteral("grant"), client.clientId, user->username, QStringLiteral("refresh token rotated"));
-    decide(QStringLiteral("refresh token rotated: new access, refresh and ID token"));
+// check the token's user still exists
+Verdict userExists(BankContext &bank, Refresh &r)
+{
+    r.user = bank.store().userById(r.record.userId).value_or(User {});
+    if (r.user.id != 0)
+        return {};
+    return OAuthError::invalidGrant(QStringLiteral("the user of this token no longer exists"));
+}
+
+// rotate: exactly once, even when two requests race — a conditional UPDATE; the loser revokes the
+// family (RFC 9700 §4.14.2)
+Verdict rotatedOnce(BankContext &bank, Refresh &r)
+{
+    if (bank.store().markTokenRotated(r.hash, bank.now()))
+        return {};
+    return Verdict(OAuthError::invalidGrant(
+                       QStringLiteral("refresh token was already used"), QStringLiteral("RFC 9700 §4.14.2")),
+        [&bank, familyId = r.record.familyId] {
+            bank.store().revokeFamily(familyId, bank.now(), QStringLiteral("rotated refresh token reused"));
+        });
+}
+
+const CheckList<Refresh> &refreshChecks()
+{
+    static const CheckList<Refresh> checks {
+        { "token.refresh.present", "refresh_token is present", "RFC 6749 §6", refreshTokenPresent },
+        { "token.refresh.known", "the refresh token was issued by this bank", "RFC 6749 §6",
+            refreshTokenKnown },
+        { "token.refresh.client", "the refresh token was issued to this client", "RFC 6749 §6",
+            refreshTokenOfThisClient },
+        { "token.refresh.not_rotated", "a rotated refresh token used again revokes its whole family",
+            "RFC 9700 §4.14.2", refreshTokenNotRotated },
+        { "token.refresh.not_revoked", "the refresh token is not revoked", "RFC 7009 §2.1",
+            refreshTokenNotRevoked },
+        { "token.refresh.expiry", "the refresh token has not expired", "RFC 6749 §6", refreshTokenFresh },
+        { "token.refresh.scope", "a requested scope is within the original grant", "RFC 6749 §6",
+            scopeWithinGrant },
+        { "token.refresh.user", "the refresh token's user still exists", "RFC 6749 §5.2", userExists },
+        { "token.refresh.rotate_once", "the refresh token is rotated once, even when two requests race",
+            "RFC 9700 §4.14.2", rotatedOnce },
+    };
+    return checks;
+}
+} // namespace
+
+RefreshTokenGrant::RefreshTokenGrant(BankContext &bank, TokenIssuer &issuer)
+    : m_bank(bank)
+    , m_issuer(issuer)
+{ }
+
+QList<CheckSpec> RefreshTokenGrant::checks()
+{
+    return specsOf(refreshChecks());
+}
+
+std::variant<QJsonObject, Refusal> RefreshTokenGrant::refresh(const ClientRequest &request)
+{
+    Refresh r { request, {}, {}, {}, {}, {} };
+    if (auto refusal = runChecks(m_bank, refreshChecks(), r))
+        return std::move(*refusal);
+
+    GrantContext grant;
+    grant.client = request.client;
+    grant.user = r.user;
+    grant.scopes = r.scopes;
+    grant.grantScopes = r.record.scopes; // the new refresh token keeps the grant's scope (RFC 6749 §6)
+    grant.nonce = r.record.nonce;
+    grant.authTime = r.record.authTime;
+    grant.codeHash = r.record.codeHash;
+    grant.familyId = r.record.familyId;
+    grant.parentHash = r.hash;
+    const QJsonObject tokens = m_issuer.issue(grant);
+    m_bank.audit(QStringLiteral("grant"), request.client.clientId, r.user.username,
+        QStringLiteral("refresh token rotated"));
+    m_bank.decide(QStringLiteral("refresh token rotated: new access, refresh and ID token"));
     return tokens;
 }
 

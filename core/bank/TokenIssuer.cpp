@@ -1,0 +1,99 @@
+#include "bank/TokenIssuer.h"
+
+#include "bank/Scopes.h"
+#include "crypto/Digest.h"
+#include "crypto/Jwt.h"
+#include "crypto/SecureRandom.h"
+
+#include <QUuid>
+
+namespace cfl {
+
+TokenIssuer::TokenIssuer(BankContext &bank)
+    : m_bank(bank)
+{ }
+
+QJsonObject TokenIssuer::issue(const GrantContext &grant)
+{
+    const BankConfig &config = m_bank.config();
+    // RFC 6749 §6: a rotated refresh token keeps the scope of the grant, even when the client asked
+    // for a narrower access token.
+    const QStringList grantScopes = grant.grantScopes.isEmpty() ? grant.scopes : grant.grantScopes;
+    const qint64 issuedAt = m_bank.now();
+    const QString subject = QStringLiteral("user-%1").arg(grant.user.id);
+    const QString scope = scopes::join(grant.scopes);
+
+    // Access token: a JWT in the RFC 9068 profile, so that the teaching panels can decode it. banky
+    // checks its signature, audience, expiry and scope, and the ledger for revocation.
+    IssuedToken access;
+    access.kind = TokenKind::Access;
+    access.jti = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    access.clientId = grant.client.clientId;
+    access.userId = grant.user.id;
+    access.scopes = grant.scopes;
+    access.codeHash = grant.codeHash;
+    access.familyId = grant.familyId;
+    access.nonce = grant.nonce;
+    access.authTime = grant.authTime;
+    access.issuedAt = issuedAt;
+    access.expiresAt = issuedAt + config.accessTokenLifetime;
+    QJsonObject accessClaims {
+        { QStringLiteral("iss"), m_bank.issuer() },
+        { QStringLiteral("sub"), subject },
+        { QStringLiteral("aud"), m_bank.apiAudience() },
+        { QStringLiteral("client_id"), grant.client.clientId },
+        { QStringLiteral("scope"), scope },
+        { QStringLiteral("jti"), access.jti },
+        { QStringLiteral("iat"), issuedAt },
+        { QStringLiteral("exp"), access.expiresAt },
+    };
+    if (grant.authTime > 0)
+        accessClaims.insert(QStringLiteral("auth_time"), grant.authTime);
+    const QByteArray accessToken = m_bank.signingKey().signJwt(accessClaims, "at+jwt");
+    access.tokenHash = sha256Hex(accessToken);
+    m_bank.store().insertToken(access);
+
+    QJsonObject response {
+        { QStringLiteral("access_token"), QString::fromLatin1(accessToken) },
+        { QStringLiteral("token_type"), QStringLiteral("Bearer") },
+        { QStringLiteral("expires_in"), config.accessTokenLifetime },
+        { QStringLiteral("scope"), scope },
+    };
+
+    // Refresh token: opaque, one use, rotated on every refresh (RFC 9700 §4.14.2). Issued with
+    // offline_access (OIDC Core §11), or to plain OAuth clients that did not ask for openid.
+    if (grantScopes.contains(QStringLiteral("offline_access"))
+        || !grantScopes.contains(QStringLiteral("openid"))) {
+        const QByteArray refreshToken = randomToken();
+        IssuedToken refresh = access;
+        refresh.kind = TokenKind::Refresh;
+        refresh.jti = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        refresh.tokenHash = sha256Hex(refreshToken);
+        refresh.parentHash = grant.parentHash;
+        refresh.scopes = grantScopes;
+        refresh.expiresAt = issuedAt + config.refreshTokenLifetime;
+        m_bank.store().insertToken(refresh);
+        response.insert(QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken));
+    }
+
+    // ID token whenever openid was granted, on refresh too (OIDC Core §12.2).
+    if (grant.scopes.contains(QStringLiteral("openid"))) {
+        QJsonObject idClaims {
+            { QStringLiteral("iss"), m_bank.issuer() },
+            { QStringLiteral("sub"), subject },
+            { QStringLiteral("aud"), grant.client.clientId },
+            { QStringLiteral("azp"), grant.client.clientId },
+            { QStringLiteral("iat"), issuedAt },
+            { QStringLiteral("exp"), issuedAt + config.accessTokenLifetime },
+            { QStringLiteral("auth_time"), grant.authTime },
+            { QStringLiteral("at_hash"), QString::fromLatin1(atHash(accessToken)) },
+        };
+        if (!grant.nonce.isEmpty())
+            idClaims.insert(QStringLiteral("nonce"), grant.nonce);
+        response.insert(
+            QStringLiteral("id_token"), QString::fromLatin1(m_bank.signingKey().signJwt(idClaims, "JWT")));
+    }
+    return response;
+}
+
+} // namespace cfl

@@ -1,0 +1,39 @@
+#pragma once
+// What boris mints once a grant has passed its checks: a JWT access token (RFC 9068), a refresh token
+// (opaque, rotated), and an ID token (OpenID Connect Core §2, §3.1.3.6) — from one value, the grant.
+
+#include "bank/BankContext.h"
+#include "storage/BankRecords.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+namespace cfl {
+
+// Everything tokens are minted from, whichever grant produced them (RFC 6749 §4.1.3, §6).
+struct GrantContext
+{
+    Client client;
+    User user;
+    QStringList scopes; // of this access token; a refresh may narrow them (RFC 6749 §6)
+    QStringList grantScopes; // of the grant, which a new refresh token keeps; empty: `scopes`
+    QString nonce; // of the authorization request, for the ID token (OIDC Core §3.1.3.6)
+    qint64 authTime = 0;
+    QByteArray codeHash; // the code the grant started from: a replay revokes by it (RFC 6749 §10.5)
+    QString familyId; // the refresh token family (RFC 9700 §4.14.2)
+    QByteArray parentHash; // the refresh token this one rotates, if any
+};
+
+class TokenIssuer
+{
+public:
+    explicit TokenIssuer(BankContext &bank);
+
+    // Stores the tokens in the ledger and returns the token response (RFC 6749 §5.1).
+    QJsonObject issue(const GrantContext &grant);
+
+private:
+    BankContext &m_bank;
+};
+
+} // namespace cfl
