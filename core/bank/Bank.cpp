@@ -1,6 +1,5 @@
 #include "bank/Bank.h"
 
-#include "bank/PageRenderer.h"
 #include "bank/Refusal.h"
 
 // The pages live in cfl_resources, whose objects end up inside this static library; nothing refers to
@@ -30,9 +29,10 @@ Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
     , m_token(m_context)
     , m_revocation(m_context)
     , m_introspection(m_context)
-    , m_store(m_context.store())
-    , m_signingKey(m_context.signingKey())
-    , m_config(m_context.config())
+    , m_userInfo(m_context)
+    , m_api(m_context)
+    , m_metadata(m_context)
+    , m_web(m_context, m_sessions, m_interactions)
 {
     static const bool pagesLoaded = (initBankPages(), true);
     Q_UNUSED(pagesLoaded);
@@ -49,54 +49,51 @@ void Bank::setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 
 
 void Bank::registerRoutes()
 {
-    auto on = [this](const QByteArray &method, const QString &pattern,
-                  HttpResponse (Bank::*handler)(HttpRequest &)) {
-        m_router.add(
-            method, pattern, [this, handler](HttpRequest &request) { return (this->*handler)(request); });
-    };
-    auto to = [this](const QByteArray &method, const QString &pattern, auto *endpoint, auto handler) {
+    auto on = [this](const QByteArray &method, const QString &pattern, auto *endpoint, auto handler) {
         m_router.add(method, pattern,
             [endpoint, handler](HttpRequest &request) { return (endpoint->*handler)(request); });
     };
-    on("GET", QStringLiteral("/"), &Bank::home);
-    on("GET", QStringLiteral("/static/bank.css"), &Bank::stylesheet);
+    on("GET", QStringLiteral("/"), &m_metadata, &MetadataEndpoints::home);
+    on("GET", QStringLiteral("/static/bank.css"), &m_metadata, &MetadataEndpoints::stylesheet);
     m_router.add(
         "GET", QStringLiteral("/favicon.ico"), [](HttpRequest &) { return HttpResponse::empty(204); });
-    on("GET", QStringLiteral("/.well-known/openid-configuration"), &Bank::openIdConfiguration);
-    on("GET", QStringLiteral("/.well-known/oauth-authorization-server"), &Bank::openIdConfiguration);
-    on("GET", QStringLiteral("/jwks"), &Bank::jwksEndpoint);
+    on("GET", QStringLiteral("/.well-known/openid-configuration"), &m_metadata,
+        &MetadataEndpoints::openIdConfiguration);
+    on("GET", QStringLiteral("/.well-known/oauth-authorization-server"), &m_metadata,
+        &MetadataEndpoints::openIdConfiguration);
+    on("GET", QStringLiteral("/jwks"), &m_metadata, &MetadataEndpoints::jwks);
     // eddy
-    to("GET", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
-    to("POST", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
-    to("GET", QStringLiteral("/interaction/{id}"), &m_pages, &InteractionPages::page);
-    to("POST", QStringLiteral("/interaction/{id}/login"), &m_pages, &InteractionPages::login);
-    to("POST", QStringLiteral("/interaction/{id}/consent"), &m_pages, &InteractionPages::consent);
+    on("GET", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
+    on("POST", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
+    on("GET", QStringLiteral("/interaction/{id}"), &m_pages, &InteractionPages::page);
+    on("POST", QStringLiteral("/interaction/{id}/login"), &m_pages, &InteractionPages::login);
+    on("POST", QStringLiteral("/interaction/{id}/consent"), &m_pages, &InteractionPages::consent);
     // boris
-    to("POST", QStringLiteral("/token"), &m_token, &TokenEndpoint::handle);
-    to("POST", QStringLiteral("/revoke"), &m_revocation, &RevocationEndpoint::handle);
-    to("POST", QStringLiteral("/introspect"), &m_introspection, &IntrospectionEndpoint::handle);
-    on("GET", QStringLiteral("/userinfo"), &Bank::userInfo);
-    on("POST", QStringLiteral("/userinfo"), &Bank::userInfo);
+    on("POST", QStringLiteral("/token"), &m_token, &TokenEndpoint::handle);
+    on("POST", QStringLiteral("/revoke"), &m_revocation, &RevocationEndpoint::handle);
+    on("POST", QStringLiteral("/introspect"), &m_introspection, &IntrospectionEndpoint::handle);
+    on("GET", QStringLiteral("/userinfo"), &m_userInfo, &UserInfoEndpoint::handle);
+    on("POST", QStringLiteral("/userinfo"), &m_userInfo, &UserInfoEndpoint::handle);
     // banky
-    on("GET", QStringLiteral("/api/accounts"), &Bank::apiAccounts);
-    on("GET", QStringLiteral("/api/accounts/{id}/transactions"), &Bank::apiTransactions);
-    on("POST", QStringLiteral("/api/payments"), &Bank::apiPayments);
+    on("GET", QStringLiteral("/api/accounts"), &m_api, &ResourceApi::accounts);
+    on("GET", QStringLiteral("/api/accounts/{id}/transactions"), &m_api, &ResourceApi::transactions);
+    on("POST", QStringLiteral("/api/payments"), &m_api, &ResourceApi::payments);
     // John's online banking
-    on("GET", QStringLiteral("/web"), &Bank::webHome);
-    on("GET", QStringLiteral("/web/login"), &Bank::webLogin);
-    on("POST", QStringLiteral("/web/logout"), &Bank::webLogout);
-    on("GET", QStringLiteral("/web/accounts/{id}"), &Bank::webAccount);
-    on("GET", QStringLiteral("/web/payments"), &Bank::webPaymentForm);
-    on("POST", QStringLiteral("/web/payments"), &Bank::webPaymentSubmit);
-    on("GET", QStringLiteral("/web/apps"), &Bank::webApps);
-    on("POST", QStringLiteral("/web/apps/{clientId}/revoke"), &Bank::webRevokeApp);
+    on("GET", QStringLiteral("/web"), &m_web, &WebBanking::home);
+    on("GET", QStringLiteral("/web/login"), &m_web, &WebBanking::login);
+    on("POST", QStringLiteral("/web/logout"), &m_web, &WebBanking::logout);
+    on("GET", QStringLiteral("/web/accounts/{id}"), &m_web, &WebBanking::account);
+    on("GET", QStringLiteral("/web/payments"), &m_web, &WebBanking::paymentForm);
+    on("POST", QStringLiteral("/web/payments"), &m_web, &WebBanking::paymentSubmit);
+    on("GET", QStringLiteral("/web/apps"), &m_web, &WebBanking::apps);
+    on("POST", QStringLiteral("/web/apps/{clientId}/revoke"), &m_web, &WebBanking::revokeApp);
 }
 
 HttpResponse Bank::handle(HttpRequest &request)
 {
     m_context.startRequest();
     HttpResponse response
-        = m_router.dispatch(request, [this](HttpRequest &unmatched) { return notFound(unmatched); });
+        = m_router.dispatch(request, [](HttpRequest &unmatched) { return notFoundResponse(unmatched); });
     response.setHeader("X-Content-Type-Options", "nosniff");
     // A code in a URL must not leak to other sites through Referer (RFC 9700 §4.2.4).
     response.setHeader("Referrer-Policy", "no-referrer");
@@ -107,31 +104,6 @@ HttpResponse Bank::handle(HttpRequest &request)
             response.setHeader("Cache-Control", "no-store");
     }
     return response;
-}
-
-void Bank::refuse(const OAuthError &error)
-{
-    m_context.recordRefusal(CheckSpec {}, error);
-}
-
-HttpResponse Bank::notFound(HttpRequest &request)
-{
-    return notFoundResponse(request);
-}
-
-HttpResponse Bank::page(const QByteArray &html, int status)
-{
-    return HttpResponse::html(html, status);
-}
-
-HttpResponse Bank::errorPage(const OAuthError &error, const QString &hint)
-{
-    refuse(error);
-    PageValues values { { QStringLiteral("error"), error.error() },
-        { QStringLiteral("description"), error.description() }, { QStringLiteral("rfc"), error.rfc() },
-        { QStringLiteral("hint"), hint } };
-    return page(PageRenderer::render(QStringLiteral("error.html"), QStringLiteral("Request refused"), values),
-        error.status() == 401 || error.status() == 500 ? error.status() : 400);
 }
 
 } // namespace cfl

@@ -1,8 +1,9 @@
 #pragma once
 // The bank: eddy (authorization endpoint, login and consent pages), boris (token, revocation,
-// introspection) and banky (resource API), plus OpenID Connect metadata and John's online banking.
-// One object on one thread, with its own BankStore connection. Each endpoint lives in its own .cpp
-// file as an ordered list of small checks, each naming its rule and RFC section.
+// introspection) and banky (resource API), plus OpenID Connect metadata, userinfo and John's online
+// banking — one object on one thread, with its own BankStore connection. Each endpoint is a class of its
+// own, an ordered list of named checks (bank/Check.h) over one shared BankContext; Bank routes requests to
+// them and adds the headers every response carries.
 
 #include "bank/AuthorizationEndpoint.h"
 #include "bank/BankContext.h"
@@ -10,18 +11,16 @@
 #include "bank/Interactions.h"
 #include "bank/IntrospectionEndpoint.h"
 #include "bank/LoginSessions.h"
+#include "bank/MetadataEndpoints.h"
+#include "bank/ResourceApi.h"
 #include "bank/RevocationEndpoint.h"
 #include "bank/TokenEndpoint.h"
-#include "http/FormData.h"
-#include "http/HttpMessage.h"
+#include "bank/UserInfoEndpoint.h"
+#include "bank/WebBanking.h"
 #include "http/Router.h"
-#include "storage/BankStore.h"
 
 #include <QJsonObject>
-
-#include <functional>
-#include <optional>
-#include <variant>
+#include <QSet>
 
 namespace cfl {
 
@@ -37,6 +36,9 @@ public:
     void setRememberConsent(bool remember) { m_context.config().rememberConsent = remember; }
     // For codes and tokens issued from now on; those issued before keep the expiry they were given.
     void setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime);
+    // The attack lab's switches (bank/Check.h): the named checks stop refusing until switched on again.
+    // In memory only; a bank starts with the set its BankConfig names (none, by default).
+    void setDisabledChecks(const QSet<QString> &checkIds) { m_context.config().disabledChecks = checkIds; }
     QString issuer() const { return m_context.issuer(); }
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
     QString apiAudience() const { return m_context.apiAudience(); }
@@ -48,45 +50,7 @@ public:
     const QList<BankDecision> &lastDecisions() const { return m_context.decisions(); }
 
 private:
-    template <typename T> using Checked = std::variant<T, OAuthError>;
-
     void registerRoutes();
-    void decide(const QString &what, int seedStep = 0) { m_context.decide(what, seedStep); }
-    void refuse(const OAuthError &error);
-    void audit(const QString &event, const QString &clientId, const QString &username, const QString &detail)
-    {
-        m_context.audit(event, clientId, username, detail);
-    }
-    HttpResponse errorPage(const OAuthError &error, const QString &hint = {});
-
-    // banky and userinfo (ResourceApi.cpp, UserInfoEndpoint.cpp)
-    Checked<IssuedToken> validateBearer(const HttpRequest &request, const QString &requiredScope);
-    HttpResponse userInfo(HttpRequest &request);
-    HttpResponse apiAccounts(HttpRequest &request);
-    HttpResponse apiTransactions(HttpRequest &request);
-    HttpResponse apiPayments(HttpRequest &request);
-
-    // Metadata (MetadataEndpoints.cpp)
-    HttpResponse openIdConfiguration(HttpRequest &request);
-    HttpResponse jwksEndpoint(HttpRequest &request);
-    HttpResponse stylesheet(HttpRequest &request);
-    HttpResponse home(HttpRequest &request);
-
-    // John's online banking (WebBanking.cpp)
-    HttpResponse webHome(HttpRequest &request);
-    HttpResponse webLogin(HttpRequest &request);
-    HttpResponse webLogout(HttpRequest &request);
-    HttpResponse webAccount(HttpRequest &request);
-    HttpResponse webPaymentForm(HttpRequest &request);
-    HttpResponse webPaymentSubmit(HttpRequest &request);
-    HttpResponse webApps(HttpRequest &request);
-    HttpResponse webRevokeApp(HttpRequest &request);
-    HttpResponse webPage(const QString &templateName, const QString &title, const User &user,
-        const HttpRequest &request, QHash<QString, QString> values);
-    std::optional<User> webUser(const HttpRequest &request);
-
-    HttpResponse notFound(HttpRequest &request);
-    HttpResponse page(const QByteArray &html, int status = 200);
 
     BankContext m_context;
     LoginSessions m_sessions;
@@ -96,9 +60,10 @@ private:
     TokenEndpoint m_token;
     RevocationEndpoint m_revocation;
     IntrospectionEndpoint m_introspection;
-    BankStore &m_store;
-    const SigningKey &m_signingKey;
-    const BankConfig &m_config;
+    UserInfoEndpoint m_userInfo;
+    ResourceApi m_api;
+    MetadataEndpoints m_metadata;
+    WebBanking m_web;
     Router m_router;
 };
 

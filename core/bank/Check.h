@@ -43,6 +43,14 @@ enum class Endpoint {
     RefreshTokenGrant, // POST /token, grant_type=refresh_token
     Revocation, // POST /revoke
     Introspection, // POST /introspect
+    UserInfo, // GET|POST /userinfo
+    Accounts, // GET /api/accounts
+    Transactions, // GET /api/accounts/{id}/transactions
+    Payments, // POST /api/payments
+    WebLogout, // POST /web/logout
+    WebAccount, // GET /web/accounts/{id}
+    WebPayment, // POST /web/payments
+    WebRevokeApp, // POST /web/apps/{clientId}/revoke
 };
 
 QList<Endpoint> allEndpoints();

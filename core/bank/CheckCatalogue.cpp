@@ -7,8 +7,11 @@
 #include "bank/InteractionPages.h"
 #include "bank/IntrospectionEndpoint.h"
 #include "bank/RefreshTokenGrant.h"
+#include "bank/ResourceApi.h"
 #include "bank/RevocationEndpoint.h"
 #include "bank/TokenEndpoint.h"
+#include "bank/UserInfoEndpoint.h"
+#include "bank/WebBanking.h"
 
 #include <QSet>
 
@@ -29,7 +32,9 @@ QList<Endpoint> allEndpoints()
 {
     return { Endpoint::Authorization, Endpoint::InteractionPage, Endpoint::Login, Endpoint::Consent,
         Endpoint::Token, Endpoint::AuthorizationCodeGrant, Endpoint::RefreshTokenGrant, Endpoint::Revocation,
-        Endpoint::Introspection };
+        Endpoint::Introspection, Endpoint::UserInfo, Endpoint::Accounts, Endpoint::Transactions,
+        Endpoint::Payments, Endpoint::WebLogout, Endpoint::WebAccount, Endpoint::WebPayment,
+        Endpoint::WebRevokeApp };
 }
 
 QString endpointName(Endpoint endpoint)
@@ -53,6 +58,22 @@ QString endpointName(Endpoint endpoint)
         return QStringLiteral("POST /revoke");
     case Endpoint::Introspection:
         return QStringLiteral("POST /introspect");
+    case Endpoint::UserInfo:
+        return QStringLiteral("GET|POST /userinfo");
+    case Endpoint::Accounts:
+        return QStringLiteral("GET /api/accounts");
+    case Endpoint::Transactions:
+        return QStringLiteral("GET /api/accounts/{id}/transactions");
+    case Endpoint::Payments:
+        return QStringLiteral("POST /api/payments");
+    case Endpoint::WebLogout:
+        return QStringLiteral("POST /web/logout");
+    case Endpoint::WebAccount:
+        return QStringLiteral("GET /web/accounts/{id}");
+    case Endpoint::WebPayment:
+        return QStringLiteral("POST /web/payments");
+    case Endpoint::WebRevokeApp:
+        return QStringLiteral("POST /web/apps/{clientId}/revoke");
     }
     return {};
 }
@@ -78,6 +99,22 @@ QList<CheckSpec> checksOf(Endpoint endpoint)
         return RevocationEndpoint::checks();
     case Endpoint::Introspection:
         return IntrospectionEndpoint::checks();
+    case Endpoint::UserInfo:
+        return UserInfoEndpoint::checks();
+    case Endpoint::Accounts:
+        return ResourceApi::accountsChecks();
+    case Endpoint::Transactions:
+        return ResourceApi::transactionsChecks();
+    case Endpoint::Payments:
+        return ResourceApi::paymentsChecks();
+    case Endpoint::WebLogout:
+        return WebBanking::logoutChecks();
+    case Endpoint::WebAccount:
+        return WebBanking::accountChecks();
+    case Endpoint::WebPayment:
+        return WebBanking::paymentChecks();
+    case Endpoint::WebRevokeApp:
+        return WebBanking::revokeAppChecks();
     }
     return {};
 }

@@ -1,7 +1,8 @@
 // Discovery (OpenID Connect Discovery 1.0 §3, RFC 8414 §2), the JWKS (RFC 7517), the stylesheet and
 // the bank's home page.
 
-#include "bank/Bank.h"
+#include "bank/MetadataEndpoints.h"
+
 #include "bank/PageRenderer.h"
 #include "bank/Scopes.h"
 
@@ -11,9 +12,13 @@
 
 namespace cfl {
 
-HttpResponse Bank::openIdConfiguration(HttpRequest &)
+MetadataEndpoints::MetadataEndpoints(BankContext &bank)
+    : m_bank(bank)
+{ }
+
+HttpResponse MetadataEndpoints::openIdConfiguration(HttpRequest &)
 {
-    const QString base = issuer();
+    const QString base = m_bank.issuer();
     auto list = [](std::initializer_list<const char *> items) {
         QJsonArray array;
         for (const char *item : items)
@@ -53,14 +58,14 @@ HttpResponse Bank::openIdConfiguration(HttpRequest &)
     return HttpResponse::json(QJsonDocument(metadata));
 }
 
-HttpResponse Bank::jwksEndpoint(HttpRequest &)
+HttpResponse MetadataEndpoints::jwks(HttpRequest &)
 {
-    HttpResponse response = HttpResponse::json(QJsonDocument(jwks()));
+    HttpResponse response = HttpResponse::json(QJsonDocument(m_bank.jwks()));
     response.setHeader("Content-Type", "application/jwk-set+json");
     return response;
 }
 
-HttpResponse Bank::stylesheet(HttpRequest &)
+HttpResponse MetadataEndpoints::stylesheet(HttpRequest &)
 {
     QFile file(QStringLiteral(":/bank/bank.css"));
     file.open(QIODevice::ReadOnly);
@@ -70,10 +75,10 @@ HttpResponse Bank::stylesheet(HttpRequest &)
     return response;
 }
 
-HttpResponse Bank::home(HttpRequest &)
+HttpResponse MetadataEndpoints::home(HttpRequest &)
 {
-    return page(PageRenderer::render(QStringLiteral("home.html"), QStringLiteral("Loopback Bank"),
-        { { QStringLiteral("issuer"), issuer() } }));
+    return HttpResponse::html(PageRenderer::render(QStringLiteral("home.html"),
+        QStringLiteral("Loopback Bank"), { { QStringLiteral("issuer"), m_bank.issuer() } }));
 }
 
 } // namespace cfl

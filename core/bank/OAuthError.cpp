@@ -1,18 +1,6 @@
 #include "bank/OAuthError.h"
 
-#include <QJsonDocument>
-
 namespace cfl {
-
-namespace {
-// RFC 6750 §3: error_description uses a restricted character set; quotes and backslashes must go.
-QByteArray quotedParameter(const QString &value)
-{
-    QString cleaned = value;
-    cleaned.remove(QLatin1Char('"')).remove(QLatin1Char('\\'));
-    return '"' + cleaned.toUtf8() + '"';
-}
-} // namespace
 
 OAuthError::OAuthError(int status, const char *error, const QString &description, const QString &rfc)
     : m_status(status)
@@ -161,31 +149,6 @@ QJsonObject OAuthError::toJson() const
 {
     return QJsonObject { { QStringLiteral("error"), m_error },
         { QStringLiteral("error_description"), m_description } };
-}
-
-HttpResponse OAuthError::toTokenEndpointResponse() const
-{
-    HttpResponse response = HttpResponse::json(QJsonDocument(toJson()), m_status);
-    response.noStore();
-    if (m_status == 401)
-        response.setHeader("WWW-Authenticate", "Basic realm=\"boris\", charset=\"UTF-8\"");
-    return response;
-}
-
-HttpResponse OAuthError::toBearerResponse(const QString &realm, const QString &scope) const
-{
-    HttpResponse response = HttpResponse::json(QJsonDocument(toJson()), m_status);
-    QByteArray challenge = "Bearer realm=" + quotedParameter(realm);
-    // §3.1: a request without any credentials gets no error code at all.
-    if (!m_error.isEmpty()) {
-        challenge += ", error=" + quotedParameter(m_error);
-        challenge += ", error_description=" + quotedParameter(m_description);
-    }
-    if (!scope.isEmpty())
-        challenge += ", scope=" + quotedParameter(scope);
-    response.setHeader("WWW-Authenticate", challenge);
-    response.noStore();
-    return response;
 }
 
 } // namespace cfl

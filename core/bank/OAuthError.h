@@ -3,9 +3,7 @@
 // the client is told (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1) and, for the teaching views, the rule
 // that was broken, where it is written, and the values that were compared. A value is complete when a
 // factory returns it: nothing patches its status or code afterwards; compared() and withHint() return
-// a copy with more to show.
-
-#include "http/HttpMessage.h"
+// a copy with more to show. How it is answered is up to the endpoint that refuses (bank/Refusal.h).
 
 #include <QJsonObject>
 #include <QString>
@@ -57,11 +55,6 @@ public:
     OAuthError compared(const QString &expected, const QString &received) const;
     OAuthError withHint(const QString &hint) const;
     QJsonObject toJson() const; // {"error", "error_description"} (RFC 6749 §5.2)
-    // JSON error body (RFC 6749 §5.2) with Cache-Control: no-store; 401 invalid_client carries
-    // WWW-Authenticate: Basic (§5.2 requires it when the client used the Authorization header).
-    HttpResponse toTokenEndpointResponse() const;
-    // RFC 6750 §3: WWW-Authenticate: Bearer realm=..., error=..., error_description=... [, scope=...]
-    HttpResponse toBearerResponse(const QString &realm, const QString &scope = {}) const;
 
 private:
     OAuthError(int status, const char *error, const QString &description, const QString &rfc);

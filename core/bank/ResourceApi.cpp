@@ -1,8 +1,10 @@
 // banky, the resource server: bearer tokens only (RFC 6750 §2.1), validated for signature, issuer,
 // audience, expiry (RFC 9068 §4), revocation, and scope (RFC 6750 §3.1 insufficient_scope).
 
-#include "bank/Bank.h"
-#include "crypto/Jwt.h"
+#include "bank/ResourceApi.h"
+
+#include "bank/BearerToken.h"
+#include "bank/Refusal.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,7 +13,7 @@
 namespace cfl {
 
 namespace {
-constexpr auto Realm = "banky";
+const QString Realm = QStringLiteral("banky");
 
 QString money(qint64 cents)
 {
@@ -34,155 +36,189 @@ QJsonObject transactionJson(const BankTransaction &t)
         { QStringLiteral("category"), t.category }, { QStringLiteral("amount"), money(t.amountCents) },
         { QStringLiteral("balance_after"), money(t.balanceAfterCents) } };
 }
-} // namespace
 
-Bank::Checked<IssuedToken> Bank::validateBearer(const HttpRequest &request, const QString &requiredScope)
+// A request for one account's transactions, as the checks found it.
+struct AccountRequest
 {
-    // check the token travels in the Authorization header only (RFC 6750 §2.1; query and body forms
-    // leak into logs and histories, RFC 9700 §2.5 / RFC 6750 §5.3)
-    if (request.url.hasQuery() && request.url.query().contains(QStringLiteral("access_token="))) {
-        return OAuthError::invalidRequest(
-            QStringLiteral("send the access token in the Authorization header, not the URL"),
-            QStringLiteral("RFC 6750 §2.1, §5.3"));
-    }
-    const QByteArray authorization = request.header("Authorization");
-    if (authorization.isEmpty())
-        return OAuthError::noBearerToken(); // §3.1: no error code when the request had no authentication
-    if (authorization.left(7).compare("Bearer ", Qt::CaseInsensitive) != 0)
-        return OAuthError::invalidRequest(
-            QStringLiteral("the Authorization header must use the Bearer scheme"),
-            QStringLiteral("RFC 6750 §2.1"));
-    const QByteArray token = authorization.mid(7).trimmed();
+    const BearerRequest &bearer;
+    BankAccount account; // empty until found
+};
 
-    // check signature (RS256 with our key only)
+// check the account: the token's user's own; another customer's answers like a missing one (404), so
+// that account ids cannot be probed
+Verdict ownAccount(BankContext &bank, AccountRequest &r)
+{
+    r.account
+        = bank.store().account(r.bearer.http.pathParameter(QStringLiteral("id"))).value_or(BankAccount {});
+    if (!r.account.id.isEmpty() && r.account.userId == r.bearer.record.userId)
+        return {};
+    return OAuthError::notFound(QStringLiteral("no such account"));
+}
+
+// A payment order, as the checks found it.
+struct PaymentRequest
+{
+    const BearerRequest &bearer;
+    QJsonObject payment;
+    QString from;
+    QString payee;
+    QString reference;
+    double amount = 0;
+    std::optional<BankTransaction> booked;
+};
+
+// check the body: JSON
+Verdict paymentIsJson(BankContext &, PaymentRequest &r)
+{
+    if (r.bearer.http.header("Content-Type").startsWith("application/json"))
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("send the payment as application/json"), QStringLiteral("—"));
+}
+
+// check the body: one JSON object
+Verdict paymentIsObject(BankContext &, PaymentRequest &r)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(r.bearer.http.body, &parseError);
+    r.payment = document.object();
+    if (document.isObject())
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("the body is not a JSON object: %1").arg(parseError.errorString()),
+        QStringLiteral("—"));
+}
+
+// check the order: from_account, payee and a finite amount
+Verdict paymentFields(BankContext &, PaymentRequest &r)
+{
+    r.from = r.payment.value(QStringLiteral("from_account")).toString();
+    r.payee = r.payment.value(QStringLiteral("payee")).toString().trimmed();
+    r.reference = r.payment.value(QStringLiteral("reference")).toString();
+    bool ok = false;
+    r.amount = r.payment.value(QStringLiteral("amount")).toVariant().toString().toDouble(&ok);
+    // qRound64 of a NaN, an infinity or anything beyond ±9.2e16 is undefined behaviour: such an amount is
+    // no amount ("1e300" and "nan" parse as doubles).
+    const bool amount = ok && qIsFinite(r.amount) && qAbs(r.amount) <= 1e13;
+    if (!amount)
+        r.amount = 0;
+    if (!r.from.isEmpty() && !r.payee.isEmpty() && amount)
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("a payment needs from_account, payee and amount (e.g. \"12.50\")"),
+        QStringLiteral("—"));
+}
+
+// check the ledger books it, in one transaction: amount > 0, a payee, the token user's own account
+// (the same answer as for no such account), enough funds (BankStore::makePayment)
+Verdict paymentBooked(BankContext &bank, PaymentRequest &r)
+{
     QString error;
-    const auto jwt = verifyRs256(token, jwks(), &error);
-    if (!jwt)
-        return OAuthError::invalidToken(QStringLiteral("access token rejected: %1").arg(error));
-    const QJsonObject &claims = jwt->payload;
-    // check type: an access token, not an ID token (RFC 9068 §4: typ at+jwt)
-    if (jwt->header.value(QStringLiteral("typ"))
-            .toString()
-            .compare(QLatin1String("at+jwt"), Qt::CaseInsensitive)
-        != 0)
-        return OAuthError::invalidToken(
-            QStringLiteral("this is not an access token (typ must be at+jwt); an ID token is not for APIs"));
-    // check issuer and audience (RFC 9068 §4)
-    if (claims.value(QStringLiteral("iss")).toString() != issuer())
-        return OAuthError::invalidToken(QStringLiteral("access token from another issuer"))
-            .compared(issuer(), claims.value(QStringLiteral("iss")).toString());
-    if (claims.value(QStringLiteral("aud")).toString() != apiAudience())
-        return OAuthError::invalidToken(QStringLiteral("access token is not meant for banky"))
-            .compared(apiAudience(), claims.value(QStringLiteral("aud")).toString());
-    // check expiry
-    const qint64 exp = claims.value(QStringLiteral("exp")).toInteger();
-    if (exp <= now())
-        return OAuthError::invalidToken(QStringLiteral("access token expired %1 s ago").arg(now() - exp))
-            .compared(QStringLiteral("exp > %1").arg(now()), QString::number(exp));
-    // check revocation in the ledger (RFC 7009: revoked tokens stop working at once)
-    const auto record = m_store.tokenByJti(claims.value(QStringLiteral("jti")).toString());
-    if (!record || record->kind != TokenKind::Access)
-        return OAuthError::invalidToken(QStringLiteral("access token unknown to the bank"));
-    if (record->revokedAt != 0)
-        return OAuthError::invalidToken(
-            QStringLiteral("access token was revoked (%1)").arg(record->revokedReason));
-    // check scope (RFC 6750 §3.1)
-    if (!requiredScope.isEmpty() && !record->scopes.contains(requiredScope))
-        return OAuthError::insufficientScope(requiredScope);
-    decide(
-        QStringLiteral("access token validated: signature, issuer, audience, expiry, revocation, scope"), 15);
-    return *record;
+    r.booked = bank.store().makePayment(
+        r.bearer.record.userId, r.from, r.payee, qRound64(r.amount * 100), r.reference, bank.now(), &error);
+    if (r.booked)
+        return {};
+    return OAuthError::invalidRequest(error, QStringLiteral("—"));
 }
 
-namespace {
-template <typename Checked>
-std::optional<HttpResponse> bearerFailure(const Checked &checked, const QString &scope)
+const CheckList<AccountRequest> &transactionChecklist()
 {
-    if (const auto *error = std::get_if<OAuthError>(&checked))
-        return error->toBearerResponse(QString::fromLatin1(Realm),
-            error->error() == QLatin1String("insufficient_scope") ? scope : QString());
-    return std::nullopt;
+    static const CheckList<AccountRequest> checks {
+        { "api.account.owner", "the account is the token user's; another's answers like a missing one",
+            "OWASP API1:2023", ownAccount },
+    };
+    return checks;
+}
+
+const CheckList<PaymentRequest> &paymentChecklist()
+{
+    static const CheckList<PaymentRequest> checks {
+        { "api.payment.json", "the payment is sent as application/json", "—", paymentIsJson },
+        { "api.payment.object", "the body is one JSON object", "—", paymentIsObject },
+        { "api.payment.fields", "from_account, payee and a finite amount are given", "—", paymentFields },
+        { "api.payment.booked",
+            "the ledger books it: amount > 0, a payee, the token user's own account, enough funds", "—",
+            paymentBooked },
+    };
+    return checks;
 }
 } // namespace
 
-HttpResponse Bank::apiAccounts(HttpRequest &request)
+ResourceApi::ResourceApi(BankContext &bank)
+    : m_bank(bank)
+{ }
+
+QList<CheckSpec> ResourceApi::accountsChecks()
 {
-    const QString scope = QStringLiteral("accounts:read");
-    const auto token = validateBearer(request, scope);
-    if (auto failure = bearerFailure(token, scope)) {
-        refuse(std::get<OAuthError>(token));
-        return *failure;
-    }
+    return specsOf(bearerChecks());
+}
+
+QList<CheckSpec> ResourceApi::transactionsChecks()
+{
+    return specsOf(bearerChecks()) + specsOf(transactionChecklist());
+}
+
+QList<CheckSpec> ResourceApi::paymentsChecks()
+{
+    return specsOf(bearerChecks()) + specsOf(paymentChecklist());
+}
+
+HttpResponse ResourceApi::accounts(HttpRequest &request)
+{
+    BearerRequest bearer(request, QStringLiteral("accounts:read"));
+    if (const auto refusal = runChecks(m_bank, bearerChecks(), bearer))
+        return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm, bearer.requiredScope),
+            { bearer.record.clientId });
+    m_bank.decide(
+        QStringLiteral("access token validated: signature, issuer, audience, expiry, revocation, scope"), 15);
+
     QJsonArray accounts;
-    for (const BankAccount &account : m_store.accountsOf(std::get<IssuedToken>(token).userId))
+    for (const BankAccount &account : m_bank.store().accountsOf(bearer.record.userId))
         accounts.append(accountJson(account));
     return HttpResponse::json(QJsonDocument(QJsonObject { { QStringLiteral("accounts"), accounts } }))
         .noStore();
 }
 
-HttpResponse Bank::apiTransactions(HttpRequest &request)
+HttpResponse ResourceApi::transactions(HttpRequest &request)
 {
-    const QString scope = QStringLiteral("transactions:read");
-    const auto token = validateBearer(request, scope);
-    if (auto failure = bearerFailure(token, scope)) {
-        refuse(std::get<OAuthError>(token));
-        return *failure;
-    }
-    const auto account = m_store.account(request.pathParameter(QStringLiteral("id")));
-    // Another customer's account looks exactly like a missing one.
-    if (!account || account->userId != std::get<IssuedToken>(token).userId) {
-        return HttpResponse::json(
-            QJsonDocument(QJsonObject { { QStringLiteral("error"), QStringLiteral("not_found") },
-                { QStringLiteral("error_description"), QStringLiteral("no such account") } }),
-            404);
-    }
+    BearerRequest bearer(request, QStringLiteral("transactions:read"));
+    if (const auto refusal = runChecks(m_bank, bearerChecks(), bearer))
+        return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm, bearer.requiredScope),
+            { bearer.record.clientId });
+    m_bank.decide(
+        QStringLiteral("access token validated: signature, issuer, audience, expiry, revocation, scope"), 15);
+
+    AccountRequest r { bearer, {} };
+    if (const auto refusal = runChecks(m_bank, transactionChecklist(), r))
+        return refuse(m_bank, *refusal, RefusalForm::resourceError(), { bearer.record.clientId });
     QJsonArray transactions;
-    for (const BankTransaction &t : m_store.transactionsOf(account->id))
+    for (const BankTransaction &t : m_bank.store().transactionsOf(r.account.id))
         transactions.append(transactionJson(t));
     return HttpResponse::json(
-        QJsonDocument(QJsonObject { { QStringLiteral("account"), accountJson(*account) },
+        QJsonDocument(QJsonObject { { QStringLiteral("account"), accountJson(r.account) },
             { QStringLiteral("transactions"), transactions } }))
         .noStore();
 }
 
-HttpResponse Bank::apiPayments(HttpRequest &request)
+HttpResponse ResourceApi::payments(HttpRequest &request)
 {
-    const QString scope = QStringLiteral("payments:write");
-    const auto token = validateBearer(request, scope);
-    if (auto failure = bearerFailure(token, scope)) {
-        refuse(std::get<OAuthError>(token));
-        return *failure;
-    }
-    auto badRequest = [](const QString &description) {
-        return HttpResponse::json(
-            QJsonDocument(QJsonObject { { QStringLiteral("error"), QStringLiteral("invalid_request") },
-                { QStringLiteral("error_description"), description } }),
-            400);
-    };
-    if (!request.header("Content-Type").startsWith("application/json"))
-        return badRequest(QStringLiteral("send the payment as application/json"));
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (!document.isObject())
-        return badRequest(QStringLiteral("the body is not a JSON object: %1").arg(parseError.errorString()));
-    const QJsonObject payment = document.object();
-    const QString from = payment.value(QStringLiteral("from_account")).toString();
-    const QString payee = payment.value(QStringLiteral("payee")).toString().trimmed();
-    const QString reference = payment.value(QStringLiteral("reference")).toString();
-    bool ok = false;
-    const double amount = payment.value(QStringLiteral("amount")).toVariant().toString().toDouble(&ok);
-    // qRound64 of a NaN, an infinity or anything beyond ±9.2e16 is undefined behaviour: such an amount
-    // is no amount ("1e300" and "nan" parse as doubles).
-    if (from.isEmpty() || payee.isEmpty() || !ok || !qIsFinite(amount) || qAbs(amount) > 1e13)
-        return badRequest(QStringLiteral("a payment needs from_account, payee and amount (e.g. \"12.50\")"));
-    QString error;
-    const auto booked = m_store.makePayment(
-        std::get<IssuedToken>(token).userId, from, payee, qRound64(amount * 100), reference, now(), &error);
-    if (!booked)
-        return badRequest(error);
-    audit(QStringLiteral("payment"), std::get<IssuedToken>(token).clientId, {},
-        QStringLiteral("%1 EUR to %2 through the API").arg(money(-booked->amountCents), payee));
-    return HttpResponse::json(QJsonDocument(transactionJson(*booked)), 201).noStore();
+    BearerRequest bearer(request, QStringLiteral("payments:write"));
+    if (const auto refusal = runChecks(m_bank, bearerChecks(), bearer))
+        return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm, bearer.requiredScope),
+            { bearer.record.clientId });
+    m_bank.decide(
+        QStringLiteral("access token validated: signature, issuer, audience, expiry, revocation, scope"), 15);
+
+    PaymentRequest r { bearer, {}, {}, {}, {}, 0, std::nullopt };
+    std::optional<Refusal> refusal = runChecks(m_bank, paymentChecklist(), r);
+    if (!refusal && !r.booked)
+        refusal
+            = cannotServe(QStringLiteral("api.payment.booked"), QStringLiteral("the ledger booked nothing"));
+    if (refusal)
+        return refuse(m_bank, *refusal, RefusalForm::resourceError(), { bearer.record.clientId });
+    m_bank.audit(QStringLiteral("payment"), bearer.record.clientId, {},
+        QStringLiteral("%1 EUR to %2 through the API").arg(money(-r.booked->amountCents), r.payee));
+    return HttpResponse::json(QJsonDocument(transactionJson(*r.booked)), 201).noStore();
 }
 
 } // namespace cfl

@@ -2,10 +2,13 @@
 // a password gives: everything, forever — which is exactly what PirateLoan gets — and, under
 // Connected apps, the scoped, revocable access he granted with OAuth.
 
-#include "bank/Bank.h"
+#include "bank/WebBanking.h"
+
 #include "bank/PageRenderer.h"
+#include "bank/Refusal.h"
 #include "bank/Scopes.h"
 #include "crypto/Digest.h"
+#include "http/FormData.h"
 #include "storage/Money.h"
 
 #include <QDateTime>
@@ -38,88 +41,265 @@ QString amountCell(qint64 cents)
     return QStringLiteral("<td class=\"amount %1\">%2</td>")
         .arg(cents < 0 ? QStringLiteral("debit") : QStringLiteral("credit"), html(money(cents)));
 }
-} // namespace
 
-std::optional<User> Bank::webUser(const HttpRequest &request)
+// A form or page request of online banking, as the checks found it.
+struct WebRequest
 {
-    const auto session = m_sessions.current(request);
-    return session ? m_store.userById(session->userId) : std::nullopt;
+    const HttpRequest &http;
+    User user; // the session's
+    FormData form;
+    BankAccount account;
+    double amount = 0;
+    std::optional<BankTransaction> booked;
+};
+
+bool csrfTokenMatches(const WebRequest &r)
+{
+    return constantTimeEquals(
+        r.form.valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(r.http));
 }
 
-HttpResponse Bank::webPage(const QString &templateName, const QString &title, const User &user,
+// check the logout form: it carries the session's CSRF token; without it the session stays (OWASP CSRF
+// Prevention Cheat Sheet)
+Verdict logoutCsrf(BankContext &, WebRequest &r)
+{
+    r.form = FormData::parse(r.http.body).value_or(FormData {});
+    if (csrfTokenMatches(r))
+        return {};
+    return OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong"),
+        QStringLiteral("OWASP CSRF Prevention Cheat Sheet"));
+}
+
+// check the account: John's own; another customer's looks exactly like a missing one (OWASP API1:2023)
+Verdict ownAccount(BankContext &bank, WebRequest &r)
+{
+    r.account = bank.store().account(r.http.pathParameter(QStringLiteral("id"))).value_or(BankAccount {});
+    if (!r.account.id.isEmpty() && r.account.userId == r.user.id)
+        return {};
+    return OAuthError::notFound(QStringLiteral("no such account"));
+}
+
+// check the payment form: valid form encoding
+Verdict paymentFormEncoding(BankContext &, WebRequest &r)
+{
+    QString error;
+    const auto form = FormData::parse(r.http.body, &error);
+    if (!form)
+        return OAuthError::invalidRequest(error, QStringLiteral("RFC 6749 Appendix B"));
+    r.form = *form;
+    return {};
+}
+
+// check the payment form: it carries the session's CSRF token (OWASP CSRF Prevention Cheat Sheet)
+Verdict paymentCsrf(BankContext &, WebRequest &r)
+{
+    if (csrfTokenMatches(r))
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral("The form expired or came from another site (CSRF token). Try again."),
+        QStringLiteral("OWASP CSRF Prevention Cheat Sheet"));
+}
+
+// check the amount: a finite number ("25,50" too); anything else is no amount
+Verdict paymentAmount(BankContext &, WebRequest &r)
+{
+    bool ok = false;
+    r.amount
+        = r.form.valueOr(QStringLiteral("amount")).replace(QLatin1Char(','), QLatin1Char('.')).toDouble(&ok);
+    // Not finite or beyond ±9.2e16: qRound64 would be undefined behaviour.
+    if (ok && qIsFinite(r.amount) && qAbs(r.amount) <= 1e13)
+        return {};
+    r.amount = 0;
+    return OAuthError::invalidRequest(
+        QStringLiteral("The amount must be a number, e.g. 25.00."), QStringLiteral("—"));
+}
+
+// check the ledger books it, in one transaction: amount > 0, a payee, John's own account, enough funds
+// (BankStore::makePayment)
+Verdict paymentBooked(BankContext &bank, WebRequest &r)
+{
+    QString error;
+    r.booked = bank.store().makePayment(r.user.id, r.form.valueOr(QStringLiteral("from_account")),
+        r.form.valueOr(QStringLiteral("payee")).trimmed(), qRound64(r.amount * 100),
+        r.form.valueOr(QStringLiteral("reference")), bank.now(), &error);
+    if (r.booked)
+        return {};
+    return OAuthError::invalidRequest(error, QStringLiteral("—"));
+}
+
+// check the "Revoke" form: it carries the session's CSRF token (OWASP CSRF Prevention Cheat Sheet)
+Verdict revokeCsrf(BankContext &, WebRequest &r)
+{
+    const auto form = FormData::parse(r.http.body);
+    r.form = form.value_or(FormData {});
+    if (form && csrfTokenMatches(r))
+        return {};
+    return OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong"));
+}
+
+// check the app: one John has an active consent for
+Verdict consentGiven(BankContext &bank, WebRequest &r)
+{
+    if (bank.store().activeConsent(r.user.id, r.http.pathParameter(QStringLiteral("clientId"))))
+        return {};
+    return OAuthError::notFound(QStringLiteral("no such connected app"));
+}
+
+const CheckList<WebRequest> &logoutChecklist()
+{
+    static const CheckList<WebRequest> checks {
+        { "web.logout.csrf", "the logout form carries the session's CSRF token",
+            "OWASP CSRF Prevention Cheat Sheet", logoutCsrf },
+    };
+    return checks;
+}
+
+const CheckList<WebRequest> &accountChecklist()
+{
+    static const CheckList<WebRequest> checks {
+        { "web.account.owner", "the account is John's; another's looks like a missing one", "OWASP API1:2023",
+            ownAccount },
+    };
+    return checks;
+}
+
+const CheckList<WebRequest> &paymentChecklist()
+{
+    static const CheckList<WebRequest> checks {
+        { "web.payment.form_encoding", "the form is valid form encoding", "RFC 6749 Appendix B",
+            paymentFormEncoding },
+        { "web.payment.csrf", "the form carries the session's CSRF token",
+            "OWASP CSRF Prevention Cheat Sheet", paymentCsrf },
+        { "web.payment.amount", "the amount is a finite number", "—", paymentAmount },
+        { "web.payment.booked", "the ledger books it: amount > 0, a payee, John's own account, enough funds",
+            "—", paymentBooked },
+    };
+    return checks;
+}
+
+const CheckList<WebRequest> &revokeAppChecklist()
+{
+    static const CheckList<WebRequest> checks {
+        { "web.apps.csrf", "the Revoke form carries the session's CSRF token",
+            "OWASP CSRF Prevention Cheat Sheet", revokeCsrf },
+        { "web.apps.consent", "John has an active consent for the app", "—", consentGiven },
+    };
+    return checks;
+}
+} // namespace
+
+WebBanking::WebBanking(BankContext &bank, LoginSessions &sessions, Interactions &interactions)
+    : m_bank(bank)
+    , m_sessions(sessions)
+    , m_interactions(interactions)
+{ }
+
+QList<CheckSpec> WebBanking::logoutChecks()
+{
+    return specsOf(logoutChecklist());
+}
+
+QList<CheckSpec> WebBanking::accountChecks()
+{
+    return specsOf(accountChecklist());
+}
+
+QList<CheckSpec> WebBanking::paymentChecks()
+{
+    return specsOf(paymentChecklist());
+}
+
+QList<CheckSpec> WebBanking::revokeAppChecks()
+{
+    return specsOf(revokeAppChecklist());
+}
+
+std::optional<User> WebBanking::user(const HttpRequest &request)
+{
+    const auto session = m_sessions.current(request);
+    return session ? m_bank.store().userById(session->userId) : std::nullopt;
+}
+
+HttpResponse WebBanking::page(const QString &templateName, const QString &title, const User &user,
     const HttpRequest &request, QHash<QString, QString> values)
 {
     values.insert(QStringLiteral("user"), user.name);
     values.insert(QStringLiteral("csrf"), QString::fromLatin1(LoginSessions::csrfTokenFor(request)));
-    return page(PageRenderer::render(templateName, title, values));
+    return HttpResponse::html(PageRenderer::render(templateName, title, values));
 }
 
-HttpResponse Bank::webLogin(HttpRequest &)
+HttpResponse WebBanking::login(HttpRequest &)
 {
     Interaction ia;
     ia.kind = QStringLiteral("web-login");
     return m_interactions.begin(std::move(ia));
 }
 
-HttpResponse Bank::webLogout(HttpRequest &request)
+HttpResponse WebBanking::logout(HttpRequest &request)
 {
-    const auto form = FormData::parse(request.body);
-    if (form
-        && constantTimeEquals(
-            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(request))) {
-        m_store.revokeSession(sha256Hex(request.cookie("cfl_session")), now());
-    }
-    HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/web")), 303);
-    response.addHeader("Set-Cookie", "cfl_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    return response;
+    auto loggedOut = [] {
+        HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/web")), 303);
+        response.addHeader("Set-Cookie", "cfl_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        return response;
+    };
+    WebRequest r { request, user(request).value_or(User {}), {}, {}, 0, std::nullopt };
+    // Refused or not, the browser forgets its cookie; only a form from the bank's own page ends the
+    // session at the bank.
+    if (const auto refusal = runChecks(m_bank, logoutChecklist(), r))
+        return refuse(m_bank, *refusal, RefusalForm::page([&](const OAuthError &) { return loggedOut(); }),
+            { {}, r.user.username });
+    m_bank.store().revokeSession(sha256Hex(request.cookie("cfl_session")), m_bank.now());
+    return loggedOut();
 }
 
-HttpResponse Bank::webHome(HttpRequest &request)
+HttpResponse WebBanking::home(HttpRequest &request)
 {
-    const auto user = webUser(request);
+    const auto user = this->user(request);
     if (!user)
-        return webLogin(request);
+        return login(request);
     QString rows;
     qint64 total = 0;
-    for (const BankAccount &account : m_store.accountsOf(user->id)) {
+    for (const BankAccount &account : m_bank.store().accountsOf(user->id)) {
         total += account.balanceCents;
         rows += QStringLiteral(
             "<tr><td><a href=\"/web/accounts/%1\">%2</a></td><td>%3</td><td><code>%4</code></td>%5</tr>\n")
                     .arg(html(account.id), html(account.name), html(account.kind), html(account.iban),
                         amountCell(account.balanceCents));
     }
-    return webPage(QStringLiteral("web-home.html"), QStringLiteral("Your accounts"), *user, request,
+    return page(QStringLiteral("web-home.html"), QStringLiteral("Your accounts"), *user, request,
         { { QStringLiteral("rows"), rows }, { QStringLiteral("total"), money(total) } });
 }
 
-HttpResponse Bank::webAccount(HttpRequest &request)
+HttpResponse WebBanking::account(HttpRequest &request)
 {
-    const auto user = webUser(request);
+    const auto user = this->user(request);
     if (!user)
-        return webLogin(request);
-    const auto account = m_store.account(request.pathParameter(QStringLiteral("id")));
-    if (!account || account->userId != user->id)
-        return notFound(request);
+        return login(request);
+    WebRequest r { request, *user, {}, {}, 0, std::nullopt };
+    if (const auto refusal = runChecks(m_bank, accountChecklist(), r))
+        return refuse(m_bank, *refusal,
+            RefusalForm::page([&](const OAuthError &) { return notFoundResponse(request); }),
+            { {}, user->username });
     QString rows;
-    for (const BankTransaction &t : m_store.transactionsOf(account->id)) {
+    for (const BankTransaction &t : m_bank.store().transactionsOf(r.account.id)) {
         rows += QStringLiteral(
             "<tr><td>%1</td><td>%2<br><small>%3</small></td><td>%4</td>%5<td class=\"amount\">%6</td></tr>\n")
                     .arg(t.bookedOn.toString(Qt::ISODate), html(t.description), html(t.counterparty),
                         html(t.category), amountCell(t.amountCents), html(money(t.balanceAfterCents)));
     }
-    return webPage(QStringLiteral("web-account.html"), account->name, *user, request,
-        { { QStringLiteral("name"), account->name }, { QStringLiteral("iban"), account->iban },
-            { QStringLiteral("balance"), money(account->balanceCents, account->currency) },
+    return page(QStringLiteral("web-account.html"), r.account.name, *user, request,
+        { { QStringLiteral("name"), r.account.name }, { QStringLiteral("iban"), r.account.iban },
+            { QStringLiteral("balance"), money(r.account.balanceCents, r.account.currency) },
             { QStringLiteral("rows"), rows } });
 }
 
-HttpResponse Bank::webPaymentForm(HttpRequest &request)
+HttpResponse WebBanking::paymentForm(HttpRequest &request)
 {
-    const auto user = webUser(request);
+    const auto user = this->user(request);
     if (!user)
-        return webLogin(request);
+        return login(request);
     QString options;
-    for (const BankAccount &account : m_store.accountsOf(user->id)) {
+    for (const BankAccount &account : m_bank.store().accountsOf(user->id)) {
         options += QStringLiteral("<option value=\"%1\">%2 — %3</option>")
                        .arg(html(account.id), html(account.name), html(money(account.balanceCents)));
     }
@@ -127,55 +307,46 @@ HttpResponse Bank::webPaymentForm(HttpRequest &request)
     if (request.url.query() == QLatin1String("done"))
         values.insert(
             QStringLiteral("message"), QStringLiteral("<p class=\"ok\" role=\"status\">Payment booked.</p>"));
-    return webPage(
-        QStringLiteral("web-payment.html"), QStringLiteral("Make a payment"), *user, request, values);
+    return page(QStringLiteral("web-payment.html"), QStringLiteral("Make a payment"), *user, request, values);
 }
 
-HttpResponse Bank::webPaymentSubmit(HttpRequest &request)
+HttpResponse WebBanking::paymentSubmit(HttpRequest &request)
 {
-    const auto user = webUser(request);
+    const auto user = this->user(request);
     if (!user)
-        return webLogin(request);
-    QString parseError;
-    const auto form = FormData::parse(request.body, &parseError);
-    auto fail = [&](const QString &message, int status) {
-        HttpResponse response = webPaymentForm(request);
-        response.body.replace("<!--message-->",
-            QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>").arg(html(message)).toUtf8());
-        response.status = status;
-        return response;
-    };
-    if (!form)
-        return fail(parseError, 400);
-    if (!constantTimeEquals(
-            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(request)))
-        return fail(
-            QStringLiteral("The form expired or came from another site (CSRF token). Try again."), 400);
-    bool ok = false;
-    const double amount
-        = form->valueOr(QStringLiteral("amount")).replace(QLatin1Char(','), QLatin1Char('.')).toDouble(&ok);
-    // Not finite or beyond ±9.2e16: qRound64 below would be undefined behaviour.
-    if (!ok || !qIsFinite(amount) || qAbs(amount) > 1e13)
-        return fail(QStringLiteral("The amount must be a number, e.g. 25.00."), 400);
-    QString error;
-    const auto booked = m_store.makePayment(user->id, form->valueOr(QStringLiteral("from_account")),
-        form->valueOr(QStringLiteral("payee")).trimmed(), qRound64(amount * 100),
-        form->valueOr(QStringLiteral("reference")), now(), &error);
-    if (!booked)
-        return fail(error, 400);
-    audit(QStringLiteral("payment"), {}, user->username,
-        QStringLiteral("%1 to %2 in online banking").arg(money(-booked->amountCents), booked->counterparty));
+        return login(request);
+    WebRequest r { request, *user, {}, {}, 0, std::nullopt };
+    std::optional<Refusal> refusal = runChecks(m_bank, paymentChecklist(), r);
+    if (!refusal && !r.booked)
+        refusal
+            = cannotServe(QStringLiteral("web.payment.booked"), QStringLiteral("The ledger booked nothing."));
+    if (refusal) {
+        // The form again, with the reason above it.
+        const RefusalForm formAgain = RefusalForm::page([&](const OAuthError &error) {
+            HttpResponse response = paymentForm(request);
+            response.body.replace("<!--message-->",
+                QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>")
+                    .arg(html(error.description()))
+                    .toUtf8());
+            response.status = error.status();
+            return response;
+        });
+        return refuse(m_bank, *refusal, formAgain, { {}, user->username });
+    }
+    m_bank.audit(QStringLiteral("payment"), {}, user->username,
+        QStringLiteral("%1 to %2 in online banking")
+            .arg(money(-r.booked->amountCents), r.booked->counterparty));
     return HttpResponse::redirect(QUrl(QStringLiteral("/web/payments?done")), 303);
 }
 
-HttpResponse Bank::webApps(HttpRequest &request)
+HttpResponse WebBanking::apps(HttpRequest &request)
 {
-    const auto user = webUser(request);
+    const auto user = this->user(request);
     if (!user)
-        return webLogin(request);
+        return login(request);
     QString rows;
-    for (const Consent &consent : m_store.consentsOf(user->id)) {
-        const auto client = m_store.client(consent.clientId);
+    for (const Consent &consent : m_bank.store().consentsOf(user->id)) {
+        const auto client = m_bank.store().client(consent.clientId);
         QString scopeList;
         for (const QString &scope : consent.scopes) {
             const scopes::ScopeInfo *info = scopes::find(scope);
@@ -202,33 +373,33 @@ HttpResponse Bank::webApps(HttpRequest &request)
         values.insert(QStringLiteral("message"),
             QStringLiteral(
                 "<p class=\"ok\" role=\"status\">Access revoked. The app's tokens no longer work.</p>"));
-    return webPage(QStringLiteral("web-apps.html"), QStringLiteral("Connected apps"), *user, request, values);
+    return page(QStringLiteral("web-apps.html"), QStringLiteral("Connected apps"), *user, request, values);
 }
 
-HttpResponse Bank::webRevokeApp(HttpRequest &request)
+HttpResponse WebBanking::revokeApp(HttpRequest &request)
 {
-    const auto user = webUser(request);
+    const auto user = this->user(request);
     if (!user)
-        return webLogin(request);
-    const auto form = FormData::parse(request.body);
-    if (!form
-        || !constantTimeEquals(
-            form->valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(request)))
-        return errorPage(
-            OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong")));
+        return login(request);
+    WebRequest r { request, *user, {}, {}, 0, std::nullopt };
     const QString clientId = request.pathParameter(QStringLiteral("clientId"));
-    if (!m_store.activeConsent(user->id, clientId))
-        return notFound(request);
+    if (const auto refusal = runChecks(m_bank, revokeAppChecklist(), r)) {
+        const RefusalForm form = refusal->check.id == QLatin1String("web.apps.consent")
+            ? RefusalForm::page([&](const OAuthError &) { return notFoundResponse(request); })
+            : RefusalForm::errorPage();
+        return refuse(m_bank, *refusal, form, { clientId, user->username });
+    }
     // Revoking consent revokes every token of that client for John: access stops at the next call.
-    m_store.inTransaction([&] {
-        return m_store.revokeConsent(user->id, clientId, now())
-            && m_store.revokeTokensOfClient(
-                   user->id, clientId, now(), QStringLiteral("John revoked the app in online banking"))
+    const qint64 now = m_bank.now();
+    m_bank.store().inTransaction([&] {
+        return m_bank.store().revokeConsent(user->id, clientId, now)
+            && m_bank.store().revokeTokensOfClient(
+                   user->id, clientId, now, QStringLiteral("John revoked the app in online banking"))
             >= 0;
     });
-    audit(QStringLiteral("revocation"), clientId, user->username,
+    m_bank.audit(QStringLiteral("revocation"), clientId, user->username,
         QStringLiteral("John revoked the app's consent and tokens"));
-    decide(QStringLiteral("consent and tokens revoked by John"));
+    m_bank.decide(QStringLiteral("consent and tokens revoked by John"));
     return HttpResponse::redirect(QUrl(QStringLiteral("/web/apps?revoked")), 303);
 }
 
