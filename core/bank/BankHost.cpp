@@ -83,6 +83,14 @@ void BankHost::setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qin
         });
 }
 
+void BankHost::setDisabledChecks(const QSet<QString> &checkIds)
+{
+    if (!m_server)
+        return;
+    QMetaObject::invokeMethod(
+        m_server, [server = m_server, checkIds] { server->setDisabledChecks(checkIds); });
+}
+
 BankConfig BankHost::config()
 {
     BankConfig config;

@@ -100,6 +100,12 @@ quint16 BankServer::port() const
     return m_http ? m_http->port() : 0;
 }
 
+void BankServer::setDisabledChecks(const QSet<QString> &checkIds)
+{
+    if (m_bank)
+        m_bank->setDisabledChecks(checkIds);
+}
+
 HttpResponse BankServer::serve(HttpRequest &request)
 {
     BankExchange exchange;

@@ -55,6 +55,9 @@ public:
 
     QUrl issuer() const;
     quint16 port() const;
+    // The attack lab's switches (bank/Check.h): these named checks stop refusing until the next call. In
+    // memory only; every start begins with BankServerOptions::config.disabledChecks (none by default).
+    void setDisabledChecks(const QSet<QString> &checkIds);
     Bank *bank() const { return m_bank.get(); }
     BankStore *store() const { return m_store.get(); }
 

@@ -1,0 +1,2 @@
+# core/bank: the catalogue of named checks (bank/Check.h), each endpoint's list pinned in its order.
+cfl_add_test(tst_checkcatalogue SOURCES tst_checkcatalogue.cpp LIBS cfl_bank LABELS "unit;sanitize")
