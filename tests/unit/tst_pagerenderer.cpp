@@ -169,7 +169,7 @@ private Q_SLOTS:
 
     void bankErrorPageEscapesEverySlot()
     {
-        // error.html as the bank fills it (Bank::errorPage): every slot is an escaped one.
+        // error.html as the bank fills it (RefusalForm::errorPage): every slot is an escaped one.
         const QByteArray page
             = PageRenderer::render(QStringLiteral("error.html"), QStringLiteral("Request refused"),
                 { { QStringLiteral("error"), QStringLiteral("invalid_request") },
