@@ -14,3 +14,12 @@
 // No switch needed, but the reason the code looks as it does: Qt 6.8 warns on everything deprecated up
 // to 7.0, so a -Werror build there (./dev check-qt68) breaks on APIs deprecated in 6.9. Such as
 // QDateTime::fromSecsSinceEpoch(qint64, Qt::TimeSpec): pass QTimeZone::utc() instead, which 6.4 has too.
+
+// No switch either: request limits. QHttpServer 6.4–6.8 enforces none (no size limit, no timeout, no
+// connection cap); QHttpServerConfiguration adds a rate limit per IP (6.9), a keep-alive timeout of 15 s
+// (6.10), size limits of 64 KiB URL / 64 KiB header section / 48 KiB field / 128 fields / 32 MiB body
+// (6.11) and connection caps (6.12) — all per Qt's documentation. The bank keeps its own on every version
+// (http/ConnectionGuard: smaller, per route). The guard relies on one thing QHttpServer does from 6.4 to
+// 6.8: it reads each request inside a QIODevice transaction on the socket that starts at the request's
+// first byte (6.4: QAbstractHttpServerPrivate::handleReadyRead; 6.8: QHttpServerHttp1ProtocolHandler::
+// handleReadyRead); tests/integration/tst_requestlimits sends a request byte by byte to prove it.
