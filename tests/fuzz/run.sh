@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, -DCFL_FUZZ=ON, a build directory of their own) and runs each one
+# on its corpus, one after the other.
+#   tests/fuzz/run.sh [SECONDS] [TARGET...]     SECONDS per target (default 30); all targets by default
+#   CFL_FUZZ_RUNS=1000000 tests/fuzz/run.sh 0   a number of executions per target instead of a time
+# Environment: CFL_FUZZ_BUILD_DIR (default build-fuzz), CFL_JOBS (build jobs), CFL_BUILD_LOCK (a file to
+# flock around the build), CFL_FUZZ_NICE (default 19). The corpora in tests/fuzz/corpus/ are only read;
+# what the fuzzer finds goes to $CFL_FUZZ_BUILD_DIR/fuzz-corpus/, crashes to .../fuzz-artifacts/. Exits 1
+# when a target crashes, leaks, times out or reports undefined behaviour, and says which input did it.
+# Results, one line per target, in $CFL_FUZZ_BUILD_DIR/fuzz-results.tsv (docs/reliability.md).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${CFL_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+JOBS=${CFL_JOBS:-$(nproc)}
+NICE=${CFL_FUZZ_NICE:-19}
+SECONDS_PER_TARGET=${1:-30}
+shift || true
+ALL=(formdata querystring redirecturi cookie basicauth bearer jwt clientregistration pagerenderer requestframing)
+TARGETS=("$@")
+((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'fuzz: %s\n' "$*" >&2; exit 2; }
+
+command -v clang++ >/dev/null || die "clang++ is missing (Debian: apt-get install clang libclang-rt-dev)"
+lock=()
+[[ -n ${CFL_BUILD_LOCK:-} ]] && lock=(flock "$CFL_BUILD_LOCK")
+log "building the fuzz targets in $BUILD (clang, ASan + UBSan + libFuzzer)"
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    -DCFL_FUZZ=ON -DCFL_BUILD_GUI=OFF -DCFL_BUILD_WIDGETS=OFF >/dev/null
+"${lock[@]}" cmake --build "$BUILD" -j "$JOBS" --target "${TARGETS[@]/#/fuzz_}" >/dev/null
+
+# A smaller quarantine than ASan's 256 MB: freed memory is still poisoned long enough to catch a use
+# after free, and the run's memory stays near what the target itself needs.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=64:detect_stack_use_after_return=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Qt's own chatter is not a finding; its warnings stay visible.
+export QT_LOGGING_RULES=${QT_LOGGING_RULES:-*.debug=false;*.info=false}
+results=$BUILD/fuzz-results.tsv
+[[ -f $results ]] || printf 'date\ttarget\tseconds\texecutions\tcorpus\tresult\n' >"$results"
+failed=()
+for target in "${TARGETS[@]}"; do
+    [[ -d $HERE/corpus/$target ]] || die "no corpus for '$target' (targets: ${ALL[*]})"
+    work=$BUILD/fuzz-corpus/$target
+    artifacts=$BUILD/fuzz-artifacts/$target/
+    mkdir -p "$work" "$artifacts"
+    limit=(-max_total_time="$SECONDS_PER_TARGET")
+    [[ -n ${CFL_FUZZ_RUNS:-} ]] && limit=(-runs="$CFL_FUZZ_RUNS")
+    dict=$HERE/dict/http.dict
+    case $target in bearer | jwt | clientregistration) dict=$HERE/dict/jose.dict ;; esac
+    log "fuzz_$target: ${CFL_FUZZ_RUNS:-$SECONDS_PER_TARGET s}${CFL_FUZZ_RUNS:+ runs}"
+    output=$BUILD/fuzz-$target.log
+    status=0
+    nice -n "$NICE" "$BUILD/tests/fuzz/fuzz_$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+        -dict="$dict" -artifact_prefix="$artifacts" -print_final_stats=1 "$work" "$HERE/corpus/$target" \
+        >"$output" 2>&1 || status=$?
+    executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$output" | grep -o '[0-9]*$' || echo 0)
+    corpus=$(find "$work" "$HERE/corpus/$target" -type f | wc -l)
+    seconds=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$output" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "?")
+    if ((status == 0)); then
+        result=ok
+    else
+        result="FAILED (exit $status; $(grep -m1 -oE 'ERROR: [A-Za-z]+: [^ ]+|property violated: .*|SUMMARY: .*' "$output" || echo 'see log'))"
+        failed+=("$target")
+        tail -n 60 "$output" >&2
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$seconds" "$executions" "$corpus" "$result" >>"$results"
+    printf '   %-20s %12s executions  %6s inputs  %s\n' "$target" "$executions" "$corpus" "$result" >&2
+done
+((${#failed[@]} == 0)) || { printf 'fuzz: failed: %s (logs: %s/fuzz-<target>.log, inputs: %s/fuzz-artifacts/)\n' "${failed[*]}" "$BUILD" "$BUILD" >&2; exit 1; }
+log "fuzzing: no crash, leak, timeout or sanitizer report in ${#TARGETS[@]} target(s)"
