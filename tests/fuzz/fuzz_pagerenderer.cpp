@@ -1,7 +1,8 @@
 // The bank's page renderer (PageRenderer::render) with values from outside in every escaped slot
 // ("{{name}}": user name, client name, redirect URI, error descriptions, CSRF tokens echo what requests
 // carried). The first byte picks the template; the values are separated by NUL, the first is the title.
-// Raw slots ("{{{name}}}") hold fragments the bank builds from escaped parts, so they stay empty here.
+// Sections ("{{#name}}…{{/name}}") show or hide alike for the page and its harmless twin; the one raw slot is
+// layout.html's rendered page.
 // Properties: no value adds markup — the page has as many < > " ' as with harmless values; a value is
 // inserted once, never read as a placeholder; escape() leaves none of & < > " ' bare (OWASP XSS rule #1).
 
@@ -68,8 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     PageValues values;
     PageValues harmless;
     for (qsizetype i = 0; i < page.escapedSlots.size(); ++i) {
-        values.insert(page.escapedSlots.at(i), QString::fromUtf8(parts.value(i + 1)));
-        harmless.insert(page.escapedSlots.at(i), QStringLiteral("v"));
+        const QString value = QString::fromUtf8(parts.value(i + 1));
+        values.insert(page.escapedSlots.at(i), value);
+        // Empty stays empty: a section on the same name ("{{#error}}…{{/error}}") shows for both or neither.
+        harmless.insert(page.escapedSlots.at(i), value.isEmpty() ? QString() : QStringLiteral("v"));
     }
     const QByteArray rendered = PageRenderer::render(page.name, title, values);
     const QByteArray baseline = PageRenderer::render(page.name, QStringLiteral("v"), harmless);

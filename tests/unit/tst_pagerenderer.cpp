@@ -1,7 +1,9 @@
 // The bank's page renderer: "{{name}}" escapes & < > " ' (OWASP XSS Prevention Cheat Sheet, rule #1),
 // "{{{name}}}" inserts a fragment as it is, missing values are empty, malformed placeholders never become
-// raw slots, and values are never expanded a second time. The templates under pagerenderer/ are compiled
-// into this test under :/bank, next to the bank's own pages.
+// raw slots, and values are never expanded a second time; "{{#name}}…{{/name}}" repeats for each entry of
+// a list (escaped the same), shows for a flag or a text, "{{^name}}…{{/name}}" shows for nothing, a section
+// tag alone on its line takes the line, and a section without its end stays text. The templates under
+// pagerenderer/ are compiled into this test under :/bank, next to the bank's own pages.
 
 #include "bank/PageRenderer.h"
 
@@ -165,6 +167,102 @@ private Q_SLOTS:
     {
         QCOMPARE(content(PageRenderer::render(QStringLiteral("no-such<b>.html"), QStringLiteral("Test"), {})),
             QStringLiteral("<p>missing page template no-such&lt;b&gt;.html</p>"));
+    }
+
+    void listSectionRepeatsPerEntry()
+    {
+        // An entry's names shadow the page's; the page's (csrf) stay visible inside; lists nest.
+        PageList items;
+        items.append(
+            PageValues { { QStringLiteral("id"), QStringLiteral("a1") }, { QStringLiteral("name"), Script },
+                { QStringLiteral("tags"),
+                    PageList { PageValues { { QStringLiteral("tag"), QStringLiteral("x") } },
+                        PageValues { { QStringLiteral("tag"), AttributeBreakout } } } } });
+        items.append(PageValues { { QStringLiteral("id"), SingleQuoteBreakout },
+            { QStringLiteral("name"), QStringLiteral("{{csrf}} {{#items}}") } });
+        QCOMPARE(rendered(QStringLiteral("list.html"),
+                     { { QStringLiteral("items"), items }, { QStringLiteral("csrf"), QStringLiteral("t<k>") },
+                         { QStringLiteral("tag"), QStringLiteral("outer") } }),
+            QStringLiteral(
+                "<ul>\n"
+                "<li id=\"a1\">%1<input type=\"hidden\" value=\"t&lt;k&gt;\"><i>x</i><i>%2</i></li>\n"
+                "<li id=\"%3\">{{csrf}} {{#items}}<input type=\"hidden\" value=\"t&lt;k&gt;\"></li>\n"
+                "</ul>")
+                .arg(PageRenderer::escape(Script), PageRenderer::escape(AttributeBreakout),
+                    PageRenderer::escape(SingleQuoteBreakout)));
+    }
+
+    void invertedSectionShowsForNothing_data()
+    {
+        QTest::addColumn<QVariant>("items");
+        QTest::newRow("empty list") << QVariant(PageList {});
+        QTest::newRow("missing") << QVariant();
+    }
+    void invertedSectionShowsForNothing()
+    {
+        QFETCH(QVariant, items);
+        PageValues values;
+        if (items.isValid())
+            values.insert(QStringLiteral("items"), items);
+        QCOMPARE(rendered(QStringLiteral("list.html"), values), QStringLiteral("<ul>\n<li>none</li>\n</ul>"));
+    }
+
+    void flagAndTextSections_data()
+    {
+        QTest::addColumn<QVariant>("flag");
+        QTest::addColumn<QVariant>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("true, text") << QVariant(true) << QVariant(Script)
+                                    << QStringLiteral("[on|<b>%1</b>]").arg(PageRenderer::escape(Script));
+        QTest::newRow("false, empty text")
+            << QVariant(false) << QVariant(QString()) << QStringLiteral("[off|no text]");
+        QTest::newRow("missing") << QVariant() << QVariant() << QStringLiteral("[off|no text]");
+    }
+    void flagAndTextSections()
+    {
+        QFETCH(QVariant, flag);
+        QFETCH(QVariant, text);
+        QFETCH(QString, expected);
+        PageValues values;
+        if (flag.isValid())
+            values.insert(QStringLiteral("flag"), flag);
+        if (text.isValid())
+            values.insert(QStringLiteral("text"), text);
+        QCOMPARE(rendered(QStringLiteral("flags.html"), values), expected);
+    }
+
+    void standaloneSectionLinesVanish_data()
+    {
+        QTest::addColumn<bool>("flag");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("shown") << true << QStringLiteral("before\ninside\nafter \nkept\n too");
+        QTest::newRow("hidden") << false << QStringLiteral("before\nafter  too");
+    }
+    void standaloneSectionLinesVanish()
+    {
+        // A tag alone on its line (blanks around it) takes the line; one beside text leaves it.
+        QFETCH(bool, flag);
+        QFETCH(QString, expected);
+        QCOMPARE(rendered(QStringLiteral("standalone.html"), { { QStringLiteral("flag"), flag } }), expected);
+    }
+
+    void unpairedSectionsStayText_data()
+    {
+        QTest::addColumn<bool>("a");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("a shown") << true
+                                 << QStringLiteral("[{{#open}}x|{{/close}}|{{#b}}|{{^bad-name}}|{{/a}}]");
+        QTest::newRow("a hidden") << false << QStringLiteral("[{{#open}}x|{{/close}}||{{^bad-name}}|{{/a}}]");
+    }
+    void unpairedSectionsStayText()
+    {
+        // A section without its end, an end without its section, one left open inside another: text.
+        QFETCH(bool, a);
+        QFETCH(QString, expected);
+        QCOMPARE(rendered(QStringLiteral("unpaired.html"),
+                     { { QStringLiteral("a"), a }, { QStringLiteral("b"), true },
+                         { QStringLiteral("open"), true } }),
+            expected);
     }
 
     void bankErrorPageEscapesEverySlot()
