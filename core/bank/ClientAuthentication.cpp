@@ -1,6 +1,7 @@
 #include "bank/ClientAuthentication.h"
 
 #include "crypto/Digest.h"
+#include "http/WireFormat.h"
 
 namespace cfl {
 
@@ -42,8 +43,7 @@ Verdict noRepeatedParameters(BankContext &, ClientRequest &r)
 // check one authentication method only: not Basic and client_secret together (RFC 6749 §2.3)
 Verdict oneMethod(BankContext &, ClientRequest &r)
 {
-    const QByteArray authorization = r.http.header("Authorization");
-    r.usesBasic = authorization.left(6).compare("Basic ", Qt::CaseInsensitive) == 0;
+    r.usesBasic = wire::isBasic(r.http.header("Authorization"));
     r.usesPost = r.form.contains(QStringLiteral("client_secret"));
     // Without Basic, the client names itself in the body (client_secret_post, or a public client).
     r.clientId = r.form.valueOr(QStringLiteral("client_id"));
@@ -70,10 +70,9 @@ Verdict basicFormat(BankContext &, ClientRequest &r)
 {
     if (!r.usesBasic)
         return {};
-    const auto decoded = QByteArray::fromBase64Encoding(
-        r.http.header("Authorization").mid(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
-    r.basicCredentials = decoded ? decoded.decoded : QByteArray();
-    if (r.basicCredentials.contains(':'))
+    r.basic = wire::parseBasicCredentials(r.http.header("Authorization"));
+    using Problem = wire::BasicCredentials::Problem;
+    if (r.basic.problem != Problem::NotBase64 && r.basic.problem != Problem::NoColon)
         return {};
     return OAuthError::invalidClient(
         QStringLiteral("the Basic credentials are not base64(client_id:client_secret)"));
@@ -84,13 +83,10 @@ Verdict basicEncoding(BankContext &, ClientRequest &r)
 {
     if (!r.usesBasic)
         return {};
-    const qsizetype colon = r.basicCredentials.indexOf(':');
-    const auto id = formUrlDecode(colon < 0 ? r.basicCredentials : r.basicCredentials.left(colon));
-    const auto secret = formUrlDecode(colon < 0 ? QByteArray() : r.basicCredentials.mid(colon + 1));
-    r.clientId = id.value_or(QString());
-    r.secret = secret.value_or(QString());
+    r.clientId = r.basic.clientId;
+    r.secret = r.basic.secret;
     r.hasSecret = true;
-    if (id && secret)
+    if (r.basic.problem != wire::BasicCredentials::Problem::NotFormEncoded)
         return {};
     return OAuthError::invalidClient(QStringLiteral("the Basic credentials are not form-url-encoded UTF-8"));
 }

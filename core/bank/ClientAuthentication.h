@@ -7,6 +7,7 @@
 #include "bank/Check.h"
 #include "http/FormData.h"
 #include "http/HttpMessage.h"
+#include "http/WireFormat.h"
 #include "storage/BankRecords.h"
 
 namespace cfl {
@@ -26,7 +27,7 @@ struct ClientRequest
     QString clientId;
     QString secret;
     bool hasSecret = false;
-    QByteArray basicCredentials; // base64-decoded "id:secret", still form-url-encoded
+    wire::BasicCredentials basic; // the Authorization header's Basic credentials, as far as they decode
     Client client; // empty until the client check found it
 };
 

@@ -1,5 +1,7 @@
 #include "http/HttpMessage.h"
 
+#include "http/WireFormat.h"
+
 #include <QNetworkCookie>
 
 namespace cfl {
@@ -26,11 +28,9 @@ QByteArray HttpRequest::cookie(QByteArrayView name) const
         if (key.compare("cookie", Qt::CaseInsensitive) != 0)
             continue;
         // RFC 6265 §5.4: "name=value; name2=value2"
-        for (QByteArray pair : value.split(';')) {
-            pair = pair.trimmed();
-            const qsizetype eq = pair.indexOf('=');
-            if (eq > 0 && QByteArrayView(pair).first(eq) == name)
-                return pair.mid(eq + 1);
+        for (const auto &[cookieName, cookieValue] : wire::parseCookieHeader(value)) {
+            if (cookieName == name)
+                return cookieValue;
         }
     }
     return {};

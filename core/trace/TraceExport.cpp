@@ -1,5 +1,7 @@
 #include "trace/TraceExport.h"
 
+#include "http/WireFormat.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonDocument>
@@ -36,17 +38,13 @@ QString maskedParameter(const QString &name, const QString &value)
     return WhollyMasked.contains(name) ? Masked : maskSecret(value);
 }
 
-// Any compact JWS left anywhere (a header, a summary, a body of an unknown type): the last line of defence.
+// Any compact JWS or JWE left anywhere (a header, a summary, a body of an unknown type): the last line
+// of defence.
 QString maskedJwts(QString text)
 {
-    static const QRegularExpression jwt(
-        QStringLiteral(R"(eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]+\.?[A-Za-z0-9_\-]*)"));
-    QRegularExpressionMatchIterator it = jwt.globalMatch(text);
-    QList<QRegularExpressionMatch> matches;
-    while (it.hasNext())
-        matches.prepend(it.next());
-    for (const QRegularExpressionMatch &match : matches)
-        text.replace(match.capturedStart(), match.capturedLength(), maskSecret(match.captured()));
+    const QList<wire::JoseSpan> spans = wire::findCompactJose(text);
+    for (auto it = spans.crbegin(); it != spans.crend(); ++it)
+        text.replace(it->start, it->length, maskSecret(text.mid(it->start, it->length)));
     return text;
 }
 
@@ -60,18 +58,14 @@ QByteArray maskedJwts(const QByteArray &bytes)
 QByteArray maskedPairs(const QByteArray &encoded)
 {
     QByteArrayList pairs;
-    for (const QByteArray &pair : encoded.split('&')) {
-        const qsizetype eq = pair.indexOf('=');
-        if (eq < 0) {
-            pairs.append(pair);
+    for (const wire::FormPair &pair : wire::splitForm(encoded)) {
+        if (!pair.hasEquals) {
+            pairs.append(pair.rawName);
             continue;
         }
-        QByteArray rawName = pair.left(eq);
-        const QString name = QUrl::fromPercentEncoding(rawName.replace('+', ' '));
-        QByteArray rawValue = pair.mid(eq + 1);
-        const QString value = QUrl::fromPercentEncoding(rawValue.replace('+', ' '));
-        const QString masked = maskedParameter(name, value);
-        pairs.append(masked == value ? pair : pair.left(eq + 1) + QUrl::toPercentEncoding(masked));
+        const QString masked = maskedParameter(pair.name, pair.value);
+        pairs.append(
+            pair.rawName + '=' + (masked == pair.value ? pair.rawValue : QUrl::toPercentEncoding(masked)));
     }
     return pairs.join('&');
 }
@@ -96,13 +90,6 @@ QJsonValue maskedJson(const QJsonValue &value, const QString &name)
         return masked != text ? masked : maskedJwts(text);
     }
     return value;
-}
-
-bool looksLikeForm(const QByteArray &body)
-{
-    static const QRegularExpression form(
-        QStringLiteral(R"(^[A-Za-z0-9_.%+\-]+=[^&\s]*(&[A-Za-z0-9_.%+\-]+=[^&\s]*)*$)"));
-    return form.match(QString::fromLatin1(body)).hasMatch();
 }
 
 QByteArray contentTypeOf(const TraceEvent::Headers &headers)
@@ -188,14 +175,9 @@ private:
 
     void pairs(const QByteArray &encoded)
     {
-        for (const QByteArray &pair : encoded.split('&')) {
-            const qsizetype eq = pair.indexOf('=');
-            if (eq <= 0)
-                continue;
-            QByteArray name = pair.left(eq);
-            QByteArray value = pair.mid(eq + 1);
-            add(QUrl::fromPercentEncoding(name.replace('+', ' ')),
-                QUrl::fromPercentEncoding(value.replace('+', ' ')));
+        for (const wire::FormPair &pair : wire::splitForm(encoded)) {
+            if (pair.hasEquals && !pair.rawName.isEmpty())
+                add(pair.name, pair.value);
         }
     }
 
@@ -218,7 +200,7 @@ private:
         if (body.isEmpty())
             return;
         const QByteArray type = contentType.toLower();
-        if (type.contains("x-www-form-urlencoded") || (type.isEmpty() && looksLikeForm(body))) {
+        if (type.contains("x-www-form-urlencoded") || (type.isEmpty() && wire::looksLikeForm(body))) {
             pairs(body);
             return;
         }
@@ -236,27 +218,19 @@ private:
             if (lower == QLatin1String("authorization")) {
                 const QByteArray credentials = value.mid(value.indexOf(' ') + 1).trimmed();
                 add(QStringLiteral("token"), QString::fromLatin1(credentials));
-                if (value.startsWith("Basic ")) {
-                    // RFC 6749 §2.3.1: "client_id:client_secret", each form-encoded.
-                    const QByteArray decoded = QByteArray::fromBase64(credentials);
-                    const qsizetype colon = decoded.indexOf(':');
-                    if (colon > 0)
-                        add(QStringLiteral("client_secret"),
-                            QUrl::fromPercentEncoding(decoded.mid(colon + 1)));
-                }
-            } else if (lower == QLatin1String("cookie") || lower == QLatin1String("set-cookie")) {
+                // RFC 6749 §2.3.1: "client_id:client_secret", each form-encoded.
+                const wire::BasicCredentials basic = wire::parseBasicCredentials(value);
+                if (basic.ok())
+                    add(QStringLiteral("client_secret"), basic.secret);
+            } else if (lower == QLatin1String("cookie")) {
+                for (const auto &[cookieName, cookieValue] : wire::parseCookieHeader(value))
+                    add(QStringLiteral("token"), QString::fromLatin1(cookieValue));
+            } else if (lower == QLatin1String("set-cookie")) {
+                // QNetworkReply joins several Set-Cookie headers with newlines; the attributes after
+                // the first pair are not secret.
                 for (const QByteArray &line : value.split('\n')) {
-                    for (const QByteArray &cookie : line.split(';')) {
-                        const qsizetype eq = cookie.indexOf('=');
-                        if (eq > 0 && lower == QLatin1String("cookie"))
-                            add(QStringLiteral("token"), QString::fromLatin1(cookie.mid(eq + 1).trimmed()));
-                        if (lower == QLatin1String("set-cookie")) {
-                            if (eq > 0)
-                                add(QStringLiteral("token"),
-                                    QString::fromLatin1(cookie.mid(eq + 1).trimmed()));
-                            break; // the attributes after the first pair are not secret
-                        }
-                    }
+                    if (const auto cookie = wire::SetCookie::parse(line))
+                        add(QStringLiteral("token"), QString::fromLatin1(cookie->value));
                 }
             } else if (lower == QLatin1String("location")) {
                 const QUrl url = QUrl::fromEncoded(value);
@@ -316,7 +290,7 @@ QByteArray maskedBody(const QByteArray &body, const QByteArray &contentType)
         return masked.isObject() ? QJsonDocument(masked.toObject()).toJson(QJsonDocument::Compact)
                                  : QJsonDocument(masked.toArray()).toJson(QJsonDocument::Compact);
     }
-    if (type.contains("x-www-form-urlencoded") || (type.isEmpty() && looksLikeForm(body)))
+    if (type.contains("x-www-form-urlencoded") || (type.isEmpty() && wire::looksLikeForm(body)))
         return maskedPairs(body);
     if (type.contains("html")) {
         // Pages carry CSRF tokens in hidden fields and, after the callback, codes in links.
@@ -340,26 +314,20 @@ QByteArray maskedHeaderValue(const QByteArray &name, const QByteArray &value)
     if (lower == QLatin1String("cookie")) {
         // Every cookie's name, no value.
         QByteArrayList cookies;
-        for (const QByteArray &cookie : value.split(';')) {
-            const QByteArray trimmed = cookie.trimmed();
-            const qsizetype eq = trimmed.indexOf('=');
-            cookies.append(eq > 0 ? trimmed.left(eq + 1) + Masked.toUtf8() : Masked.toUtf8());
-        }
-        return cookies.join("; ");
+        for (const auto &[cookieName, cookieValue] : wire::parseCookieHeader(value))
+            cookies.append(cookieName + '=' + Masked.toUtf8());
+        return cookies.isEmpty() && !value.trimmed().isEmpty() ? Masked.toUtf8() : cookies.join("; ");
     }
     if (lower == QLatin1String("set-cookie")) {
         // The value masked, the attributes (HttpOnly, SameSite, Path…) kept: they are part of the lesson.
         // QNetworkReply joins several Set-Cookie headers with newlines.
         QByteArrayList lines;
         for (const QByteArray &line : value.split('\n')) {
-            const qsizetype eq = line.indexOf('=');
+            const auto cookie = wire::SetCookie::parse(line);
             const qsizetype semicolon = line.indexOf(';');
-            if (eq <= 0 || (semicolon >= 0 && semicolon < eq)) {
-                lines.append(Masked.toUtf8());
-                continue;
-            }
-            lines.append(
-                line.left(eq + 1) + Masked.toUtf8() + (semicolon >= 0 ? line.mid(semicolon) : QByteArray()));
+            lines.append(cookie ? cookie->name + '=' + Masked.toUtf8()
+                        + (semicolon >= 0 ? line.mid(semicolon) : QByteArray())
+                                : Masked.toUtf8());
         }
         return lines.join('\n');
     }

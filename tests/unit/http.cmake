@@ -11,3 +11,5 @@ qt_add_resources(tst_pagerenderer tst_pagerenderer_pages PREFIX /bank BASE pager
 cfl_add_test(tst_accesslog SOURCES tst_accesslog.cpp LIBS cfl_bank LABELS "unit;sanitize")
 # Issue 10 §4: how the guard in front of QHttpServer frames a request and applies the limits.
 cfl_add_test(tst_requestframing SOURCES tst_requestframing.cpp LIBS cfl_http LABELS "unit;sanitize")
+# Issue 9 §3: the wire formats inside HTTP messages, read and written in one place (http/WireFormat.h).
+cfl_add_test(tst_wireformat SOURCES tst_wireformat.cpp LIBS cfl_http LABELS "unit;sanitize")

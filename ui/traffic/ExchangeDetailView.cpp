@@ -3,6 +3,7 @@
 #include "crypto/Jwt.h"
 #include "http/FormData.h"
 #include "http/HttpMessage.h"
+#include "http/WireFormat.h"
 #include "ui/theme/Theme.h"
 #include "ui/traffic/TrafficTableModel.h"
 
@@ -15,7 +16,6 @@
 #include <QScrollBar>
 #include <QStringDecoder>
 #include <QTextBrowser>
-#include <QUrlQuery>
 #include <QVBoxLayout>
 
 namespace cfl {
@@ -61,19 +61,10 @@ std::optional<QString> utf8(const QByteArray &bytes)
     return text;
 }
 
-const QRegularExpression &jwtPattern()
-{
-    // A compact JWS whose header and payload are JSON objects starts "eyJ" twice (RFC 7515 §7.1).
-    static const QRegularExpression jwt(
-        QStringLiteral(R"(eyJ[A-Za-z0-9_\-]+\.eyJ[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*)"));
-    return jwt;
-}
-
+// A compact JWS whose header and payload are JSON objects (RFC 7515 §7.1), and that decodes.
 bool isJwt(const QString &text)
 {
-    const QRegularExpressionMatch match = jwtPattern().match(text);
-    return match.hasMatch() && match.capturedLength() == text.size()
-        && decodeJwt(text.toLatin1()).has_value();
+    return wire::isCompactJws(text) && decodeJwt(text.toLatin1()).has_value();
 }
 
 // Escaped text with each compact JWS in jwt.io's three colours, so that the raw token and its decoded
@@ -82,15 +73,17 @@ QString colourJwts(const QString &escaped)
 {
     QString result;
     qsizetype last = 0;
-    for (auto it = jwtPattern().globalMatch(escaped); it.hasNext();) {
-        const QRegularExpressionMatch match = it.next();
-        const QStringList parts = match.captured().split(QLatin1Char('.'));
-        result += escaped.mid(last, match.capturedStart() - last);
+    for (const wire::JoseSpan &span : wire::findCompactJose(escaped)) {
+        const QString token = escaped.mid(span.start, span.length);
+        if (!wire::isCompactJws(token))
+            continue;
+        const QStringList parts = token.split(QLatin1Char('.'));
+        result += escaped.mid(last, span.start - last);
         result += QStringLiteral("<span style='color:%1'>%2</span>.<span style='color:%3'>%4</span>.<span "
                                  "style='color:%5'>%6</span>")
                       .arg(JwtHeaderColour, parts.value(0), JwtPayloadColour, parts.value(1),
                           JwtSignatureColour, parts.value(2));
-        last = match.capturedEnd();
+        last = span.start + span.length;
     }
     return result + escaped.mid(last);
 }
@@ -138,13 +131,6 @@ QString jsonHtml(const QJsonDocument &document, const QString &colour = {})
         .arg(style, lines.join(QStringLiteral("<br>")));
 }
 
-bool looksLikeForm(const QByteArray &body)
-{
-    static const QRegularExpression form(
-        QStringLiteral(R"(^[A-Za-z0-9_.%+\-]+=[^&\s]*(&[A-Za-z0-9_.%+\-]+=[^&\s]*)*$)"));
-    return form.match(QString::fromLatin1(body)).hasMatch();
-}
-
 QString sectionLabel(const QString &text)
 {
     return QStringLiteral("<div style='color:%1; margin-top:6px; font-weight:bold'>%2</div>")
@@ -183,8 +169,9 @@ public:
         if (const auto parsed = FormData::parse(encoded)) {
             items = parsed->items();
         } else {
-            const QUrlQuery query(QString::fromLatin1(encoded));
-            items = query.queryItems(QUrl::FullyDecoded);
+            // Not a form the bank would accept: shown as sent, decoded as far as it goes.
+            for (const wire::FormPair &pair : wire::splitForm(encoded))
+                items.append({ pair.name, pair.value });
         }
         html += sectionLabel(title);
         table(items, theme::ParameterName.name());
@@ -228,8 +215,11 @@ public:
 
     void jwtsIn(const QString &text, const QString &where)
     {
-        for (auto it = jwtPattern().globalMatch(text); it.hasNext();)
-            jwt(where, it.next().captured().toLatin1());
+        for (const wire::JoseSpan &span : wire::findCompactJose(text)) {
+            const QString token = text.mid(span.start, span.length);
+            if (wire::isCompactJws(token))
+                jwt(where, token.toLatin1());
+        }
     }
 
     void jsonJwts(const QJsonValue &value, const QString &name)
@@ -273,20 +263,24 @@ public:
                 jwt(QStringLiteral("Authorization: Bearer"), value.mid(7).trimmed());
             return;
         }
-        if (value.left(6).compare("Basic ", Qt::CaseInsensitive) == 0) {
+        if (wire::isBasic(value)) {
             // RFC 6749 §2.3.1: client_id and client_secret, each form-encoded, joined by ':', base64.
-            const QByteArray decoded = QByteArray::fromBase64(value.mid(6).trimmed());
-            const qsizetype colon = decoded.indexOf(':');
+            const wire::BasicCredentials basic = wire::parseBasicCredentials(value);
+            const qsizetype colon = basic.userPass.indexOf(':');
             if (colon < 0)
                 return;
             html += sectionLabel(
                 QStringLiteral("Authorization: Basic, decoded — base64 is not encryption: this header "
                                "carries the client secret itself (RFC 6749 §2.3.1)"));
+            // As the bank read them; a part that is not form-encoded UTF-8 as it was sent.
+            const auto shown = [](const QString &decoded, QByteArrayView raw, bool ok) {
+                return ok ? decoded : QString::fromUtf8(raw);
+            };
+            const bool ok = basic.ok();
             table({ { QStringLiteral("client_id"),
-                        formUrlDecode(decoded.left(colon)).value_or(QString::fromUtf8(decoded.left(colon))) },
+                        shown(basic.clientId, QByteArrayView(basic.userPass).first(colon), ok) },
                       { QStringLiteral("client_secret"),
-                          formUrlDecode(decoded.mid(colon + 1))
-                              .value_or(QString::fromUtf8(decoded.mid(colon + 1))) } },
+                          shown(basic.secret, QByteArrayView(basic.userPass).sliced(colon + 1), ok) } },
                 theme::ParameterName.name());
         }
     }
@@ -314,7 +308,7 @@ public:
             jsonJwts(json.isObject() ? QJsonValue(json.object()) : QJsonValue(json.array()), {});
             return;
         }
-        if (type.contains("x-www-form-urlencoded") || (type.isEmpty() && looksLikeForm(body))) {
+        if (type.contains("x-www-form-urlencoded") || (type.isEmpty() && wire::looksLikeForm(body))) {
             form(body, QStringLiteral("Body: form (application/x-www-form-urlencoded), %1").arg(size));
             return;
         }
