@@ -27,9 +27,14 @@ command -v clang++ >/dev/null || die "clang++ is missing (Debian: apt-get instal
 lock=()
 [[ -n ${CFL_BUILD_LOCK:-} ]] && lock=(flock "$CFL_BUILD_LOCK")
 log "building the fuzz targets in $BUILD (clang, ASan + UBSan + libFuzzer)"
+mkdir -p "$BUILD"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-    -DCFL_FUZZ=ON -DCFL_BUILD_GUI=OFF -DCFL_BUILD_WIDGETS=OFF >/dev/null
-"${lock[@]}" cmake --build "$BUILD" -j "$JOBS" --target "${TARGETS[@]/#/fuzz_}" >/dev/null
+    -DCFL_FUZZ=ON -DCFL_BUILD_GUI=OFF -DCFL_BUILD_WIDGETS=OFF >"$BUILD/fuzz-configure.log" 2>&1 ||
+    { tail -n 30 "$BUILD/fuzz-configure.log" >&2; die "cmake could not configure $BUILD"; }
+if ! "${lock[@]}" cmake --build "$BUILD" -j "$JOBS" --target "${TARGETS[@]/#/fuzz_}" >"$BUILD/fuzz-build.log" 2>&1; then
+    grep -E -B2 -A8 'error|FAILED' "$BUILD/fuzz-build.log" | head -n 60 >&2
+    die "the fuzz targets did not build (whole log: $BUILD/fuzz-build.log)"
+fi
 
 # A smaller quarantine than ASan's 256 MB: freed memory is still poisoned long enough to catch a use
 # after free, and the run's memory stays near what the target itself needs.
