@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+#include <utility>
+
 using namespace cfl;
 using namespace cfl::test;
 
@@ -21,6 +23,9 @@ private Q_SLOTS:
     void untrustedClientOrRedirectShowsPageAndNeverRedirects();
     void loopbackRedirectAcceptsAnyPort_data();
     void loopbackRedirectAcceptsAnyPort();
+    void loopbackRedirectVariesOnlyInItsPort_data();
+    void loopbackRedirectVariesOnlyInItsPort();
+    void loopbackHostAsRegisteredAcceptsAnyPort();
     void refusalsRedirectWithErrorStateAndIss_data();
     void refusalsRedirectWithErrorStateAndIss();
     void stateIsEchoedExactly_data();
@@ -184,9 +189,6 @@ void tst_AuthorizationEndpoint::loopbackRedirectAcceptsAnyPort_data()
         << QStringLiteral("http://127.0.0.1:1/callback") << QStringLiteral("127.0.0.1") << 1;
     QTest::newRow("127.0.0.1, no port")
         << QStringLiteral("http://127.0.0.1/callback") << QStringLiteral("127.0.0.1") << -1;
-    QTest::newRow("localhost") << QStringLiteral("http://localhost:8080/callback")
-                               << QStringLiteral("localhost") << 8080;
-    QTest::newRow("[::1]") << QStringLiteral("http://[::1]:4000/callback") << QStringLiteral("::1") << 4000;
 }
 
 void tst_AuthorizationEndpoint::loopbackRedirectAcceptsAnyPort()
@@ -208,6 +210,58 @@ void tst_AuthorizationEndpoint::loopbackRedirectAcceptsAnyPort()
     // The token request must repeat that exact URI (RFC 6749 §4.1.3).
     OAuthClient client(*m_bank, { QString::fromLatin1(CoolLoanId), m_bank->coolLoanSecret() });
     QCOMPARE(client.exchangeCode(run.code(), request.verifier, redirectUri).status, 200);
+}
+
+void tst_AuthorizationEndpoint::loopbackRedirectVariesOnlyInItsPort_data()
+{
+    // CoolLoan registered http://127.0.0.1/callback. RFC 8252 §7.3 lets the port vary, nothing else: each
+    // of these names the same listener to a URL parser, and is refused all the same (issue 10 finding 5).
+    QTest::addColumn<QString>("redirectUri");
+    QTest::newRow("localhost") << QStringLiteral("http://localhost:5555/callback");
+    QTest::newRow("[::1]") << QStringLiteral("http://[::1]:5555/callback");
+    QTest::newRow("0x7f.1") << QStringLiteral("http://0x7f.1:5555/callback");
+    QTest::newRow("2130706433") << QStringLiteral("http://2130706433:5555/callback");
+    QTest::newRow("127.000.000.001") << QStringLiteral("http://127.000.000.001:5555/callback");
+    QTest::newRow("/%63allback") << QStringLiteral("http://127.0.0.1:5555/%63allback");
+    QTest::newRow("empty port") << QStringLiteral("http://127.0.0.1:/callback");
+}
+
+void tst_AuthorizationEndpoint::loopbackRedirectVariesOnlyInItsPort()
+{
+    QFETCH(QString, redirectUri);
+    AuthorizationRequest request;
+    request.redirectUri = redirectUri;
+    const HttpResult answer = firstAnswer(request);
+    // Not a redirect URI the bank knows: the error page, never a redirect (RFC 6749 §4.1.2.1).
+    QCOMPARE(answer.status, 400);
+    QVERIFY2(answer.header("Location").isEmpty(), qPrintable(answer.describe()));
+    QVERIFY2(answer.text().contains(QStringLiteral("is not registered")), qPrintable(answer.describe()));
+}
+
+void tst_AuthorizationEndpoint::loopbackHostAsRegisteredAcceptsAnyPort()
+{
+    // A client that registered localhost and [::1] gets any port there, on the host it wrote.
+    const RegisteredClient app = m_bank->registerClient(QStringLiteral("Named Loopback App"),
+        { QStringLiteral("http://localhost/callback"), QStringLiteral("http://[::1]/callback") },
+        { QStringLiteral("openid") });
+    QVERIFY(!app.clientId.isEmpty());
+    for (const auto &[uri, host] :
+        { std::pair { QStringLiteral("http://localhost:8080/callback"), QStringLiteral("localhost") },
+            std::pair { QStringLiteral("http://[::1]:4000/callback"), QStringLiteral("::1") } }) {
+        Browser browser(*m_bank);
+        AuthorizationRequest request;
+        request.clientId = app.clientId;
+        request.redirectUri = uri;
+        request.scope = QStringLiteral("openid");
+        const AuthorizationRun run = browser.authorize(request);
+        QVERIFY2(!run.code().isEmpty(), qPrintable(run.describe()));
+        QCOMPARE(run.callback.host(), host);
+    }
+    AuthorizationRequest elsewhere;
+    elsewhere.clientId = app.clientId;
+    elsewhere.redirectUri = QStringLiteral("http://127.0.0.1:8080/callback");
+    elsewhere.scope = QStringLiteral("openid");
+    QCOMPARE(firstAnswer(elsewhere).status, 400);
 }
 
 void tst_AuthorizationEndpoint::refusalsRedirectWithErrorStateAndIss_data()
