@@ -1,6 +1,6 @@
 #include "client/ClientNetworkAccess.h"
 
-#include "http/FormData.h"
+#include "http/WireFormat.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -52,8 +52,7 @@ void ClientNetworkAccess::setBasicCredentials(
 {
     m_basicUrls = urls;
     // RFC 6749 §2.3.1: each part is form-url-encoded before base64.
-    m_basicHeader
-        = "Basic " + (formUrlEncode(clientId) + ':' + formUrlEncode(QString::fromLatin1(secret))).toBase64();
+    m_basicHeader = wire::basicAuthorization(clientId, QString::fromLatin1(secret));
 }
 
 QNetworkReply *ClientNetworkAccess::createRequest(

@@ -1,7 +1,7 @@
 #include "gui/LabFixture.h"
 
 #include "client/CoolLoanClient.h"
-#include "http/FormData.h"
+#include "http/WireFormat.h"
 #include "storage/SeedData.h"
 #include "ui/story/JohnsBrowser.h"
 
@@ -218,8 +218,7 @@ HttpResult postWithBasicAuth(
     QNetworkRequest request(url);
     request.setHeader(
         QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Authorization",
-        "Basic " + (formUrlEncode(clientId) + ':' + formUrlEncode(QString::fromLatin1(secret))).toBase64());
+    request.setRawHeader("Authorization", wire::basicAuthorization(clientId, QString::fromLatin1(secret)));
     std::unique_ptr<QNetworkReply> reply(network.post(request, body));
     HttpResult result;
     if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 10000))
