@@ -11,7 +11,13 @@
 //   refresh     POST /token grant_type=refresh_token     (2 RS256 signatures + rotation in a transaction)
 //   login       POST the login form                      (argon2id: deliberately slow)
 // and prints requests/s, latency percentiles and the process's peak RSS.
+//
+//   cfl-bench --side-by-side [--help]
+//
+// The bank as `codeflow-bank serve` and node-oidc-provider side by side, the same client against both
+// (SideBySide.h, docs/benchmarks.md).
 
+#include "SideBySide.h"
 #include "bank/BankHost.h"
 #include "crypto/Pkce.h"
 #include "http/FormData.h"
@@ -130,6 +136,8 @@ void run(const char *name, const Options &options,
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    if (app.arguments().contains(QStringLiteral("--side-by-side")))
+        return bench::runSideBySide(app.arguments());
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Load on CodeFlow Lab's bank, on loopback, bounded."));
     parser.addHelpOption();
