@@ -38,8 +38,9 @@ CoolLoanClient::CoolLoanClient(QObject *parent)
 {
     m_network->setClassifier(
         [this](const QByteArray &method, const QUrl &url) { return classify(method, url); });
-    connect(m_network, &ClientNetworkAccess::exchanged, this, &CoolLoanClient::onBackChannelExchange);
+    // The exchange goes into the trace before what CoolLoan decides about its answer.
     connect(m_network, &ClientNetworkAccess::exchanged, this, &CoolLoanClient::traceEvent);
+    connect(m_network, &ClientNetworkAccess::exchanged, this, &CoolLoanClient::onBackChannelExchange);
 }
 
 CoolLoanClient::~CoolLoanClient()
@@ -87,15 +88,32 @@ void CoolLoanClient::setPhase(Phase phase)
     Q_EMIT phaseChanged(phase);
 }
 
-void CoolLoanClient::fail(const QString &title, const QString &detail)
+void CoolLoanClient::fail(const QString &title, const QString &detail, const QString &checkId)
 {
     if (m_phase == Phase::Failed)
         return; // the first failure is the one that explains
     m_lastError = title + QStringLiteral(" — ") + detail;
-    qCInfo(lcCoolLoan).noquote() << "failed:" << title << detail;
+    m_refusedCheck = checkId;
+    qCInfo(lcCoolLoan).noquote() << "failed:" << title << detail << checkId;
     discardFlow();
     setPhase(Phase::Failed);
-    Q_EMIT failed(title, detail);
+    Q_EMIT failed(title, detail, checkId);
+}
+
+bool CoolLoanClient::refuse(const Refusal &refusal)
+{
+    const ClientCheck &check = clientCheck(refusal.check);
+    if (isSwitchedOff(check.id)) {
+        // As the bank records a switched-off check (bank/Check.h, runChecks): where its refusal would
+        // have been, and the grant goes on.
+        recordDecision(QStringLiteral("check skipped: %1 (%2)").arg(check.id, check.rule));
+        qCInfo(lcCoolLoan).noquote() << "check skipped:" << check.id;
+        return false;
+    }
+    recordDecision(refusal.summary + QStringLiteral(" (check %1)").arg(check.id), check.section,
+        refusal.expected, refusal.received);
+    fail(refusal.title, refusal.detail, check.id);
+    return true;
 }
 
 void CoolLoanClient::discardFlow()
@@ -152,6 +170,7 @@ void CoolLoanClient::startOver()
     m_accounts = {};
     m_offer = {};
     m_lastError.clear();
+    m_refusedCheck.clear();
     m_phase = Phase::Idle;
     Q_EMIT phaseChanged(m_phase);
     Q_EMIT tokensChanged();
@@ -181,12 +200,15 @@ void CoolLoanClient::discover()
         }
         const QJsonObject metadata = QJsonDocument::fromJson(reply->readAll()).object();
         // OIDC Discovery §4.3: the issuer in the document must be the one we asked.
-        if (metadata.value(QStringLiteral("issuer")).toString() != m_settings.issuer.toString()) {
-            fail(tr("The bank's configuration is not trustworthy"),
+        const QString issuer = metadata.value(QStringLiteral("issuer")).toString();
+        if (issuer != m_settings.issuer.toString()
+            && refuse({ ClientCheckId::DiscoveryIssuer,
+                QStringLiteral("CoolLoan refuses the bank's configuration: another issuer"),
+                tr("The bank's configuration is not trustworthy"),
                 tr("issuer %1 does not match %2 (OpenID Connect Discovery §4.3)")
-                    .arg(metadata.value(QStringLiteral("issuer")).toString(), m_settings.issuer.toString()));
+                    .arg(issuer, m_settings.issuer.toString()),
+                m_settings.issuer.toString(), issuer }))
             return;
-        }
         m_discovery = metadata;
         m_tokenEndpoint = QUrl(metadata.value(QStringLiteral("token_endpoint")).toString());
         m_revocationEndpoint = QUrl(metadata.value(QStringLiteral("revocation_endpoint")).toString());
@@ -198,12 +220,14 @@ void CoolLoanClient::discover()
         connect(jwksReply, &QNetworkReply::finished, this, [this, jwksReply] {
             jwksReply->deleteLater();
             m_jwks = QJsonDocument::fromJson(jwksReply->readAll()).object();
-            if (jwksReply->error() != QNetworkReply::NoError
-                || m_jwks.value(QStringLiteral("keys")).toArray().isEmpty()) {
-                fail(tr("The bank's keys are unavailable"),
-                    tr("CoolLoan could not read the JWKS: %1").arg(jwksReply->errorString()));
+            // RFC 7517 §5: a JWK Set is {"keys": [...]}; without a key no ID token can be verified.
+            if ((jwksReply->error() != QNetworkReply::NoError
+                    || m_jwks.value(QStringLiteral("keys")).toArray().isEmpty())
+                && refuse(
+                    { ClientCheckId::JwksKeys, QStringLiteral("CoolLoan finds no key in the bank's JWKS"),
+                        tr("The bank's keys are unavailable"),
+                        tr("CoolLoan could not read the JWKS: %1").arg(jwksReply->errorString()) }))
                 return;
-            }
             beginGrant();
         });
     });
@@ -263,7 +287,9 @@ void CoolLoanClient::beginGrant()
         Q_EMIT authorizationUrlReady(url);
     });
     connect(handler, &QOAuthHttpServerReplyHandler::callbackReceived, this, &CoolLoanClient::onCallback);
-    connect(flow, &QAbstractOAuth::granted, this, &CoolLoanClient::onGranted);
+    // Not QAbstractOAuth::granted: CoolLoan reads every answer of the token endpoint itself
+    // (onBackChannelExchange), because Qt 6.4 emits nothing for a 4xx and drops a 200 without
+    // access_token without a word, so that CoolLoan could never refuse it.
     connect(flow, &QAbstractOAuth2::error, this,
         [this](const QString &error, const QString &description, const QUrl &) {
             fail(tr("The bank refused"), error + QStringLiteral(": ") + description);
@@ -330,39 +356,45 @@ void CoolLoanClient::onCallback(const QVariantMap &parameters)
         = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("error_description")).toByteArray());
     // RFC 6749 §10.12: the state must be the one CoolLoan sent, or this redirect is not ours (CSRF).
     // Qt 6.4 only logs a mismatch; CoolLoan stops.
-    if (parameters.value(QStringLiteral("state")).toString() != m_state) {
-        recordDecision(QStringLiteral("CoolLoan refuses the redirect: state does not match"),
-            QStringLiteral("RFC 6749 §10.12"), m_state, parameters.value(QStringLiteral("state")).toString());
-        fail(tr("The state does not match"),
-            tr("the redirect carried state '%1' but CoolLoan sent '%2': someone else's response was pushed "
-               "to "
-               "John's browser (CSRF, RFC 6749 §10.12). CoolLoan ignores it.")
-                .arg(parameters.value(QStringLiteral("state")).toString(), m_state));
-        return;
+    const QString state = parameters.value(QStringLiteral("state")).toString();
+    if (state != m_state) {
+        if (refuse({ ClientCheckId::RedirectState,
+                QStringLiteral("CoolLoan refuses the redirect: state does not match"),
+                tr("The state does not match"),
+                tr("the redirect carried state '%1' but CoolLoan sent '%2': someone else's response was "
+                   "pushed to John's browser (CSRF, RFC 6749 §10.12). CoolLoan ignores it.")
+                    .arg(state, m_state),
+                m_state, state }))
+            return;
+        // Switched off: Qt's flow, which compares the state once more after CoolLoan (it only logs a
+        // mismatch and drops the redirect), is told the state that came, so that the grant goes on as
+        // it would in a client without the check.
+        if (m_flow)
+            m_flow->setState(state);
     }
     // RFC 9207 §2.4: a server that advertises authorization_response_iss_parameter_supported names
     // itself in every authorization response, errors included; a response without iss did not come
     // from it (a mix-up attack, RFC 9207 §1), so CoolLoan "MUST reject" it.
     const bool issRequired
         = m_discovery.value(QStringLiteral("authorization_response_iss_parameter_supported")).toBool();
-    if (issRequired && !parameters.contains(QStringLiteral("iss"))) {
-        recordDecision(QStringLiteral("CoolLoan refuses the redirect: it does not name its issuer"),
-            QStringLiteral("RFC 9207 §2.4"), m_settings.issuer.toString(), QStringLiteral("(no iss)"));
-        fail(tr("The response does not name its issuer"),
+    if (issRequired && !parameters.contains(QStringLiteral("iss"))
+        && refuse({ ClientCheckId::RedirectIssPresent,
+            QStringLiteral("CoolLoan refuses the redirect: it does not name its issuer"),
+            tr("The response does not name its issuer"),
             tr("the bank says every authorization response carries iss "
                "(authorization_response_iss_parameter_supported), but this one has none: it may come "
-               "from another authorization server (mix-up, RFC 9207 §2.4). CoolLoan ignores it."));
+               "from another authorization server (mix-up, RFC 9207 §2.4). CoolLoan ignores it."),
+            m_settings.issuer.toString(), QStringLiteral("(no iss)") }))
         return;
-    }
     // RFC 9207 §2.4: the response names its issuer; a different one means a mix-up attack.
     const QString iss = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("iss")).toByteArray());
-    if (parameters.contains(QStringLiteral("iss")) && iss != m_settings.issuer.toString()) {
-        recordDecision(QStringLiteral("CoolLoan refuses the redirect: another issuer"),
-            QStringLiteral("RFC 9207 §2.4"), m_settings.issuer.toString(), iss);
-        fail(tr("The response came from another issuer"),
-            tr("iss is %1, expected %2 (RFC 9207)").arg(iss, m_settings.issuer.toString()));
+    if (parameters.contains(QStringLiteral("iss")) && iss != m_settings.issuer.toString()
+        && refuse(
+            { ClientCheckId::RedirectIss, QStringLiteral("CoolLoan refuses the redirect: another issuer"),
+                tr("The response came from another issuer"),
+                tr("iss is %1, expected %2 (RFC 9207)").arg(iss, m_settings.issuer.toString()),
+                m_settings.issuer.toString(), iss }))
         return;
-    }
     if (error == QLatin1String("access_denied")) {
         fail(tr("John said no"),
             tr("John denied CoolLoan access at the bank (error=access_denied). No code, no token: "
@@ -394,6 +426,7 @@ void CoolLoanClient::onBackChannelExchange(const TraceEvent &event)
                 + body.value(QStringLiteral("error_description")).toString());
     } else {
         m_tokenResponse = body;
+        onGranted();
     }
 }
 
@@ -406,10 +439,13 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
     // The ID token is read from the response itself: Qt moved it between versions (extraTokens in
     // 6.4, idToken() from 6.9) and never validates it.
     m_idToken = response.value(QStringLiteral("id_token")).toString();
-    // A response without scope keeps the granted one (RFC 6749 §5.1); Qt 6.4 would clear it.
+    // A response without scope keeps the granted one, and the first one grants the scope requested
+    // (RFC 6749 §5.1); Qt 6.4 would clear it.
     if (response.contains(QStringLiteral("scope")))
         m_grantedScopes
             = response.value(QStringLiteral("scope")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    else if (m_grantedScopes.isEmpty())
+        m_grantedScopes = m_settings.scopes;
     m_accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(
         response.value(QStringLiteral("expires_in")).toInteger(600));
     if (m_flow) {
@@ -427,6 +463,8 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
         expected.nonce = m_nonce;
         expected.accessToken = m_accessToken.toLatin1();
         expected.now = QDateTime::currentSecsSinceEpoch();
+        expected.checkClaimsOfUnverifiedToken
+            = isSwitchedOff(clientCheck(ClientCheckId::IdTokenSignature).id);
         m_idTokenValidation = validateIdToken(m_idToken.toLatin1(), m_jwks, expected);
         // OIDC Core §12.2: an ID token from a refresh names the same user from the same issuer.
         const QString sub = m_idTokenValidation.claims.value(QStringLiteral("sub")).toString();
@@ -437,16 +475,45 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
             m_idTokenValidation.checks.append({ QStringLiteral("sub"), false,
                 QStringLiteral(
                     "the refreshed ID token is about %1, the first one about %2 (OpenID Connect Core §12.2)")
-                    .arg(sub, m_subject) });
+                    .arg(sub, m_subject),
+                ClientCheckId::IdTokenSameSubject });
         }
-        const QString failure = m_idTokenValidation.firstFailure();
-        recordDecision(m_idTokenValidation.valid
-                ? QStringLiteral(
-                    "CoolLoan validates the ID token: signature, iss, aud, exp, iat, nonce, at_hash")
-                : QStringLiteral("CoolLoan rejects the ID token: %1").arg(failure),
-            m_idTokenValidation.valid ? QString() : QStringLiteral("OpenID Connect Core §3.1.3.7"));
         Q_EMIT idTokenChecked(m_idTokenValidation);
     }
+}
+
+bool CoolLoanClient::refusesTokenResponse(bool refreshed)
+{
+    const QString idTokenTitle
+        = refreshed ? tr("The refreshed ID token is not valid") : tr("The ID token is not valid");
+    // RFC 6749 §5.1: access_token is REQUIRED in a successful token response.
+    if (m_accessToken.isEmpty()
+        && refuse({ ClientCheckId::AccessTokenPresent,
+            QStringLiteral("CoolLoan refuses the token response: no access_token"), tr("No access token"),
+            tr("the token response had no access_token") }))
+        return true;
+    if (m_idToken.isEmpty()) {
+        // OIDC Core §3.1.3.3: the code grant's response to an openid request carries an ID token; a
+        // refresh "might not" (§12.2), and then the first one stands.
+        return !refreshed && m_grantedScopes.contains(QStringLiteral("openid"))
+            && refuse({ ClientCheckId::IdTokenPresent,
+                QStringLiteral("CoolLoan refuses the token response: no ID token"), idTokenTitle,
+                tr("id_token: openid was granted, but the token response has no ID token "
+                   "(OpenID Connect Core §3.1.3.3)") });
+    }
+    // OIDC Core §3.1.3.7: each failed check of the ID token refuses it, in the validator's order.
+    for (const IdTokenCheck &check : std::as_const(m_idTokenValidation.checks)) {
+        if (check.passed)
+            continue;
+        const QString failure = check.name + QStringLiteral(": ") + check.detail;
+        if (refuse({ check.check, QStringLiteral("CoolLoan rejects the ID token: %1").arg(failure),
+                idTokenTitle, failure }))
+            return true;
+    }
+    if (m_idTokenValidation.valid)
+        recordDecision(
+            QStringLiteral("CoolLoan validates the ID token: signature, iss, aud, exp, iat, nonce, at_hash"));
+    return false;
 }
 
 void CoolLoanClient::onGranted()
@@ -455,14 +522,8 @@ void CoolLoanClient::onGranted()
         return;
     setPhase(Phase::ValidatingIdToken);
     acceptTokenResponse(m_tokenResponse);
-    if (m_accessToken.isEmpty()) {
-        fail(tr("No access token"), tr("the token response had no access_token"));
+    if (refusesTokenResponse(false))
         return;
-    }
-    if (m_grantedScopes.contains(QStringLiteral("openid")) && !m_idTokenValidation.valid) {
-        fail(tr("The ID token is not valid"), m_idTokenValidation.firstFailure());
-        return;
-    }
     Q_EMIT narration(
         tr("CoolLoan checked the ID token itself: signature, issuer, audience, expiry, nonce and at_hash."));
     callApi();
@@ -598,10 +659,8 @@ void CoolLoanClient::refreshThen(std::function<void()> next)
         }
         ++m_refreshCount;
         acceptTokenResponse(response);
-        if (m_grantedScopes.contains(QStringLiteral("openid")) && !m_idTokenValidation.valid) {
-            fail(tr("The refreshed ID token is not valid"), m_idTokenValidation.firstFailure());
+        if (refusesTokenResponse(true))
             return;
-        }
         next();
     });
 }

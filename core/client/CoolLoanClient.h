@@ -4,16 +4,22 @@
 // ID token, and bearer calls to banky. Every gap of Qt 6.4's flow is handled here: no PKCE API, a
 // clock-seeded state reused by every grant, the client secret only in the body, no signal when the token
 // endpoint answers 4xx (docs/architecture.md, "Qt versions").
+//
+// Each of its refusals is one named check (client/ClientChecks.h): the refusal names it (failed(),
+// refusedCheck(), the trace), and the attack lab can switch it off (setDisabledChecks).
 
+#include "client/ClientChecks.h"
 #include "client/ClientNetworkAccess.h"
 #include "client/IdTokenValidator.h"
 #include "client/LoanOffer.h"
+#include "mutation/MutationSwitch.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QUrl>
 #include <QVariantMap>
 
@@ -64,6 +70,11 @@ public:
     const Settings &settings() const { return m_settings; }
     void setSecretStore(SecretStore *store) { m_secrets = store; }
     ClientNetworkAccess *network() const { return m_network; }
+    // The attack lab's switches (ids of client/ClientChecks.h; others are ignored): a check named here
+    // does not refuse. It records "check skipped: <id> (<rule>)" in the trace where its refusal would have
+    // been, and the grant goes on. In memory only; a new CoolLoanClient starts with none.
+    void setDisabledChecks(const QSet<QString> &checkIds) { m_disabledChecks = checkIds; }
+    QSet<QString> disabledChecks() const { return m_disabledChecks; }
 
     Phase phase() const { return m_phase; }
     static QString phaseName(Phase phase);
@@ -88,6 +99,9 @@ public:
     int apiCallsOk() const { return m_apiCallsOk; }
     int refreshCount() const { return m_refreshCount; }
     QString lastError() const { return m_lastError; }
+    // The id of the check whose refusal ended this grant (client/ClientChecks.h); empty while none has,
+    // and when the grant ended otherwise (the bank refused, the bank is unreachable).
+    QString refusedCheck() const { return m_refusedCheck; }
 
 public Q_SLOTS:
     // Discovery, JWKS, then the authorization request: authorizationUrlReady tells where John goes.
@@ -103,15 +117,30 @@ Q_SIGNALS:
     void phaseChanged(cfl::CoolLoanClient::Phase phase);
     void authorizationUrlReady(const QUrl &url);
     void narration(const QString &text);
-    void failed(const QString &title, const QString &detail);
+    // `checkId`: the check of CoolLoan's that refused (as refusedCheck()); empty for other failures.
+    void failed(const QString &title, const QString &detail, const QString &checkId);
     void tokensChanged();
     void idTokenChecked(const cfl::IdTokenValidation &validation);
     void offerReady(const cfl::LoanOffer &offer);
     void traceEvent(const cfl::TraceEvent &event);
 
 private:
+    // One refusal of CoolLoan's own: the check, what the pane says, what the trace says.
+    struct Refusal
+    {
+        ClientCheckId check;
+        QString summary; // the trace's decision line; " (check <id>)" is added
+        QString title; // the pane's headline
+        QString detail; // the pane's explanation
+        QString expected = {};
+        QString received = {};
+    };
+
     void setPhase(Phase phase);
-    void fail(const QString &title, const QString &detail);
+    void fail(const QString &title, const QString &detail, const QString &checkId = {});
+    // The one way CoolLoan says no: records the decision (with the check's id and section) and ends the
+    // grant (fail). True when it refused; false when the check is switched off, which it records instead.
+    bool refuse(const Refusal &refusal);
     void discover();
     void beginGrant();
     void onCallback(const QVariantMap &parameters);
@@ -121,6 +150,9 @@ private:
     void onGranted();
     void onBackChannelExchange(const TraceEvent &event);
     void acceptTokenResponse(const QJsonObject &response);
+    // The checks of the token response acceptTokenResponse took (code grant and refresh alike), in order;
+    // true when one refused.
+    bool refusesTokenResponse(bool refreshed);
     void fetchAccounts(bool mayRefresh);
     void fetchTransactions(const QString &accountId);
     void refreshThen(std::function<void()> next);
@@ -160,6 +192,18 @@ private:
     int m_apiCallsOk = 0;
     int m_refreshCount = 0;
     QString m_lastError;
+    QString m_refusedCheck;
+    QSet<QString> m_disabledChecks;
+    // The attack lab's switches, and in a mutation build also CFL_MUTATE_CHECKS (mutation/MutationSwitch.h,
+    // issue 15 §3); no other build can switch a check off from outside.
+    bool isSwitchedOff(const QString &checkId) const
+    {
+#ifdef CFL_MUTATION
+        if (mutation::isSwitchedOff(checkId))
+            return true;
+#endif
+        return m_disabledChecks.contains(checkId);
+    }
 };
 
 } // namespace cfl

@@ -6,8 +6,14 @@
 //
 // The fake is the project's own HTTP stack (HttpServerAdapter + Router) on 127.0.0.1, port 0, with a
 // fresh RSA key; John's browser is two GETs (the authorization request, then its redirect to CoolLoan).
+//
+// Every check of CoolLoan's (client/ClientChecks.h) is walked (issue 15 §2): for each id, a case where that
+// check is the first to refuse, proven by the id the refusal carries (failed(), refusedCheck(), the trace's
+// decision), not by its words; the same case with that check switched off goes past it.
 
+#include "client/ClientChecks.h"
 #include "client/CoolLoanClient.h"
+#include "crypto/Base64Url.h"
 #include "crypto/Jwt.h"
 #include "crypto/Pkce.h"
 #include "crypto/SigningKey.h"
@@ -20,6 +26,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -44,11 +51,16 @@ public:
     {
         // The discovery document's issuer: its own when null; left out when undefined.
         QJsonValue discoveryIssuer = QJsonValue::Null;
+        bool publishNoKeys = false; // a JWKS of no key
+        QString redirectState; // the state of the authorization response; the one it was sent when empty
         QString redirectIss; // the iss of the authorization response (RFC 9207); its own when empty
+        bool redirectWithoutIss = false;
         std::function<void(QJsonObject &)> editIdToken; // the code grant's ID token claims
         // Signs the code grant's ID token; the published key when null.
         const SigningKey *idTokenKey = nullptr;
+        std::function<void(QJsonObject &)> editTokenResponse; // the code grant's, ID token signed
         QString refreshedSubject; // sub of the ID token from a refresh; the first one's when empty
+        std::function<void(QJsonObject &)> editRefreshResponse; // a refresh's token response
     };
 
     explicit FakeAuthorizationServer(const SigningKey &publishedKey)
@@ -58,8 +70,9 @@ public:
         m_router.add("GET", QStringLiteral("/.well-known/openid-configuration"),
             [this](HttpRequest &) { return discovery(); });
         m_router.add("GET", QStringLiteral("/jwks"), [this](HttpRequest &) {
-            return HttpResponse::json(
-                QJsonDocument(QJsonObject { { QStringLiteral("keys"), QJsonArray { m_key.publicJwk() } } }));
+            const QJsonArray keys
+                = m_behaviour.publishNoKeys ? QJsonArray {} : QJsonArray { m_key.publicJwk() };
+            return HttpResponse::json(QJsonDocument(QJsonObject { { QStringLiteral("keys"), keys } }));
         });
         m_router.add("GET", QStringLiteral("/authorize"), [this](HttpRequest &r) { return authorize(r); });
         m_router.add("POST", QStringLiteral("/token"), [this](HttpRequest &r) { return token(r); });
@@ -125,10 +138,12 @@ private:
         m_code = QStringLiteral("code-%1").arg(++m_serial);
         QUrl redirect(query->valueOr(QStringLiteral("redirect_uri")));
         const QString iss = m_behaviour.redirectIss.isEmpty() ? issuer() : m_behaviour.redirectIss;
-        redirect.setQuery(
-            QString::fromLatin1("code=" + formUrlEncode(m_code) + "&state="
-                + formUrlEncode(query->valueOr(QStringLiteral("state"))) + "&iss=" + formUrlEncode(iss)),
-            QUrl::StrictMode);
+        const QString state = m_behaviour.redirectState.isEmpty() ? query->valueOr(QStringLiteral("state"))
+                                                                  : m_behaviour.redirectState;
+        QByteArray parameters = "code=" + formUrlEncode(m_code) + "&state=" + formUrlEncode(state);
+        if (!m_behaviour.redirectWithoutIss)
+            parameters += "&iss=" + formUrlEncode(iss);
+        redirect.setQuery(QString::fromLatin1(parameters), QUrl::StrictMode);
         return HttpResponse::redirect(redirect);
     }
 
@@ -180,16 +195,18 @@ private:
             if (m_behaviour.idTokenKey)
                 key = m_behaviour.idTokenKey;
         }
-        return HttpResponse::json(
-            QJsonDocument(QJsonObject {
-                { QStringLiteral("access_token"), QString::fromLatin1(accessToken) },
-                { QStringLiteral("token_type"), QStringLiteral("Bearer") },
-                { QStringLiteral("expires_in"), 600 },
-                { QStringLiteral("refresh_token"), m_refreshToken },
-                { QStringLiteral("scope"), m_scope },
-                { QStringLiteral("id_token"), QString::fromLatin1(key->signJwt(claims)) },
-            }))
-            .noStore();
+        QJsonObject response {
+            { QStringLiteral("access_token"), QString::fromLatin1(accessToken) },
+            { QStringLiteral("token_type"), QStringLiteral("Bearer") },
+            { QStringLiteral("expires_in"), 600 },
+            { QStringLiteral("refresh_token"), m_refreshToken },
+            { QStringLiteral("scope"), m_scope },
+            { QStringLiteral("id_token"), QString::fromLatin1(key->signJwt(claims)) },
+        };
+        const auto &edit = refresh ? m_behaviour.editRefreshResponse : m_behaviour.editTokenResponse;
+        if (edit)
+            edit(response);
+        return HttpResponse::json(QJsonDocument(response)).noStore();
     }
 
     const SigningKey &m_key;
@@ -232,7 +249,58 @@ bool johnsBrowserFollows(const QUrl &authorizationUrl, int *callbackStatus, QStr
     return true;
 }
 
+// The same ID token with {"alg":"none"} and no signature (RFC 8725 §3.1).
+void withAlgNone(QJsonObject &response)
+{
+    const QList<QByteArray> parts
+        = response.value(QStringLiteral("id_token")).toString().toLatin1().split('.');
+    const QByteArray header = base64UrlEncode(QByteArrayLiteral(R"({"alg":"none","typ":"JWT"})"));
+    response.insert(QStringLiteral("id_token"), QString::fromLatin1(header + '.' + parts.value(1) + '.'));
+}
+
+// One way to make one check of CoolLoan's the first to refuse.
+struct CheckCase
+{
+    QString check; // the id of client/ClientChecks.h
+    QString how;
+    bool onRefresh = false; // after an honest connect, the refresh brings it
+    std::function<void(FakeAuthorizationServer::Behaviour &)> arrange;
+};
+
+QString checkId(ClientCheckId check)
+{
+    return clientCheck(check).id;
+}
+
+// What CoolLoan decided, from its trace.
+struct Decisions
+{
+    QList<TraceEvent> events;
+
+    // Refusals carry their rule's section; "validates" and "check skipped" do not.
+    QList<TraceEvent> refusals() const
+    {
+        QList<TraceEvent> found;
+        for (const TraceEvent &event : events) {
+            if (!event.refusalRule.isEmpty())
+                found.append(event);
+        }
+        return found;
+    }
+    QStringList skipped() const
+    {
+        QStringList found;
+        for (const TraceEvent &event : events) {
+            if (event.summary.startsWith(QLatin1String("check skipped: ")))
+                found.append(event.summary);
+        }
+        return found;
+    }
+};
+
 } // namespace
+
+Q_DECLARE_METATYPE(CheckCase)
 
 class tst_CoolLoanChecks : public QObject
 {
@@ -252,7 +320,18 @@ private Q_SLOTS:
     void refusesADiscoveryDocumentOfAnotherIssuer();
     void refusesAnotherSubjectAfterARefresh();
 
+    void catalogueIsPinned();
+    void everyClientCheckIsWalked();
+    void firstRefusal_data();
+    void firstRefusal();
+    void switchedOffCheckGoesOn_data();
+    void switchedOffCheckGoesOn();
+
 private:
+    QList<CheckCase> checkCases() const;
+    // runFlow(), and for a case on refresh the refresh after it; true once CoolLoan has settled.
+    bool runCase(const CheckCase &checkCase);
+
     // connectBank, and John's browser through the authorization request; true once CoolLoan is
     // Connected or Failed.
     bool runFlow();
@@ -264,6 +343,7 @@ private:
     std::unique_ptr<CoolLoanClient> m_client;
     std::unique_ptr<QSignalSpy> m_failed;
     std::unique_ptr<QSignalSpy> m_offers;
+    Decisions m_decisions;
     int m_callbackStatus = -1;
 };
 
@@ -287,12 +367,20 @@ void tst_CoolLoanChecks::init()
     m_client->setSettings(settings);
     m_failed = std::make_unique<QSignalSpy>(m_client.get(), &CoolLoanClient::failed);
     m_offers = std::make_unique<QSignalSpy>(m_client.get(), &CoolLoanClient::offerReady);
+    m_decisions = {};
+    connect(m_client.get(), &CoolLoanClient::traceEvent, m_client.get(), [this](const TraceEvent &event) {
+        if (event.kind == TraceKind::Decision)
+            m_decisions.events.append(event);
+    });
 }
 
 void tst_CoolLoanChecks::cleanup()
 {
-    if (QTest::currentTestFailed() && m_server)
+    if (QTest::currentTestFailed() && m_server) {
         qInfo("the server was asked: %s", qPrintable(m_server->requests().join(QStringLiteral(", "))));
+        for (const TraceEvent &decision : std::as_const(m_decisions.events))
+            qInfo("CoolLoan decided: %s", qPrintable(decision.summary));
+    }
     m_offers.reset();
     m_failed.reset();
     m_client.reset();
@@ -483,6 +571,192 @@ void tst_CoolLoanChecks::refusesAnotherSubjectAfterARefresh()
     QVERIFY2(detail.contains(QLatin1String("user-2")), qPrintable(detail));
     QVERIFY(!m_client->idTokenValidation().valid);
     QCOMPARE(m_client->apiCallsOk(), apiCalls);
+}
+
+void tst_CoolLoanChecks::catalogueIsPinned()
+{
+    // The ids are stable (the attack lab, ./dev mutate and the trace name checks by them), in the order a
+    // grant meets them; a new check is inserted here on purpose.
+    QStringList ids;
+    for (const ClientCheck &check : clientChecks()) {
+        ids.append(check.id);
+        QVERIFY2(check.id.startsWith(QLatin1String("coolloan.")), qPrintable(check.id)); // never a bank id
+        QVERIFY2(!check.rule.isEmpty() && !check.section.isEmpty(), qPrintable(check.id));
+        QCOMPARE(findClientCheck(check.id)->rule, check.rule);
+    }
+    QCOMPARE(ids,
+        (QStringList { QStringLiteral("coolloan.discovery.issuer"), QStringLiteral("coolloan.jwks.keys"),
+            QStringLiteral("coolloan.redirect.state"), QStringLiteral("coolloan.redirect.iss_present"),
+            QStringLiteral("coolloan.redirect.iss"), QStringLiteral("coolloan.token.access_token"),
+            QStringLiteral("coolloan.id_token.present"), QStringLiteral("coolloan.id_token.signature"),
+            QStringLiteral("coolloan.id_token.issuer"), QStringLiteral("coolloan.id_token.audience"),
+            QStringLiteral("coolloan.id_token.azp"), QStringLiteral("coolloan.id_token.expiry"),
+            QStringLiteral("coolloan.id_token.issued_at"), QStringLiteral("coolloan.id_token.nonce"),
+            QStringLiteral("coolloan.id_token.at_hash"), QStringLiteral("coolloan.id_token.same_subject") }));
+    QCOMPARE(checkId(ClientCheckId::IdTokenSameSubject), ids.last());
+    QVERIFY(!findClientCheck(QStringLiteral("token.code.pkce")));
+}
+
+QList<CheckCase> tst_CoolLoanChecks::checkCases() const
+{
+    using B = FakeAuthorizationServer::Behaviour;
+    auto claim = [](const QString &name, const QJsonValue &value) {
+        return [name, value](B &bad) {
+            bad.editIdToken = [name, value](QJsonObject &claims) { claims.insert(name, value); };
+        };
+    };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const SigningKey *otherKey = &*m_otherKey;
+    return {
+        { checkId(ClientCheckId::DiscoveryIssuer), QStringLiteral("another issuer"), false,
+            [](B &bad) { bad.discoveryIssuer = OtherIssuer; } },
+        { checkId(ClientCheckId::JwksKeys), QStringLiteral("no key"), false,
+            [](B &bad) { bad.publishNoKeys = true; } },
+        { checkId(ClientCheckId::RedirectState), QStringLiteral("another state"), false,
+            [](B &bad) { bad.redirectState = QStringLiteral("the-state-of-another-login"); } },
+        { checkId(ClientCheckId::RedirectIssPresent), QStringLiteral("no iss"), false,
+            [](B &bad) { bad.redirectWithoutIss = true; } },
+        { checkId(ClientCheckId::RedirectIss), QStringLiteral("another issuer"), false,
+            [](B &bad) { bad.redirectIss = OtherIssuer; } },
+        { checkId(ClientCheckId::AccessTokenPresent), QStringLiteral("code grant"), false,
+            [](B &bad) {
+                bad.editTokenResponse
+                    = [](QJsonObject &response) { response.remove(QStringLiteral("access_token")); };
+            } },
+        { checkId(ClientCheckId::AccessTokenPresent), QStringLiteral("refresh"), true,
+            [](B &bad) {
+                bad.editRefreshResponse
+                    = [](QJsonObject &response) { response.remove(QStringLiteral("access_token")); };
+            } },
+        { checkId(ClientCheckId::IdTokenPresent), QStringLiteral("no ID token"), false,
+            [](B &bad) {
+                bad.editTokenResponse
+                    = [](QJsonObject &response) { response.remove(QStringLiteral("id_token")); };
+            } },
+        { checkId(ClientCheckId::IdTokenSignature), QStringLiteral("another key"), false,
+            [otherKey](B &bad) { bad.idTokenKey = otherKey; } },
+        { checkId(ClientCheckId::IdTokenSignature), QStringLiteral("alg none"), false,
+            [](B &bad) { bad.editTokenResponse = withAlgNone; } },
+        { checkId(ClientCheckId::IdTokenIssuer), QStringLiteral("another issuer"), false,
+            claim(QStringLiteral("iss"), OtherIssuer) },
+        { checkId(ClientCheckId::IdTokenAudience), QStringLiteral("another client"), false,
+            claim(QStringLiteral("aud"), QStringLiteral("pirateloan")) },
+        { checkId(ClientCheckId::IdTokenAuthorizedParty), QStringLiteral("issued to another client"), false,
+            claim(QStringLiteral("azp"), QStringLiteral("pirateloan")) },
+        { checkId(ClientCheckId::IdTokenAuthorizedParty), QStringLiteral("several audiences, no azp"), false,
+            [](B &bad) {
+                bad.editIdToken = [](QJsonObject &claims) {
+                    claims.insert(QStringLiteral("aud"), QJsonArray { ClientId, QStringLiteral("banky") });
+                    claims.remove(QStringLiteral("azp"));
+                };
+            } },
+        { checkId(ClientCheckId::IdTokenExpiry), QStringLiteral("expired an hour ago"), false,
+            claim(QStringLiteral("exp"), now - 3600) },
+        { checkId(ClientCheckId::IdTokenIssuedAt), QStringLiteral("issued in an hour"), false,
+            claim(QStringLiteral("iat"), now + 3600) },
+        { checkId(ClientCheckId::IdTokenNonce), QStringLiteral("the nonce of another login"), false,
+            claim(QStringLiteral("nonce"), QStringLiteral("a-nonce-of-another-login")) },
+        { checkId(ClientCheckId::IdTokenAtHash), QStringLiteral("for another access token"), false,
+            claim(QStringLiteral("at_hash"), QString::fromLatin1(atHash("another-access-token"))) },
+        { checkId(ClientCheckId::IdTokenSameSubject), QStringLiteral("another user"), true,
+            [](B &bad) { bad.refreshedSubject = QStringLiteral("user-2"); } },
+    };
+}
+
+bool tst_CoolLoanChecks::runCase(const CheckCase &checkCase)
+{
+    checkCase.arrange(m_server->behaviour());
+    if (!runFlow())
+        return false;
+    if (!checkCase.onRefresh)
+        return true;
+    if (m_client->phase() != CoolLoanClient::Phase::Connected) {
+        qWarning("the connect before the refresh ended in '%s': %s",
+            qPrintable(CoolLoanClient::phaseName(m_client->phase())), qPrintable(m_client->lastError()));
+        return false;
+    }
+    m_client->refreshTokens();
+    if (!QTest::qWaitFor(
+            [this] { return m_client->phase() != CoolLoanClient::Phase::Refreshing; }, StepTimeoutMs)) {
+        qWarning("CoolLoan is stuck refreshing");
+        return false;
+    }
+    return true;
+}
+
+void tst_CoolLoanChecks::everyClientCheckIsWalked()
+{
+    // Every check of the catalogue has a case, and every case names a check of the catalogue: a new
+    // check without a case fails here.
+    QSet<QString> catalogue;
+    for (const ClientCheck &check : clientChecks())
+        catalogue.insert(check.id);
+    QSet<QString> walked;
+    for (const CheckCase &checkCase : checkCases())
+        walked.insert(checkCase.check);
+    QCOMPARE(walked, catalogue);
+}
+
+void tst_CoolLoanChecks::firstRefusal_data()
+{
+    QTest::addColumn<CheckCase>("checkCase");
+    for (const CheckCase &checkCase : checkCases())
+        QTest::newRow(qPrintable(checkCase.check + QStringLiteral(": ") + checkCase.how)) << checkCase;
+}
+
+void tst_CoolLoanChecks::firstRefusal()
+{
+    QFETCH(CheckCase, checkCase);
+    const ClientCheck check = *findClientCheck(checkCase.check);
+    QVERIFY(runCase(checkCase));
+    const int apiCallsBefore = checkCase.onRefresh ? 2 : 0;
+
+    // The grant ended in one refusal, by this check, named by its id.
+    QVERIFY2(m_client->phase() == CoolLoanClient::Phase::Failed,
+        qPrintable(
+            QStringLiteral("CoolLoan went on to '%1'").arg(CoolLoanClient::phaseName(m_client->phase()))));
+    QCOMPARE(m_client->refusedCheck(), check.id);
+    QCOMPARE(m_failed->count(), 1);
+    QCOMPARE(m_failed->first().at(2).toString(), check.id);
+    // The trace shows it as the only refusal, with the check's id and section; nothing was skipped.
+    const QList<TraceEvent> refusals = m_decisions.refusals();
+    QCOMPARE(refusals.size(), 1);
+    QVERIFY2(refusals.first().summary.endsWith(QStringLiteral(" (check %1)").arg(check.id)),
+        qPrintable(refusals.first().summary));
+    QCOMPARE(refusals.first().refusalRule, check.section);
+    QCOMPARE(m_decisions.skipped(), QStringList());
+    // And CoolLoan acted on nothing it refused: no (further) API call, no offer.
+    QCOMPARE(m_client->apiCallsOk(), apiCallsBefore);
+    QCOMPARE(m_offers->count(), checkCase.onRefresh ? 1 : 0);
+    if (!checkCase.onRefresh)
+        QVERIFY(!m_server->wasAsked(QStringLiteral("GET /api/")));
+}
+
+void tst_CoolLoanChecks::switchedOffCheckGoesOn_data()
+{
+    firstRefusal_data();
+}
+
+void tst_CoolLoanChecks::switchedOffCheckGoesOn()
+{
+    // The attack lab's switch: the same case with its check off is not refused by it. CoolLoan records
+    // the skip where the refusal would have been, as the bank does, and goes on — to the end, or to the
+    // next check that refuses in its place.
+    QFETCH(CheckCase, checkCase);
+    const ClientCheck check = *findClientCheck(checkCase.check);
+    m_client->setDisabledChecks({ check.id, QStringLiteral("token.code.pkce") }); // a bank id is ignored
+    QVERIFY(runCase(checkCase));
+
+    QVERIFY2(m_client->refusedCheck() != check.id, qPrintable(m_client->lastError()));
+    QCOMPARE(m_decisions.skipped(),
+        QStringList { QStringLiteral("check skipped: %1 (%2)").arg(check.id, check.rule) });
+    for (const TraceEvent &refusal : m_decisions.refusals())
+        QVERIFY2(!refusal.summary.endsWith(QStringLiteral(" (check %1)").arg(check.id)),
+            qPrintable(refusal.summary));
+    const QVariant refusedBy = m_failed->isEmpty() ? QVariant() : m_failed->first().at(2);
+    qInfo("with %s off: %s%s", qPrintable(check.id), qPrintable(CoolLoanClient::phaseName(m_client->phase())),
+        refusedBy.toString().isEmpty() ? ""
+                                       : qPrintable(QStringLiteral(", refused by ") + refusedBy.toString()));
 }
 
 QTEST_GUILESS_MAIN(tst_CoolLoanChecks)

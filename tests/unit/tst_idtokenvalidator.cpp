@@ -85,6 +85,8 @@ private Q_SLOTS:
     void validate();
     void goodTokenPassesEveryCheck();
     void claimsAreShownEvenWhenTheSignatureFails();
+    void checksNameTheirCatalogueIds();
+    void claimsOfAnUnverifiedTokenOnlyWhenTheSignatureCheckIsOff();
     void notAJwt_data();
     void notAJwt();
 
@@ -144,7 +146,7 @@ void tst_IdTokenValidator::validate_data()
     QTest::addColumn<Forgery>("forgery");
     QTest::addColumn<QString>("expectedNonce");
     QTest::addColumn<QByteArray>("accessToken");
-    QTest::addColumn<QString>("failing"); // the one check that must fail; empty: valid
+    QTest::addColumn<QString>("failing"); // the checks that must fail, comma-separated; empty: valid
 
     const QJsonObject good = goodClaims();
     QTest::newRow("good token") << good << Forgery::None << Nonce << AccessToken << QString();
@@ -170,7 +172,7 @@ void tst_IdTokenValidator::validate_data()
     QTest::newRow("iss missing") << without(good, QStringLiteral("iss")) << Forgery::None << Nonce
                                  << AccessToken << QStringLiteral("iss");
 
-    // steps 3–5: aud contains the client_id; several audiences need azp = client_id.
+    // step 3: aud contains the client_id; steps 4–5: several audiences need azp, and an azp is the client_id.
     QTest::newRow("wrong aud") << with(good, QStringLiteral("aud"), QStringLiteral("pirateloan"))
                                << Forgery::None << Nonce << AccessToken << QStringLiteral("aud");
     QTest::newRow("aud missing") << without(good, QStringLiteral("aud")) << Forgery::None << Nonce
@@ -182,18 +184,19 @@ void tst_IdTokenValidator::validate_data()
     QTest::newRow("aud array with azp") << with(twoAudiences, QStringLiteral("azp"), ClientId)
                                         << Forgery::None << Nonce << AccessToken << QString();
     QTest::newRow("aud array without azp")
-        << twoAudiences << Forgery::None << Nonce << AccessToken << QStringLiteral("aud");
+        << twoAudiences << Forgery::None << Nonce << AccessToken << QStringLiteral("azp");
     QTest::newRow("aud array, azp another client")
         << with(twoAudiences, QStringLiteral("azp"), QStringLiteral("pirateloan")) << Forgery::None << Nonce
-        << AccessToken << QStringLiteral("aud");
+        << AccessToken << QStringLiteral("azp");
     QTest::newRow("azp is us, one audience")
         << with(good, QStringLiteral("azp"), ClientId) << Forgery::None << Nonce << AccessToken << QString();
     QTest::newRow("azp another client, one audience")
         << with(good, QStringLiteral("azp"), QStringLiteral("pirateloan")) << Forgery::None << Nonce
-        << AccessToken << QStringLiteral("aud");
+        << AccessToken << QStringLiteral("azp");
     QTest::newRow("aud array without us") << with(
         good, QStringLiteral("aud"), QJsonArray { QStringLiteral("pirateloan"), QStringLiteral("banky") })
-                                          << Forgery::None << Nonce << AccessToken << QStringLiteral("aud");
+                                          << Forgery::None << Nonce << AccessToken
+                                          << QStringLiteral("aud,azp");
 
     // step 9: exp, with 30 s of leeway for clock skew.
     QTest::newRow("expired") << with(good, QStringLiteral("exp"), Now - 31) << Forgery::None << Nonce
@@ -249,12 +252,14 @@ void tst_IdTokenValidator::validate()
     expected.now = Now;
 
     const IdTokenValidation validation = validateIdToken(makeToken(claims, forgery), m_jwks, expected);
+    const QStringList failingChecks = failing.isEmpty() ? QStringList() : failing.split(QLatin1Char(','));
     QCOMPARE(validation.valid, failing.isEmpty());
-    QCOMPARE(failedChecks(validation), failing.isEmpty() ? QStringList() : QStringList { failing });
+    QCOMPARE(failedChecks(validation), failingChecks);
     if (!failing.isEmpty()) {
-        QVERIFY2(validation.firstFailure().startsWith(failing + QStringLiteral(": ")),
+        const QString first = failingChecks.first();
+        QVERIFY2(validation.firstFailure().startsWith(first + QStringLiteral(": ")),
             qPrintable(validation.firstFailure()));
-        QVERIFY(validation.firstFailure().size() > failing.size() + 2); // says why, in words
+        QVERIFY(validation.firstFailure().size() > first.size() + 2); // says why, in words
     } else {
         QVERIFY(validation.firstFailure().isEmpty());
     }
@@ -288,6 +293,51 @@ void tst_IdTokenValidator::claimsAreShownEvenWhenTheSignatureFails()
     QVERIFY(!validation.valid);
     QCOMPARE(validation.claims.value(QStringLiteral("sub")).toString(), QStringLiteral("user-1"));
     QCOMPARE(validation.header.value(QStringLiteral("kid")).toString(), m_otherKey->kid());
+}
+
+void tst_IdTokenValidator::checksNameTheirCatalogueIds()
+{
+    // Each check is one of CoolLoan's named checks (client/ClientChecks.h): CoolLoanClient refuses, and
+    // the attack lab switches, by that id.
+    IdTokenExpectations expected { Issuer, ClientId, Nonce, AccessToken, Now, 30 };
+    const QJsonObject claims
+        = with(with(goodClaims(), QStringLiteral("aud"), QJsonArray { ClientId, QStringLiteral("banky") }),
+            QStringLiteral("azp"), ClientId);
+    const IdTokenValidation validation = validateIdToken(m_bankKey->signJwt(claims), m_jwks, expected);
+    QVERIFY(validation.valid);
+    QStringList named;
+    for (const IdTokenCheck &check : validation.checks)
+        named.append(check.name + QLatin1Char('=') + clientCheck(check.check).id);
+    QCOMPARE(named,
+        (QStringList { QStringLiteral("signature=coolloan.id_token.signature"),
+            QStringLiteral("iss=coolloan.id_token.issuer"), QStringLiteral("aud=coolloan.id_token.audience"),
+            QStringLiteral("azp=coolloan.id_token.azp"), QStringLiteral("exp=coolloan.id_token.expiry"),
+            QStringLiteral("iat=coolloan.id_token.issued_at"),
+            QStringLiteral("nonce=coolloan.id_token.nonce"),
+            QStringLiteral("at_hash=coolloan.id_token.at_hash") }));
+}
+
+void tst_IdTokenValidator::claimsOfAnUnverifiedTokenOnlyWhenTheSignatureCheckIsOff()
+{
+    // Signed by another key, and for another login.
+    const QByteArray forged
+        = m_otherKey->signJwt(with(goodClaims(), QStringLiteral("nonce"), QStringLiteral("replayed-nonce")));
+    IdTokenExpectations expected { Issuer, ClientId, Nonce, AccessToken, Now, 30 };
+    IdTokenValidation validation = validateIdToken(forged, m_jwks, expected);
+    QCOMPARE(failedChecks(validation), QStringList { QStringLiteral("signature") });
+    QCOMPARE(validation.checks.size(), 1);
+
+    // The attack lab switched coolloan.id_token.signature off: the claims are checked as if it had passed.
+    expected.checkClaimsOfUnverifiedToken = true;
+    validation = validateIdToken(forged, m_jwks, expected);
+    QVERIFY(!validation.valid);
+    QCOMPARE(
+        failedChecks(validation), (QStringList { QStringLiteral("signature"), QStringLiteral("nonce") }));
+    QCOMPARE(validation.checks.size(), 7);
+    // Not a JWT at all: nothing to check.
+    validation = validateIdToken("not.a.jwt", m_jwks, expected);
+    QCOMPARE(failedChecks(validation), QStringList { QStringLiteral("signature") });
+    QCOMPARE(validation.checks.size(), 1);
 }
 
 void tst_IdTokenValidator::notAJwt_data()
