@@ -2,8 +2,8 @@
 // A small HTTP/1.1 client for load on loopback servers (cfl-bench --side-by-side): one blocking, kept-alive
 // TCP connection per instance, used by one thread. It does per request only what a load generator must
 // (write the request, read the status line, the headers and the body by Content-Length or chunks, RFC 9112
-// §6–7), so that the servers measured, not the client, are the limit (docs/benchmarks.md shows the
-// client's own CPU share). QNetworkAccessManager costs several times more per request than this.
+// §6–7), so that the servers measured, not the client, are the limit: cfl-bench --side-by-side prints the
+// client's own CPU share next to each server's (docs/benchmarks.md).
 
 #include <QByteArray>
 #include <QHostAddress>
