@@ -2,6 +2,8 @@
 
 #include <QUrl>
 
+#include <iterator>
+
 namespace cfl {
 
 namespace {
@@ -60,6 +62,21 @@ QString describeBytes(qint64 bytes)
 {
     return QStringLiteral("%1 bytes").arg(bytes);
 }
+
+// Header fields that carry one value and are not lists (RFC 9110 §5.3): sent twice, components that read
+// the first and components that read the last disagree about whose credentials, cookie or body type it
+// is — a proxy, QHttpServer and the bank among them. Each with the rule that says "once".
+struct SingletonField
+{
+    QByteArrayView name;
+    QByteArrayView rule;
+};
+constexpr SingletonField SingletonFields[] = {
+    { "Host", "RFC 9112 §3.2" },
+    { "Authorization", "RFC 9110 §5.3, §11.6.2" },
+    { "Cookie", "RFC 6265 §5.4" },
+    { "Content-Type", "RFC 9110 §5.3, §8.3" },
+};
 
 } // namespace
 
@@ -126,6 +143,7 @@ RequestCheck checkRequest(QByteArrayView received, const RequestLimits &limits)
     qint64 headerBytes = 0;
     int fields = 0;
     qint64 contentLength = -1;
+    unsigned singletonsSeen = 0; // bit i: SingletonFields[i]
     while (true) {
         const qsizetype fieldEnd = received.indexOf('\n', position);
         const qsizetype available = (fieldEnd < 0 ? received.size() : fieldEnd + 1) - position;
@@ -174,6 +192,17 @@ RequestCheck checkRequest(QByteArrayView received, const RequestLimits &limits)
             return refused(check, 411,
                 QStringLiteral("Send the body with a Content-Length: this server does not read transfer "
                                "codings such as chunked (RFC 9110 §15.5.12, RFC 9112 §6.1)."));
+        }
+        for (unsigned i = 0; i < std::size(SingletonFields); ++i) {
+            if (name.compare(SingletonFields[i].name, Qt::CaseInsensitive) != 0)
+                continue;
+            if (singletonsSeen & (1u << i)) {
+                return refused(check, 400,
+                    QStringLiteral("The header field %1 must be given once (%2).")
+                        .arg(QString::fromLatin1(SingletonFields[i].name),
+                            QString::fromUtf8(SingletonFields[i].rule)));
+            }
+            singletonsSeen |= 1u << i;
         }
         if (name.compare("Content-Length", Qt::CaseInsensitive) == 0) {
             // RFC 9112 §6.3 (5): a repeated or invalid Content-Length leaves the message length unknown.

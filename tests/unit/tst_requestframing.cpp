@@ -131,6 +131,20 @@ void tst_RequestFraming::frames_data()
     QTest::newRow("Content-Length too many digits")
         << QByteArray("POST /token HTTP/1.1\r\nContent-Length: 0000000000000001\r\n\r\n") << S::Refused
         << 400;
+    // RFC 9110 §5.3: a field that is not a list is sent once; RFC 9112 §3.2 for Host, RFC 6265 §5.4 for
+    // Cookie.
+    QTest::newRow("Host twice") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << S::Refused
+                                << 400;
+    QTest::newRow("Authorization twice, in another case")
+        << QByteArray("GET / HTTP/1.1\r\nAuthorization: A\r\nauthorization: B\r\n\r\n") << S::Refused << 400;
+    QTest::newRow("Cookie twice") << QByteArray("GET / HTTP/1.1\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n")
+                                  << S::Refused << 400;
+    QTest::newRow("Content-Type twice")
+        << QByteArray("POST /token HTTP/1.1\r\nContent-Type: a\r\nContent-Type: b\r\n\r\n") << S::Refused
+        << 400;
+    QTest::newRow("Host, Authorization, Cookie and Content-Type once each")
+        << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nAuthorization: b\r\nCookie: c\r\nContent-Type: d\r\n\r\n")
+        << S::Complete << Whole;
 }
 
 void tst_RequestFraming::frames()
