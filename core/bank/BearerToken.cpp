@@ -112,6 +112,17 @@ Verdict notRevoked(BankContext &, BearerRequest &r)
         QStringLiteral("access token was revoked (%1)").arg(r.record.revokedReason));
 }
 
+// check the ledger's expiry: the expiry the bank stored when it issued the token, not only the JWT's exp —
+// the ledger is the bank's word on its own token (RFC 6750 §3.1 invalid_token: "expired, revoked ...")
+Verdict ledgerNotExpired(BankContext &bank, BearerRequest &r)
+{
+    if (r.record.expiresAt > bank.now())
+        return {};
+    return OAuthError::invalidToken(QStringLiteral("access token expired %1 s ago (the bank's ledger)")
+                                        .arg(bank.now() - r.record.expiresAt))
+        .compared(QStringLiteral("expires_at > %1").arg(bank.now()), QString::number(r.record.expiresAt));
+}
+
 // check scope: the token carries the endpoint's scope (RFC 6750 §3.1 insufficient_scope)
 Verdict scope(BankContext &, BearerRequest &r)
 {
@@ -139,6 +150,9 @@ const CheckList<BearerRequest> &bearerChecks()
         { "api.token.known", "the ledger knows the token, by jti, as an access token", "RFC 7009",
             knownToTheLedger },
         { "api.token.not_revoked", "the token is not revoked", "RFC 7009 §2", notRevoked },
+        { "api.token.ledger_expiry",
+            "the ledger's expiry of the token has not passed, whatever the JWT's exp", "RFC 6750 §3.1",
+            ledgerNotExpired },
         { "api.token.scope", "the token carries the endpoint's scope", "RFC 6750 §3.1", scope },
     };
     return checks;

@@ -1,7 +1,8 @@
 #pragma once
 // The access token a request to banky or to /userinfo carries: bearer tokens in the Authorization header
 // only (RFC 6750 §2.1), validated for signature, type, issuer, audience, expiry (RFC 9068 §4), the
-// ledger (RFC 7009) and scope (RFC 6750 §3.1) — one ordered list of checks, shared by both.
+// ledger (RFC 7009; its own expiry too, RFC 6750 §3.1) and scope (RFC 6750 §3.1) — one ordered list of
+// checks, shared by both.
 
 #include "bank/Check.h"
 #include "http/HttpMessage.h"

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void issMustBeThisBank();
     void audMustBeBanky_data();
     void audMustBeBanky();
+    void ledgerExpiryOutranksExp(); // last: it moves the bank's clock
 
 private:
     // The claims of a fresh access token (its jti is in the ledger), re-signed with the bank's own key.
@@ -173,6 +174,24 @@ void tst_AccessTokenClaims::audMustBeBanky()
     const QByteArray token = aud.isUndefined() ? resigned({}, { QStringLiteral("aud") })
                                                : resigned({ { QStringLiteral("aud"), aud } });
     verifyRefused(token, QStringLiteral("access token is not meant for banky"));
+}
+
+void tst_AccessTokenClaims::ledgerExpiryOutranksExp()
+{
+    // The JWT says it lives another day (re-signed with the bank's key, as a leaked key or a minting bug
+    // would make it); the ledger row the bank wrote when it issued the token says 600 s. The ledger is the
+    // bank's word (RFC 6750 §3.1 invalid_token: "expired, revoked, malformed, or invalid for other reasons").
+    const QByteArray token = resigned({ { QStringLiteral("exp"), m_bank->now() + 24 * 3600 } });
+    QVERIFY(!token.isEmpty());
+    const HttpResult served = m_coolLoan->api(QStringLiteral("/api/accounts"), QString::fromLatin1(token));
+    QVERIFY2(served.status == 200, qPrintable(served.describe()));
+
+    const auto row
+        = m_bank->store().tokenByJti(decodeJwt(token)->payload.value(QStringLiteral("jti")).toString());
+    QVERIFY(row.has_value());
+    m_bank->advanceClock(row->expiresAt - m_bank->now() + 1);
+    QVERIFY(decodeJwt(token)->payload.value(QStringLiteral("exp")).toInteger() > m_bank->now());
+    verifyRefused(token, QStringLiteral("(the bank's ledger)"));
 }
 
 QTEST_GUILESS_MAIN(tst_AccessTokenClaims)

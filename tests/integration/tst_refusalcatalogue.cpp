@@ -535,7 +535,8 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
     };
     t[text("userinfo.user")] = [this, claims] {
         // Neither the ledger nor the scope checked: a token for nobody.
-        switchOff({ text("api.token.signature"), text("api.token.known"), text("api.token.scope") });
+        switchOff({ text("api.token.signature"), text("api.token.known"), text("api.token.ledger_expiry"),
+            text("api.token.scope") });
         return m_coolLoan->api(text("/userinfo"),
             forgedAccessToken(claims(m_bank->issuerString(), m_bank->issuerString() + text("/api"),
                 m_bank->now() + 60, text("a-jti-the-bank-never-issued"))));
@@ -589,6 +590,13 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         return webPost(browser, text("/web/payments"),
             { { text("csrf_token"), csrf }, { text("from_account"), text("CHK-1001") },
                 { text("payee"), text("x") }, { text("amount"), text("ten") } });
+    };
+    t[text("api.token.ledger_expiry")] = [this] {
+        // Past the ledger's expiry, the JWT's own exp check off: the ledger still says no.
+        const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid accounts:read"));
+        m_bank->advanceClock(601);
+        switchOff({ text("api.token.expiry") });
+        return m_coolLoan->api(text("/api/accounts"), tokens.accessToken);
     };
     t[text("web.payment.booked")] = [this] {
         Browser browser(*m_bank);

@@ -38,7 +38,7 @@ const QStringList ClientRequest = words("client_request.content_type client_requ
 const QStringList BearerToken = words("api.token.not_in_url api.token.present api.token.bearer_scheme "
                                       "api.token.signature api.token.type api.token.issuer "
                                       "api.token.audience api.token.expiry api.token.known "
-                                      "api.token.not_revoked api.token.scope");
+                                      "api.token.not_revoked api.token.ledger_expiry api.token.scope");
 const QStringList Interaction = words("interaction.exists interaction.browser");
 
 struct Pinned
