@@ -39,12 +39,13 @@ Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
     registerRoutes();
 }
 
-void Bank::setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime)
+void Bank::setLifetimes(const Lifetimes &lifetimes)
 {
     BankConfig &config = m_context.config();
-    config.codeLifetime = codeLifetime;
-    config.accessTokenLifetime = accessTokenLifetime;
-    config.refreshTokenLifetime = refreshTokenLifetime;
+    config.codeLifetime = lifetimes.code;
+    config.accessTokenLifetime = lifetimes.accessToken;
+    config.refreshTokenLifetime = lifetimes.refreshToken;
+    config.refreshFamilyLifetime = lifetimes.refreshFamily;
 }
 
 void Bank::registerRoutes()

@@ -34,8 +34,9 @@ public:
     const BankConfig &config() const { return m_context.config(); }
     void setIssuer(const QUrl &issuer) { m_context.config().issuer = issuer; }
     void setRememberConsent(bool remember) { m_context.config().rememberConsent = remember; }
-    // For codes and tokens issued from now on; those issued before keep the expiry they were given.
-    void setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime);
+    // For codes and tokens issued from now on; those issued before keep the expiry they were given. The
+    // refresh family's lifetime counts from each family's start, so it applies to running families too.
+    void setLifetimes(const Lifetimes &lifetimes);
     // The attack lab's switches (bank/Check.h): the named checks stop refusing until switched on again.
     // In memory only; a bank starts with the set its BankConfig names (none, by default).
     void setDisabledChecks(const QSet<QString> &checkIds) { m_context.config().disabledChecks = checkIds; }

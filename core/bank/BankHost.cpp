@@ -72,15 +72,14 @@ void BankHost::setRememberConsent(bool remember)
     });
 }
 
-void BankHost::setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime)
+void BankHost::setLifetimes(const Lifetimes &lifetimes)
 {
     if (!m_server)
         return;
-    QMetaObject::invokeMethod(
-        m_server, [server = m_server, codeLifetime, accessTokenLifetime, refreshTokenLifetime] {
-            if (server->bank())
-                server->bank()->setLifetimes(codeLifetime, accessTokenLifetime, refreshTokenLifetime);
-        });
+    QMetaObject::invokeMethod(m_server, [server = m_server, lifetimes] {
+        if (server->bank())
+            server->bank()->setLifetimes(lifetimes);
+    });
 }
 
 void BankHost::setDisabledChecks(const QSet<QString> &checkIds)

@@ -28,7 +28,7 @@ public:
     bool isRunning() const { return m_server != nullptr; }
     // Trainer settings, applied on the bank's thread without a restart (queued: the GUI does not wait).
     void setRememberConsent(bool remember);
-    void setLifetimes(qint64 codeLifetime, qint64 accessTokenLifetime, qint64 refreshTokenLifetime);
+    void setLifetimes(const Lifetimes &lifetimes);
     // The attack lab's switches (BankServer::setDisabledChecks), queued like the trainer settings.
     void setDisabledChecks(const QSet<QString> &checkIds);
     // A copy of the running bank's configuration (waits for the bank's thread; after queued setters).

@@ -3,6 +3,8 @@
 #include "bank/Scopes.h"
 #include "crypto/Digest.h"
 
+#include <algorithm>
+
 namespace cfl {
 
 namespace {
@@ -83,6 +85,25 @@ Verdict refreshTokenFresh(BankContext &bank, Refresh &r)
     return OAuthError::invalidGrant(QStringLiteral("refresh token expired"), QStringLiteral("RFC 6749 §6"));
 }
 
+// check the family's absolute lifetime: rotation gives each refresh token a fresh expiry, but the grant
+// they carry on began with the code; past BankConfig::refreshFamilyLifetime from then, John has to sign in
+// again (RFC 9700 §4.14.2: refresh tokens expire; RFC 6749 §6 invalid_grant). Read live: a trainer who
+// shortens it ends the families already past it.
+Verdict familyWithinLifetime(BankContext &bank, Refresh &r)
+{
+    qint64 startedAt = r.record.issuedAt;
+    for (const IssuedToken &token : bank.store().tokenFamily(r.record.familyId))
+        startedAt = std::min(startedAt, token.issuedAt);
+    const qint64 endsAt = startedAt + bank.config().refreshFamilyLifetime;
+    if (bank.now() < endsAt)
+        return {};
+    return OAuthError::invalidGrant(QStringLiteral("the grant behind this refresh token is older than %1 s, "
+                                                   "its absolute lifetime: sign in again")
+                                        .arg(bank.config().refreshFamilyLifetime),
+        QStringLiteral("RFC 9700 §4.14.2, RFC 6749 §6"))
+        .compared(QStringLiteral("now < %1").arg(endsAt), QString::number(bank.now()));
+}
+
 // check scope: the same as originally granted, or fewer (RFC 6749 §6)
 Verdict scopeWithinGrant(BankContext &, Refresh &r)
 {
@@ -136,6 +157,8 @@ const CheckList<Refresh> &refreshChecks()
         { "token.refresh.not_revoked", "the refresh token is not revoked", "RFC 7009 §2.1",
             refreshTokenNotRevoked },
         { "token.refresh.expiry", "the refresh token has not expired", "RFC 6749 §6", refreshTokenFresh },
+        { "token.refresh.family_lifetime", "the refresh token's family is younger than its absolute lifetime",
+            "RFC 9700 §4.14.2, RFC 6749 §6", familyWithinLifetime },
         { "token.refresh.scope", "a requested scope is within the original grant", "RFC 6749 §6",
             scopeWithinGrant },
         { "token.refresh.user", "the refresh token's user still exists", "RFC 6749 §5.2", userExists },

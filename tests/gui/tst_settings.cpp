@@ -122,6 +122,7 @@ void tst_Settings::settingsSurviveRestart_data()
     projector.scalePercent = 150;
     QTest::newRow("short lifetimes, forgetful bank, projector") << projector;
     TrainerSettings largest;
+    projector.refreshFamilyLifetime = 5 * 60;
     largest.codeLifetime = TrainerSettings::MaxCodeLifetime;
     largest.accessTokenLifetime = TrainerSettings::MaxAccessTokenLifetime;
     largest.refreshTokenLifetime = TrainerSettings::MaxRefreshTokenLifetime;
@@ -129,6 +130,7 @@ void tst_Settings::settingsSurviveRestart_data()
     largest.scalePercent = theme::MaxScalePercent;
     QTest::newRow("longest lifetimes, 250 %") << largest;
 }
+    largest.refreshFamilyLifetime = TrainerSettings::MaxRefreshFamilyLifetime;
 
 void tst_Settings::settingsSurviveRestart()
 {
@@ -155,6 +157,7 @@ void tst_Settings::settingsSurviveRestart()
         QCOMPARE(theme::uiScalePercent(), wanted.scalePercent);
         QCOMPARE(QApplication::font().pointSizeF(), baseSize * wanted.scalePercent / 100.0);
         QCOMPARE(lab.browser()->zoom(), wanted.scalePercent / 100.0);
+        QCOMPARE(running.refreshFamilyLifetime, wanted.refreshFamilyLifetime);
         QCOMPARE(lab.browser()->view()->zoomFactor(), wanted.scalePercent / 100.0);
         // The panes follow the application's font, style-sheeted buttons included.
         QCOMPARE(
@@ -174,6 +177,7 @@ void tst_Settings::settingsSurviveRestart()
     QCOMPARE(theme::uiScalePercent(), wanted.scalePercent);
     QCOMPARE(lab.browser()->zoom(), wanted.scalePercent / 100.0);
     SettingsDialog *dialog = openSettings(lab.window());
+    QCOMPARE(running.refreshFamilyLifetime, wanted.refreshFamilyLifetime);
     QVERIFY(dialog);
     QCOMPARE(dialog->settings(), wanted);
     clickButton(dialog, QDialogButtonBox::Cancel);

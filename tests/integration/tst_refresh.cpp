@@ -22,6 +22,8 @@ private Q_SLOTS:
     void scopeMayNotWiden();
     void anotherClientsRefreshTokenIsRefused();
     void expiredRefreshTokenIsRefused();
+    void familyEndsAtItsAbsoluteLifetime();
+    void shorterFamilyLifetimeAppliesToRunningFamilies();
     void garbageIsRefused_data();
     void garbageIsRefused();
 
@@ -184,6 +186,61 @@ void tst_Refresh::expiredRefreshTokenIsRefused()
     const HttpResult response = m_client->refresh(tokens.refreshToken);
     QCOMPARE(response.status, 400);
     QCOMPARE(errorOf(response), QStringLiteral("invalid_grant"));
+}
+
+void tst_Refresh::familyEndsAtItsAbsoluteLifetime()
+{
+    // Rotation gives every refresh token 14 fresh days; the family as a whole gets 30 from John's sign-in
+    // (BankConfig::refreshFamilyLifetime; RFC 9700 §4.14.2, RFC 6749 §6).
+    const qint64 family = BankConfig().refreshFamilyLifetime;
+    QCOMPARE(family, 30 * 24 * 3600);
+    const qint64 start = m_bank->now();
+    TokenSet tokens = freshTokens();
+    for (int rotation = 0; rotation < 2; ++rotation) {
+        m_bank->advanceClock(13 * 24 * 3600);
+        const HttpResult rotated = m_client->refresh(tokens.refreshToken);
+        QVERIFY2(rotated.status == 200, qPrintable(rotated.describe()));
+        tokens = TokenSet::from(rotated);
+    }
+    // One second before the family's end, a rotation still works ...
+    m_bank->advanceClock(start + family - 1 - m_bank->now());
+    const HttpResult last = m_client->refresh(tokens.refreshToken);
+    QVERIFY2(last.status == 200, qPrintable(last.describe()));
+    tokens = TokenSet::from(last);
+    // ... at the end, the newest refresh token, one second old, is refused.
+    m_bank->advanceClock(1);
+    const HttpResult refused = m_client->refresh(tokens.refreshToken);
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(errorOf(refused), QStringLiteral("invalid_grant"));
+    QVERIFY2(refused.json()
+                 .value(QStringLiteral("error_description"))
+                 .toString()
+                 .contains(QStringLiteral("absolute lifetime")),
+        qPrintable(refused.describe()));
+    QVERIFY(!refused.json().contains(QStringLiteral("access_token")));
+}
+
+void tst_Refresh::shorterFamilyLifetimeAppliesToRunningFamilies()
+{
+    // The trainer's setting is read when a token comes back, so it ends families that began before.
+    const TokenSet tokens = freshTokens();
+    const TokenSet rotated = TokenSet::from(m_client->refresh(tokens.refreshToken));
+    QVERIFY(rotated.isValid());
+    m_bank->advanceClock(3600);
+    Lifetimes lifetimes = m_bank->server().bank()->config().lifetimes();
+    const Lifetimes before = lifetimes;
+    lifetimes.refreshFamily = 3600;
+    m_bank->server().bank()->setLifetimes(lifetimes);
+    const HttpResult refused = m_client->refresh(rotated.refreshToken);
+    m_bank->server().bank()->setLifetimes(before);
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(errorOf(refused), QStringLiteral("invalid_grant"));
+    // A new family starts its own count.
+    m_bank->server().bank()->setLifetimes(lifetimes);
+    const TokenSet fresh = freshTokens();
+    const HttpResult served = m_client->refresh(fresh.refreshToken);
+    m_bank->server().bank()->setLifetimes(before);
+    QVERIFY2(served.status == 200, qPrintable(served.describe()));
 }
 
 void tst_Refresh::garbageIsRefused_data()

@@ -457,8 +457,8 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         return m_coolLoan->refresh(tokens.refreshToken, text("transactions:read"));
     };
     t[text("token.refresh.user")] = [this] {
-        switchOff(
-            { text("token.refresh.known"), text("token.refresh.client"), text("token.refresh.expiry") });
+        switchOff({ text("token.refresh.known"), text("token.refresh.client"), text("token.refresh.expiry"),
+            text("token.refresh.family_lifetime") });
         return m_coolLoan->refresh(text("bm90LWEtcmVmcmVzaC10b2tlbg"));
     };
     t[text("token.refresh.rotate_once")] = [this] {
@@ -503,6 +503,16 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
     };
     t[text("api.token.issuer")] = [this, claims] {
         switchOff({ text("api.token.signature") });
+    t[text("token.refresh.family_lifetime")] = [this] {
+        // Rotated every 13 days, each refresh token fresh; the family began 31 days ago.
+        TokenSet tokens = tokensFor(*m_coolLoan, QString::fromLatin1(CoolLoanScopes));
+        for (int rotation = 0; rotation < 2; ++rotation) {
+            m_bank->advanceClock(13 * 24 * 3600);
+            tokens = TokenSet::from(m_coolLoan->refresh(tokens.refreshToken));
+        }
+        m_bank->advanceClock(5 * 24 * 3600);
+        return m_coolLoan->refresh(tokens.refreshToken);
+    };
         return m_coolLoan->api(text("/api/accounts"),
             forgedAccessToken(claims(text("https://evil.example"), m_bank->issuerString() + text("/api"),
                 m_bank->now() + 60, text("jti-1"))));

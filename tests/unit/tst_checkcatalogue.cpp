@@ -85,7 +85,8 @@ const QList<Pinned> &pinnedOrder()
                   "token.code.pkce token.code.redeem_once token.code.user") },
         { "refresh_token grant", Endpoint::RefreshTokenGrant,
             words("token.refresh.present token.refresh.known token.refresh.client token.refresh.not_rotated "
-                  "token.refresh.not_revoked token.refresh.expiry token.refresh.scope token.refresh.user "
+                  "token.refresh.not_revoked token.refresh.expiry token.refresh.family_lifetime "
+                  "token.refresh.scope token.refresh.user "
                   "token.refresh.rotate_once") },
         { "revocation", Endpoint::Revocation,
             ClientRequest + words("revoke.token.present revoke.token.owner") },

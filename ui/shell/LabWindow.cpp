@@ -288,7 +288,7 @@ void LabWindow::applyTrainerSettings(const TrainerSettings &settings)
     m_trainerSettings.save();
     // Kept for a restart of the bank (Reset workshop), and applied to the running one now.
     m_trainerSettings.applyTo(m_options.bank);
-    m_bank->setLifetimes(settings.codeLifetime, settings.accessTokenLifetime, settings.refreshTokenLifetime);
+    m_bank->setLifetimes(m_options.bank.lifetimes());
     m_bank->setRememberConsent(settings.rememberConsent);
     theme::applyUiScale(settings.scalePercent);
     m_browser->setZoom(settings.scalePercent / 100.0);

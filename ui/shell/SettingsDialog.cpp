@@ -84,6 +84,9 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     , m_refreshTokenLifetime(spinBox(TrainerSettings::MinRefreshTokenLifetime / 60,
           TrainerSettings::MaxRefreshTokenLifetime / 60, tr(" min"), QStringLiteral("refreshTokenLifetime"),
           this))
+    , m_refreshFamilyLifetime(spinBox(TrainerSettings::MinRefreshFamilyLifetime / 60,
+          TrainerSettings::MaxRefreshFamilyLifetime / 60, tr(" min"), QStringLiteral("refreshFamilyLifetime"),
+          this))
     , m_rememberConsent(
           new QCheckBox(tr("Remember John's consent: skip the consent page when he already approved "
                            "the same scopes"),
@@ -93,6 +96,7 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     , m_codeHint(hint(QStringLiteral("codeLifetimeHint"), this))
     , m_accessHint(hint(QStringLiteral("accessTokenLifetimeHint"), this))
     , m_refreshHint(hint(QStringLiteral("refreshTokenLifetimeHint"), this))
+    , m_familyHint(hint(QStringLiteral("refreshFamilyLifetimeHint"), this))
     , m_resetResult(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
@@ -106,13 +110,16 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     bankForm->addRow(tr("Authorization code lifetime"), row(m_codeLifetime, m_codeHint));
     bankForm->addRow(tr("Access token lifetime"), row(m_accessTokenLifetime, m_accessHint));
     bankForm->addRow(tr("Refresh token lifetime"), row(m_refreshTokenLifetime, m_refreshHint));
+    bankForm->addRow(tr("Refresh family, at most"), row(m_refreshFamilyLifetime, m_familyHint));
     auto *bankLayout = new QVBoxLayout(bank);
     bankLayout->addLayout(bankForm);
     bankLayout->addWidget(m_rememberConsent);
     bankLayout->addWidget(
         note(tr("For codes and tokens issued from now on (those already issued keep their expiry) "
                 "and for John's next consent page. A short access token "
-                "(30 s) lets the room watch CoolLoan refresh it."),
+                "(30 s) lets the room watch CoolLoan refresh it. However often CoolLoan refreshes, "
+                "its grant ends when the family is that old (counted from John's sign-in, also for "
+                "grants already running); then John signs in again."),
             bank));
 
     // The projector
@@ -168,7 +175,8 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
         [this] { setSettings(TrainerSettings::from(BankConfig())); });
     connect(resetButton, &QPushButton::clicked, this, &SettingsDialog::resetWorkshop);
-    for (QSpinBox *box : { m_codeLifetime, m_accessTokenLifetime, m_refreshTokenLifetime })
+    for (QSpinBox *box :
+        { m_codeLifetime, m_accessTokenLifetime, m_refreshTokenLifetime, m_refreshFamilyLifetime })
         connect(box, &QSpinBox::valueChanged, this, &SettingsDialog::updateHints);
 
     m_confirm = [](QWidget *parent, const QString &title, const QString &text) {
@@ -188,6 +196,7 @@ TrainerSettings SettingsDialog::settings() const
     settings.codeLifetime = m_codeLifetime->value();
     settings.accessTokenLifetime = m_accessTokenLifetime->value();
     settings.refreshTokenLifetime = qint64(m_refreshTokenLifetime->value()) * 60;
+    settings.refreshFamilyLifetime = qint64(m_refreshFamilyLifetime->value()) * 60;
     settings.rememberConsent = m_rememberConsent->isChecked();
     settings.scalePercent = m_scale->value();
     return settings;
@@ -198,6 +207,7 @@ void SettingsDialog::setSettings(const TrainerSettings &settings)
     m_codeLifetime->setValue(int(settings.codeLifetime));
     m_accessTokenLifetime->setValue(int(settings.accessTokenLifetime));
     m_refreshTokenLifetime->setValue(int(settings.refreshTokenLifetime / 60));
+    m_refreshFamilyLifetime->setValue(int(settings.refreshFamilyLifetime / 60));
     m_rememberConsent->setChecked(settings.rememberConsent);
     m_scale->setValue(settings.scalePercent);
     updateHints();
@@ -213,6 +223,7 @@ void SettingsDialog::updateHints()
     m_codeHint->setText(inWords(m_codeLifetime->value()));
     m_accessHint->setText(inWords(m_accessTokenLifetime->value()));
     m_refreshHint->setText(inWords(qint64(m_refreshTokenLifetime->value()) * 60));
+    m_familyHint->setText(inWords(qint64(m_refreshFamilyLifetime->value()) * 60));
 }
 
 QString SettingsDialog::resetQuestion() const

@@ -1,6 +1,7 @@
 #pragma once
-// Settings → Trainer settings…: lifetimes, remembered consent, projector scale, and Reset workshop.
-// Every change applies at once to the running lab (no restart) and is kept for the next start.
+// Settings → Trainer settings…: lifetimes (the refresh family's too), remembered consent, projector scale,
+// and Reset workshop. Every change applies at once to the running lab (no restart) and is kept for the next
+// start.
 
 #include "ui/shell/TrainerSettings.h"
 
@@ -46,11 +47,13 @@ private:
     QSpinBox *m_codeLifetime;
     QSpinBox *m_accessTokenLifetime;
     QSpinBox *m_refreshTokenLifetime; // minutes
+    QSpinBox *m_refreshFamilyLifetime; // minutes
     QCheckBox *m_rememberConsent;
     QSpinBox *m_scale;
     QLabel *m_codeHint;
     QLabel *m_accessHint;
     QLabel *m_refreshHint;
+    QLabel *m_familyHint;
     QLabel *m_resetResult;
     Confirmation m_confirm;
 };

@@ -10,6 +10,7 @@ namespace {
 const QString CodeLifetimeKey = QStringLiteral("bank/codeLifetimeSeconds");
 const QString AccessTokenLifetimeKey = QStringLiteral("bank/accessTokenLifetimeSeconds");
 const QString RefreshTokenLifetimeKey = QStringLiteral("bank/refreshTokenLifetimeSeconds");
+const QString RefreshFamilyLifetimeKey = QStringLiteral("bank/refreshFamilyLifetimeSeconds");
 const QString RememberConsentKey = QStringLiteral("bank/rememberConsent");
 const QString ScaleKey = QStringLiteral("display/scalePercent");
 
@@ -28,6 +29,7 @@ TrainerSettings TrainerSettings::from(const BankConfig &config)
     settings.codeLifetime = config.codeLifetime;
     settings.accessTokenLifetime = config.accessTokenLifetime;
     settings.refreshTokenLifetime = config.refreshTokenLifetime;
+    settings.refreshFamilyLifetime = config.refreshFamilyLifetime;
     settings.rememberConsent = config.rememberConsent;
     return settings;
 }
@@ -42,6 +44,8 @@ TrainerSettings TrainerSettings::load(const TrainerSettings &fallback)
         MaxAccessTokenLifetime, fallback.accessTokenLifetime);
     settings.refreshTokenLifetime = storedNumber(stored, RefreshTokenLifetimeKey, MinRefreshTokenLifetime,
         MaxRefreshTokenLifetime, fallback.refreshTokenLifetime);
+    settings.refreshFamilyLifetime = storedNumber(stored, RefreshFamilyLifetimeKey, MinRefreshFamilyLifetime,
+        MaxRefreshFamilyLifetime, fallback.refreshFamilyLifetime);
     const QVariant remember = stored.value(RememberConsentKey);
     settings.rememberConsent = remember.isValid() ? remember.toBool() : fallback.rememberConsent;
     settings.scalePercent = int(storedNumber(
@@ -55,6 +59,7 @@ void TrainerSettings::save() const
     stored.setValue(CodeLifetimeKey, codeLifetime);
     stored.setValue(AccessTokenLifetimeKey, accessTokenLifetime);
     stored.setValue(RefreshTokenLifetimeKey, refreshTokenLifetime);
+    stored.setValue(RefreshFamilyLifetimeKey, refreshFamilyLifetime);
     stored.setValue(RememberConsentKey, rememberConsent);
     stored.setValue(ScaleKey, scalePercent);
     stored.sync();
@@ -65,6 +70,7 @@ void TrainerSettings::applyTo(BankConfig &config) const
     config.codeLifetime = codeLifetime;
     config.accessTokenLifetime = accessTokenLifetime;
     config.refreshTokenLifetime = refreshTokenLifetime;
+    config.refreshFamilyLifetime = refreshFamilyLifetime;
     config.rememberConsent = rememberConsent;
 }
 
