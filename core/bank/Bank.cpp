@@ -22,6 +22,7 @@ constexpr auto PageSecurityPolicy
 
 Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
     : m_context(store, std::move(signingKey), std::move(config))
+    , m_host(m_context)
     , m_sessions(m_context)
     , m_interactions(m_context)
     , m_authorization(m_context, m_sessions, m_interactions)
@@ -93,8 +94,11 @@ void Bank::registerRoutes()
 HttpResponse Bank::handle(HttpRequest &request)
 {
     m_context.startRequest();
-    HttpResponse response
-        = m_router.dispatch(request, [](HttpRequest &unmatched) { return notFoundResponse(unmatched); });
+    // Before routing: a request for another host is not the bank's to answer (bank/HostHeader.h).
+    std::optional<HttpResponse> refused = m_host.refusal(request);
+    HttpResponse response = refused
+        ? std::move(*refused)
+        : m_router.dispatch(request, [](HttpRequest &unmatched) { return notFoundResponse(unmatched); });
     response.setHeader("X-Content-Type-Options", "nosniff");
     // A code in a URL must not leak to other sites through Referer (RFC 9700 §4.2.4).
     response.setHeader("Referrer-Policy", "no-referrer");

@@ -7,6 +7,7 @@
 
 #include "bank/AuthorizationEndpoint.h"
 #include "bank/BankContext.h"
+#include "bank/HostHeader.h"
 #include "bank/InteractionPages.h"
 #include "bank/Interactions.h"
 #include "bank/IntrospectionEndpoint.h"
@@ -57,6 +58,7 @@ private:
     LoginSessions m_sessions;
     Interactions m_interactions;
     AuthorizationEndpoint m_authorization;
+    HostHeader m_host;
     InteractionPages m_pages;
     TokenEndpoint m_token;
     RevocationEndpoint m_revocation;

@@ -34,6 +34,7 @@ struct CheckSpec
 
 // The bank's routes that refuse, each with its own list.
 enum class Endpoint {
+    AnyRequest, // every request, before routing: its Host
     Authorization, // GET|POST /authorize
     InteractionPage, // GET /interaction/{id}
     Login, // POST /interaction/{id}/login

@@ -4,6 +4,7 @@
 #include "bank/AuthorizationCodeGrant.h"
 #include "bank/AuthorizationEndpoint.h"
 #include "bank/Check.h"
+#include "bank/HostHeader.h"
 #include "bank/InteractionPages.h"
 #include "bank/IntrospectionEndpoint.h"
 #include "bank/RefreshTokenGrant.h"
@@ -30,16 +31,18 @@ void Verdict::carryOut() const
 
 QList<Endpoint> allEndpoints()
 {
-    return { Endpoint::Authorization, Endpoint::InteractionPage, Endpoint::Login, Endpoint::Consent,
-        Endpoint::Token, Endpoint::AuthorizationCodeGrant, Endpoint::RefreshTokenGrant, Endpoint::Revocation,
-        Endpoint::Introspection, Endpoint::UserInfo, Endpoint::Accounts, Endpoint::Transactions,
-        Endpoint::Payments, Endpoint::WebLogout, Endpoint::WebAccount, Endpoint::WebPayment,
-        Endpoint::WebRevokeApp };
+    return { Endpoint::AnyRequest, Endpoint::Authorization, Endpoint::InteractionPage, Endpoint::Login,
+        Endpoint::Consent, Endpoint::Token, Endpoint::AuthorizationCodeGrant, Endpoint::RefreshTokenGrant,
+        Endpoint::Revocation, Endpoint::Introspection, Endpoint::UserInfo, Endpoint::Accounts,
+        Endpoint::Transactions, Endpoint::Payments, Endpoint::WebLogout, Endpoint::WebAccount,
+        Endpoint::WebPayment, Endpoint::WebRevokeApp };
 }
 
 QString endpointName(Endpoint endpoint)
 {
     switch (endpoint) {
+    case Endpoint::AnyRequest:
+        return QStringLiteral("every request, before routing");
     case Endpoint::Authorization:
         return QStringLiteral("GET|POST /authorize");
     case Endpoint::InteractionPage:
@@ -81,6 +84,8 @@ QString endpointName(Endpoint endpoint)
 QList<CheckSpec> checksOf(Endpoint endpoint)
 {
     switch (endpoint) {
+    case Endpoint::AnyRequest:
+        return HostHeader::checks();
     case Endpoint::Authorization:
         return AuthorizationEndpoint::checks();
     case Endpoint::InteractionPage:

@@ -138,6 +138,11 @@ OAuthError OAuthError::compared(const QString &expected, const QString &received
     return copy;
 }
 
+OAuthError OAuthError::misdirectedRequest(const QString &description)
+{
+    return { 421, "misdirected_request", description, QStringLiteral("RFC 9110 §15.5.20") };
+}
+
 OAuthError OAuthError::withHint(const QString &hint) const
 {
     OAuthError copy = *this;

@@ -45,6 +45,8 @@ public:
     static OAuthError notFound(const QString &description);
 
     int status() const { return m_status; }
+    // 421 (RFC 9110 §15.5.20): a request whose Host is not this bank (DNS rebinding).
+    static OAuthError misdirectedRequest(const QString &description);
     const QString &error() const { return m_error; } // "invalid_request", "invalid_grant", ...
     const QString &description() const { return m_description; } // error_description, for the developer
     const QString &rfc() const { return m_rfc; } // e.g. "RFC 7636 §4.6"

@@ -135,6 +135,8 @@ QByteArray reasonPhrase(int status)
         return "URI Too Long";
     case 415:
         return "Unsupported Media Type";
+    case 421:
+        return "Misdirected Request"; // RFC 9110 §15.5.20
     case 429:
         return "Too Many Requests";
     case 431:

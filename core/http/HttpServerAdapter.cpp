@@ -126,11 +126,12 @@ HttpServerAdapter::HttpServerAdapter(Handler handler, RequestLimits limits, QObj
 
 HttpServerAdapter::~HttpServerAdapter() = default;
 
-bool HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
+GuardedTcpServer *HttpServerAdapter::openListener(
+    const QHostAddress &address, quint16 port, QString *error, QAbstractSocket::SocketError *code)
 {
     // Our own QTcpServer + bind(): the one way that works from 6.4 to 6.8 (6.8 removed listen()), and the
     // way to own the sockets: each gets its ConnectionGuard before QHttpServer reads from it.
-    auto *tcpServer = new GuardedTcpServer(m_limits, m_server.get());
+    auto *tcpServer = new GuardedTcpServer(m_limits);
     if (!tcpServer->listen(address, port)) {
         if (error) {
             *error = QStringLiteral("cannot listen on %1 port %2: %3")
@@ -138,29 +139,85 @@ bool HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QStrin
                          .arg(port)
                          .arg(tcpServer->errorString());
         }
+        if (code)
+            *code = tcpServer->serverError();
         delete tcpServer;
-        return false;
+        return nullptr;
     }
+    return tcpServer;
+}
+
+void HttpServerAdapter::bindListener(GuardedTcpServer *tcpServer)
+{
+    tcpServer->setParent(m_server.get());
     m_server->bind(tcpServer);
-    m_tcpServer = tcpServer;
-    qCDebug(lcHttp) << "listening on" << address << tcpServer->serverPort();
+    m_tcpServers.append(tcpServer);
+    qCDebug(lcHttp) << "listening on" << tcpServer->serverAddress() << tcpServer->serverPort();
+}
+
+bool HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    GuardedTcpServer *tcpServer = openListener(address, port, error);
+    if (!tcpServer)
+        return false;
+    bindListener(tcpServer);
     return true;
+}
+
+bool HttpServerAdapter::listenOnLoopback(quint16 port, QString *error)
+{
+    // With port 0 the IPv4 listener picks the port, which someone else may hold on ::1: a few tries with
+    // a new port before giving up.
+    constexpr int Tries = 8;
+    for (int attempt = 0; attempt < Tries; ++attempt) {
+        std::unique_ptr<GuardedTcpServer> v4(
+            openListener(QHostAddress(QHostAddress::LocalHost), port, error));
+        if (!v4)
+            return false;
+        QAbstractSocket::SocketError v6Error = QAbstractSocket::UnknownSocketError;
+        std::unique_ptr<GuardedTcpServer> v6(
+            openListener(QHostAddress(QHostAddress::LocalHostIPv6), v4->serverPort(), error, &v6Error));
+        if (v6) {
+            bindListener(v4.release());
+            bindListener(v6.release());
+            return true;
+        }
+        if (v6Error != QAbstractSocket::AddressInUseError) {
+            // No IPv6 loopback on this host: "localhost" can only mean 127.0.0.1 here.
+            qCInfo(lcHttp) << "no IPv6 loopback (" << (error ? *error : QString()) << "): 127.0.0.1 only";
+            if (error)
+                error->clear();
+            bindListener(v4.release());
+            return true;
+        }
+        if (port != 0)
+            return false;
+    }
+    return false;
 }
 
 quint16 HttpServerAdapter::port() const
 {
-    return m_tcpServer ? m_tcpServer->serverPort() : 0;
+    return m_tcpServers.isEmpty() ? 0 : m_tcpServers.constFirst()->serverPort();
 }
 
 QHostAddress HttpServerAdapter::address() const
 {
-    return m_tcpServer ? m_tcpServer->serverAddress() : QHostAddress();
+    return m_tcpServers.isEmpty() ? QHostAddress() : m_tcpServers.constFirst()->serverAddress();
+}
+
+QList<QHostAddress> HttpServerAdapter::addresses() const
+{
+    QList<QHostAddress> list;
+    for (const GuardedTcpServer *tcpServer : m_tcpServers)
+        list.append(tcpServer->serverAddress());
+    return list;
 }
 
 void HttpServerAdapter::close()
 {
-    if (m_tcpServer)
-        m_tcpServer->close();
+    for (GuardedTcpServer *tcpServer : std::as_const(m_tcpServers))
+        tcpServer->close();
 }
 
 } // namespace cfl

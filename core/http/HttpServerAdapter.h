@@ -8,7 +8,9 @@
 #include "http/HttpMessage.h"
 #include "http/RequestLimits.h"
 
+#include <QAbstractSocket>
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
 
 #include <functional>
@@ -32,15 +34,24 @@ public:
 
     // Port 0 picks a free port. False and *error (e.g. "address in use") when it cannot listen.
     bool listen(const QHostAddress &address, quint16 port, QString *error);
+    // Both loopback addresses, 127.0.0.1 and ::1, on one port (0: a free one on both): "localhost" may
+    // resolve to either (RFC 8252 §8.3), and a client tries the first it gets. A host without IPv6 gets
+    // 127.0.0.1 alone. False and *error when the port is taken on either.
+    bool listenOnLoopback(quint16 port, QString *error);
     quint16 port() const;
-    QHostAddress address() const;
+    QHostAddress address() const; // the first address listened on
+    QList<QHostAddress> addresses() const;
     void close();
 
 private:
+    GuardedTcpServer *openListener(const QHostAddress &address, quint16 port, QString *error,
+        QAbstractSocket::SocketError *code = nullptr);
+    void bindListener(GuardedTcpServer *tcpServer);
+
     class Server;
     std::unique_ptr<Server> m_server;
     RequestLimits m_limits;
-    GuardedTcpServer *m_tcpServer = nullptr;
+    QList<GuardedTcpServer *> m_tcpServers; // owned by m_server once bound
 };
 
 } // namespace cfl

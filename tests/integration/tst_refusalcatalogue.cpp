@@ -6,6 +6,7 @@
 // switched off for the last request, as the attack lab does.
 
 #include "BankHarness.h"
+#include "RawHttpClient.h"
 #include "bank/Check.h"
 #include "bank/PageRenderer.h"
 
@@ -55,6 +56,8 @@ private:
 
     void switchOff(const QStringList &checks);
     HttpResult firstAnswer(const QStringList &edits);
+    // GET / with exactly `hostLine` for a Host (QNetworkAccessManager would write its own).
+    HttpResult rawAnswer(const QByteArray &hostLine);
     // A login page in `browser`, for CoolLoan; with prompt=consent the consent page always follows.
     HttpResult loginPage(Browser &browser);
     HttpResult consentPage(Browser &browser);
@@ -121,6 +124,27 @@ HttpResult tst_RefusalCatalogue::firstAnswer(const QStringList &edits)
     return browser.get(AuthorizationRequest().url(*m_bank, edits));
 }
 
+HttpResult tst_RefusalCatalogue::rawAnswer(const QByteArray &hostLine)
+{
+    HttpResult result;
+    RawHttpClient client(m_bank->server().port());
+    if (!client.waitConnected())
+        return result;
+    client.send("GET / HTTP/1.1\r\n" + (hostLine.isEmpty() ? QByteArray() : hostLine + "\r\n")
+        + "Connection: close\r\n\r\n");
+    if (!client.waitForResponses(1, 20000))
+        return result;
+    const QByteArray response = client.responses().first();
+    result.status = RawHttpClient::statusOf(response);
+    result.body = RawHttpClient::bodyOf(response);
+    for (const QByteArray &line : response.left(response.indexOf("\r\n\r\n")).split('\n').mid(1)) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            result.headers.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
+    }
+    return result;
+}
+
 HttpResult tst_RefusalCatalogue::loginPage(Browser &browser)
 {
     AuthorizationRequest request;
@@ -178,6 +202,12 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         return m_triggers;
     auto &t = m_triggers;
     auto edits = [this](QStringList list) { return [this, list] { return firstAnswer(list); }; };
+
+    // --- every request, before routing: its Host ---------------------------------------------------------
+    t[text("request.host.valid")] = [this] { return rawAnswer(QByteArray()); };
+    t[text("request.host.allowed")] = [this] {
+        return rawAnswer("Host: rebind.attacker.example:" + QByteArray::number(m_bank->issuer().port()));
+    };
 
     // --- eddy: /authorize ---------------------------------------------------------------------------
     t[text("authorize.request.form_encoding")] = [this] {
