@@ -91,7 +91,7 @@ Verdict hostValid(BankContext &bank, HostRequest &r)
         QStringLiteral("RFC 9112 §3.2"));
 }
 
-// check the Host: the issuer's host and port, or the loopback literals 127.0.0.1 and [::1]; a DNS name
+// check the Host: the issuer's host and port, or a loopback literal 127.0.0.1 or [::1]; a DNS name
 // that leads here is someone else's (DNS rebinding: RFC 9110 §7.2, §15.5.20 421 Misdirected Request)
 Verdict hostAllowed(BankContext &bank, HostRequest &r)
 {
@@ -103,13 +103,13 @@ Verdict hostAllowed(BankContext &bank, HostRequest &r)
     if (r.host == issuerHost && r.port == issuerPort)
         return {};
     const bool loopbackLiteral = r.host == QLatin1String("127.0.0.1") || r.host == QLatin1String("[::1]");
-    if (loopbackLiteral && r.port == issuerPort)
+    // A loopback literal cannot be rebound by anyone's DNS; its port is the listener's business.
+    if (loopbackLiteral)
         return {};
     const QString expected = QStringLiteral("%1:%2").arg(issuerHost).arg(issuerPort);
     return OAuthError::misdirectedRequest(
-        QStringLiteral(
-            "This bank answers only to %1 and to 127.0.0.1 or [::1] on its port; the request was meant for "
-            "another host (a DNS name that points here is refused: DNS rebinding).")
+        QStringLiteral("This bank answers only to %1 and to 127.0.0.1 or [::1]; the request was meant for "
+                       "another host (a DNS name that points here is refused: DNS rebinding).")
             .arg(expected))
         .compared(expected,
             r.host.isEmpty() ? QStringLiteral("(none)") : QStringLiteral("%1:%2").arg(r.host).arg(r.port));
