@@ -31,11 +31,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
@@ -155,9 +157,16 @@ QString tail(const QString &path)
     return QString::fromUtf8(text.right(2000));
 }
 
+// The servers die with the benchmark, however it ends (Ctrl+C included): none is left listening.
+void dieWithParent(QProcess &process)
+{
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+}
+
 bool startBank(QProcess &process, const QString &program, const QString &dir, Server *server, QString *error)
 {
     process.setStandardErrorFile(dir + QStringLiteral("/bank.log")); // its access log: one line a request
+    dieWithParent(process);
     process.start(program,
         { QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1"),
             QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--data-dir"),
@@ -186,6 +195,7 @@ bool startPeer(QProcess &process, const QString &node, const QString &peerDir, c
 {
     process.setWorkingDirectory(peerDir);
     process.setStandardErrorFile(dir + QStringLiteral("/peer.log"));
+    dieWithParent(process);
     process.start(node, { QStringLiteral("server.mjs"), QStringLiteral("--port"), QStringLiteral("0") });
     const bool ready = readUntil(process, [&](const QByteArray &line) {
         const QJsonObject announced = QJsonDocument::fromJson(line).object();
