@@ -30,6 +30,26 @@ QString bearerErrorDescription(QNetworkReply *reply)
     const QString error = body.value(QStringLiteral("error")).toString();
     return error.isEmpty() ? text : error + QStringLiteral(": ") + text;
 }
+
+// CoolLoan's redirect URI names the loopback address it registered, http://127.0.0.1/callback, whatever
+// Qt calls its listener: the bank compares the host as registered and lets only the port vary (RFC 8252
+// §7.3), and 127.0.0.1 is what RFC 8252 §8.3 recommends. Qt 6.4's callback() already says 127.0.0.1;
+// later versions say "localhost" for a loopback listener, which the bank would refuse.
+class LoopbackReplyHandler : public QOAuthHttpServerReplyHandler
+{
+public:
+    using QOAuthHttpServerReplyHandler::QOAuthHttpServerReplyHandler;
+
+    QString callback() const override
+    {
+        const QString qtCallback = QOAuthHttpServerReplyHandler::callback();
+        QUrl url(qtCallback);
+        if (url.host() == QLatin1String("127.0.0.1"))
+            return qtCallback;
+        url.setHost(QStringLiteral("127.0.0.1"));
+        return url.toString(QUrl::FullyEncoded);
+    }
+};
 } // namespace
 
 CoolLoanClient::CoolLoanClient(QObject *parent)
@@ -250,7 +270,7 @@ void CoolLoanClient::beginGrant()
 
     // RFC 8252 §7.3: a loopback redirect on an ephemeral port, on 127.0.0.1 only (the default would
     // listen on every interface).
-    auto *handler = new QOAuthHttpServerReplyHandler(QHostAddress::LocalHost, 0, flow);
+    auto *handler = new LoopbackReplyHandler(QHostAddress::LocalHost, 0, flow);
     handler->setCallbackPath(QString::fromLatin1(CallbackPath));
     handler->setCallbackText(tr("CoolLoan received the code from the bank. You can go back to CoolLoan."));
     if (!handler->isListening()) {
