@@ -122,19 +122,19 @@ void tst_Settings::settingsSurviveRestart_data()
     projector.codeLifetime = 45;
     projector.accessTokenLifetime = 90;
     projector.refreshTokenLifetime = 2 * 3600;
+    projector.refreshFamilyLifetime = 5 * 60;
     projector.rememberConsent = false;
     projector.scalePercent = 150;
     QTest::newRow("short lifetimes, forgetful bank, projector") << projector;
     TrainerSettings largest;
-    projector.refreshFamilyLifetime = 5 * 60;
     largest.codeLifetime = TrainerSettings::MaxCodeLifetime;
     largest.accessTokenLifetime = TrainerSettings::MaxAccessTokenLifetime;
     largest.refreshTokenLifetime = TrainerSettings::MaxRefreshTokenLifetime;
+    largest.refreshFamilyLifetime = TrainerSettings::MaxRefreshFamilyLifetime;
     largest.rememberConsent = true;
     largest.scalePercent = theme::MaxScalePercent;
     QTest::newRow("longest lifetimes, 250 %") << largest;
 }
-    largest.refreshFamilyLifetime = TrainerSettings::MaxRefreshFamilyLifetime;
 
 void tst_Settings::settingsSurviveRestart()
 {
@@ -157,11 +157,11 @@ void tst_Settings::settingsSurviveRestart()
         QCOMPARE(running.codeLifetime, wanted.codeLifetime);
         QCOMPARE(running.accessTokenLifetime, wanted.accessTokenLifetime);
         QCOMPARE(running.refreshTokenLifetime, wanted.refreshTokenLifetime);
+        QCOMPARE(running.refreshFamilyLifetime, wanted.refreshFamilyLifetime);
         QCOMPARE(running.rememberConsent, wanted.rememberConsent);
         QCOMPARE(theme::uiScalePercent(), wanted.scalePercent);
         QCOMPARE(QApplication::font().pointSizeF(), baseSize * wanted.scalePercent / 100.0);
         QCOMPARE(lab.browser()->zoom(), wanted.scalePercent / 100.0);
-        QCOMPARE(running.refreshFamilyLifetime, wanted.refreshFamilyLifetime);
         QCOMPARE(lab.browser()->view()->zoomFactor(), wanted.scalePercent / 100.0);
         // The panes follow the application's font, style-sheeted buttons included.
         QCOMPARE(
@@ -177,11 +177,11 @@ void tst_Settings::settingsSurviveRestart()
     QCOMPARE(running.codeLifetime, wanted.codeLifetime);
     QCOMPARE(running.accessTokenLifetime, wanted.accessTokenLifetime);
     QCOMPARE(running.refreshTokenLifetime, wanted.refreshTokenLifetime);
+    QCOMPARE(running.refreshFamilyLifetime, wanted.refreshFamilyLifetime);
     QCOMPARE(running.rememberConsent, wanted.rememberConsent);
     QCOMPARE(theme::uiScalePercent(), wanted.scalePercent);
     QCOMPARE(lab.browser()->zoom(), wanted.scalePercent / 100.0);
     SettingsDialog *dialog = openSettings(lab.window());
-    QCOMPARE(running.refreshFamilyLifetime, wanted.refreshFamilyLifetime);
     QVERIFY(dialog);
     QCOMPARE(dialog->settings(), wanted);
     clickButton(dialog, QDialogButtonBox::Cancel);
