@@ -828,10 +828,23 @@ int runSideBySide(const QStringList &arguments)
     parser.addOptions({ sideBySide, runs, seconds, requests, concurrency, bankPath, peerDir, nodePath });
     parser.process(arguments);
     Options options;
-    options.runs = std::clamp(parser.value(runs).toInt(), 1, 9);
-    options.seconds = std::clamp(parser.value(seconds).toInt(), 1, 60);
-    options.requests = std::clamp(parser.value(requests).toInt(), 10, 1000000);
-    options.concurrency = std::clamp(parser.value(concurrency).toInt(), 1, 32);
+    // Bounds keep a run bounded: a number outside them is refused, not quietly changed.
+    const auto number = [&parser](const QCommandLineOption &option, int low, int high, int *value) {
+        bool ok = false;
+        *value = parser.value(option).toInt(&ok);
+        if (ok && *value >= low && *value <= high)
+            return true;
+        complain(QStringLiteral("--%1 must be a number from %2 to %3, not '%4'")
+                     .arg(option.names().constFirst())
+                     .arg(low)
+                     .arg(high)
+                     .arg(parser.value(option)));
+        return false;
+    };
+    if (!number(runs, 1, 9, &options.runs) || !number(seconds, 1, 60, &options.seconds)
+        || !number(requests, 10, 1000000, &options.requests)
+        || !number(concurrency, 1, 32, &options.concurrency))
+        return 2;
 
     const QString startedAt
         = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
