@@ -55,10 +55,10 @@ private:
     void registerRoutes();
 
     BankContext m_context;
+    HostHeader m_host;
     LoginSessions m_sessions;
     Interactions m_interactions;
     AuthorizationEndpoint m_authorization;
-    HostHeader m_host;
     InteractionPages m_pages;
     TokenEndpoint m_token;
     RevocationEndpoint m_revocation;

@@ -30,6 +30,11 @@ struct BankConfig
     int maxLoginFailures = 5; // per username within loginFailureWindow, then throttled
     qint64 loginFailureWindow = 300;
     bool rememberConsent = true;
+
+    Lifetimes lifetimes() const
+    {
+        return { codeLifetime, accessTokenLifetime, refreshTokenLifetime, refreshFamilyLifetime };
+    }
     // Seconds since the epoch; tests may move time forward.
     std::function<qint64()> clock;
     // The attack lab's switches: ids of named checks (bank/Check.h) that do not refuse. In memory only,
@@ -38,8 +43,3 @@ struct BankConfig
 };
 
 } // namespace cfl
-
-    Lifetimes lifetimes() const
-    {
-        return { codeLifetime, accessTokenLifetime, refreshTokenLifetime, refreshFamilyLifetime };
-    }

@@ -130,17 +130,17 @@ OAuthError OAuthError::notFound(const QString &description)
     return { 404, "not_found", description, QStringLiteral("RFC 9110 §15.5.5") };
 }
 
+OAuthError OAuthError::misdirectedRequest(const QString &description)
+{
+    return { 421, "misdirected_request", description, QStringLiteral("RFC 9110 §15.5.20") };
+}
+
 OAuthError OAuthError::compared(const QString &expected, const QString &received) const
 {
     OAuthError copy = *this;
     copy.m_expected = expected;
     copy.m_received = received;
     return copy;
-}
-
-OAuthError OAuthError::misdirectedRequest(const QString &description)
-{
-    return { 421, "misdirected_request", description, QStringLiteral("RFC 9110 §15.5.20") };
 }
 
 OAuthError OAuthError::withHint(const QString &hint) const

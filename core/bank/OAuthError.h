@@ -43,10 +43,10 @@ public:
     static OAuthError insufficientScope(const QString &scope);
     // 404 (RFC 9110 §15.5.5): also the answer for another customer's account, which must look missing.
     static OAuthError notFound(const QString &description);
-
-    int status() const { return m_status; }
     // 421 (RFC 9110 §15.5.20): a request whose Host is not this bank (DNS rebinding).
     static OAuthError misdirectedRequest(const QString &description);
+
+    int status() const { return m_status; }
     const QString &error() const { return m_error; } // "invalid_request", "invalid_grant", ...
     const QString &description() const { return m_description; } // error_description, for the developer
     const QString &rfc() const { return m_rfc; } // e.g. "RFC 7636 §4.6"

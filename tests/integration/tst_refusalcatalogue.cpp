@@ -482,6 +482,16 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         m_bank->advanceClock(14 * 24 * 3600 + 1);
         return m_coolLoan->refresh(tokens.refreshToken);
     };
+    t[text("token.refresh.family_lifetime")] = [this] {
+        // Rotated every 13 days, each refresh token fresh; the family began 31 days ago.
+        TokenSet tokens = tokensFor(*m_coolLoan, QString::fromLatin1(CoolLoanScopes));
+        for (int rotation = 0; rotation < 2; ++rotation) {
+            m_bank->advanceClock(13 * 24 * 3600);
+            tokens = TokenSet::from(m_coolLoan->refresh(tokens.refreshToken));
+        }
+        m_bank->advanceClock(5 * 24 * 3600);
+        return m_coolLoan->refresh(tokens.refreshToken);
+    };
     t[text("token.refresh.scope")] = [this] {
         const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid offline_access accounts:read"));
         return m_coolLoan->refresh(tokens.refreshToken, text("transactions:read"));
@@ -533,16 +543,6 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
     };
     t[text("api.token.issuer")] = [this, claims] {
         switchOff({ text("api.token.signature") });
-    t[text("token.refresh.family_lifetime")] = [this] {
-        // Rotated every 13 days, each refresh token fresh; the family began 31 days ago.
-        TokenSet tokens = tokensFor(*m_coolLoan, QString::fromLatin1(CoolLoanScopes));
-        for (int rotation = 0; rotation < 2; ++rotation) {
-            m_bank->advanceClock(13 * 24 * 3600);
-            tokens = TokenSet::from(m_coolLoan->refresh(tokens.refreshToken));
-        }
-        m_bank->advanceClock(5 * 24 * 3600);
-        return m_coolLoan->refresh(tokens.refreshToken);
-    };
         return m_coolLoan->api(text("/api/accounts"),
             forgedAccessToken(claims(text("https://evil.example"), m_bank->issuerString() + text("/api"),
                 m_bank->now() + 60, text("jti-1"))));
@@ -567,6 +567,13 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
     t[text("api.token.not_revoked")] = [this] {
         const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid accounts:read"));
         m_coolLoan->revoke(tokens.accessToken);
+        return m_coolLoan->api(text("/api/accounts"), tokens.accessToken);
+    };
+    t[text("api.token.ledger_expiry")] = [this] {
+        // Past the ledger's expiry, the JWT's own exp check off: the ledger still says no.
+        const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid accounts:read"));
+        m_bank->advanceClock(601);
+        switchOff({ text("api.token.expiry") });
         return m_coolLoan->api(text("/api/accounts"), tokens.accessToken);
     };
     t[text("api.token.scope")] = [this] {
@@ -630,13 +637,6 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         return webPost(browser, text("/web/payments"),
             { { text("csrf_token"), csrf }, { text("from_account"), text("CHK-1001") },
                 { text("payee"), text("x") }, { text("amount"), text("ten") } });
-    };
-    t[text("api.token.ledger_expiry")] = [this] {
-        // Past the ledger's expiry, the JWT's own exp check off: the ledger still says no.
-        const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid accounts:read"));
-        m_bank->advanceClock(601);
-        switchOff({ text("api.token.expiry") });
-        return m_coolLoan->api(text("/api/accounts"), tokens.accessToken);
     };
     t[text("web.payment.booked")] = [this] {
         Browser browser(*m_bank);

@@ -52,9 +52,9 @@ struct Pinned
 const QList<Pinned> &pinnedOrder()
 {
     static const QList<Pinned> table {
-        { "authorize", Endpoint::Authorization,
         // before routing, for every request
         { "every request", Endpoint::AnyRequest, words("request.host.valid request.host.allowed") },
+        { "authorize", Endpoint::Authorization,
             words("authorize.request.form_encoding authorize.client_id.once "
                   "authorize.redirect_uri.once authorize.client_id.present "
                   "authorize.client.registered authorize.redirect_uri.present "
