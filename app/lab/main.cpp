@@ -7,15 +7,53 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 #include <unistd.h>
+
+namespace {
+// --report-startup (docs/benchmarks.md, cfl-bench-ui): once the window has painted and the event loop
+// has nothing left from the start, print how long that took since main() and exit.
+class StartupReporter : public QObject
+{
+public:
+    StartupReporter(QWidget *window, const QElapsedTimer &sinceMain)
+        : m_sinceMain(sinceMain)
+    {
+        window->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && !m_painted) {
+            m_painted = m_sinceMain.nsecsElapsed() / 1e6;
+            // Everything queued by the start (the bank's thread, the docks) before calling it usable.
+            QTimer::singleShot(0, this, [this] {
+                std::printf("{\"window_painted_ms\":%.1f,\"usable_ms\":%.1f}\n", m_painted,
+                    m_sinceMain.nsecsElapsed() / 1e6);
+                std::fflush(stdout);
+                QCoreApplication::exit(0);
+            });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    const QElapsedTimer &m_sinceMain;
+    double m_painted = 0;
+};
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceMain;
+    sinceMain.start();
     // Chromium refuses to run as root with its sandbox on; say so rather than fail.
     if (::geteuid() == 0 && qEnvironmentVariableIsEmpty("QTWEBENGINE_DISABLE_SANDBOX")) {
         qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
@@ -60,6 +98,11 @@ int main(int argc, char *argv[])
         QStringLiteral("Show this inspection tab."), QStringLiteral("TITLE"));
     inspectionTab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(inspectionTab);
+    // For the benchmark program (tests/benchmarks/ui): how long until the window is usable.
+    QCommandLineOption reportStartup(QStringLiteral("report-startup"),
+        QStringLiteral("Print the start-up time as JSON once the window is usable, then exit."));
+    reportStartup.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(reportStartup);
     parser.process(app);
     bool paceOk = false;
     const int paceMs = parser.value(pace).toInt(&paceOk);
@@ -101,6 +144,9 @@ int main(int argc, char *argv[])
         }
     };
     showInspectionTab();
+    std::unique_ptr<StartupReporter> startupReporter;
+    if (parser.isSet(reportStartup))
+        startupReporter = std::make_unique<StartupReporter>(&window, sinceMain);
     window.show();
     if (!window.isReady() && parser.isSet(exitWhenDone)) {
         std::fprintf(stderr, "codeflow-lab: %s\n", qPrintable(window.startupError()));
