@@ -7,6 +7,7 @@
 #include "bank/BankConfig.h"
 #include "bank/OAuthError.h"
 #include "crypto/SigningKey.h"
+#include "mutation/MutationSwitch.h"
 #include "storage/BankStore.h"
 
 #include <QJsonObject>
@@ -61,8 +62,16 @@ public:
     void audit(const QString &event, const QString &clientId, const QString &username, const QString &detail,
         const QString &checkId = {});
 
-    // The attack lab's switches: a check named here does not refuse (bank/Check.h, runChecks).
-    bool isSwitchedOff(const QString &checkId) const { return m_config.disabledChecks.contains(checkId); }
+    // The attack lab's switches: a check named here does not refuse (bank/Check.h, runChecks). A
+    // mutation build adds the checks of CFL_MUTATE_CHECKS (mutation/MutationSwitch.h); no other build can.
+    bool isSwitchedOff(const QString &checkId) const
+    {
+#ifdef CFL_MUTATION
+        if (mutation::isSwitchedOff(checkId))
+            return true;
+#endif
+        return m_config.disabledChecks.contains(checkId);
+    }
 
 private:
     BankStore &m_store;
