@@ -9,6 +9,7 @@
 #include "crypto/SigningKey.h"
 #include "mutation/MutationSwitch.h"
 #include "storage/BankStore.h"
+#include "trace/SeedSteps.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -36,6 +37,16 @@ struct BankDecision
     bool isSkippedCheck() const { return !check.isEmpty() && !refusal; }
 };
 
+// The arrows of the seed diagram (docs/architecture.md, "The seed diagram"; trace/SeedSteps.h) one exchange
+// draws besides its decisions, as the code that answers it says: the request's, the answer's, and what John
+// did for the request (his browser posts what he typed or clicked). 0: none.
+struct ExchangeSteps
+{
+    int johnsAction = 0; // 4 (types his password), 7 (accepts)
+    int request = 0; // 1, 5, 8, 12, 14
+    int answer = 0; // 3, 6, 10, 13, 16
+};
+
 class BankContext
 {
 public:
@@ -52,8 +63,21 @@ public:
     QJsonObject jwks() const;
 
     // The decisions of the request being answered; Bank::handle starts every request with none.
-    void startRequest() { m_decisions.clear(); }
+    void startRequest()
+    {
+        m_decisions.clear();
+        m_steps = {};
+    }
     const QList<BankDecision> &decisions() const { return m_decisions; }
+    // The seed step the request being answered realises, refused or not, and what John did for it.
+    void requestRealises(int seedStep, int johnsAction = 0)
+    {
+        m_steps.request = seedStep;
+        m_steps.johnsAction = johnsAction;
+    }
+    // The seed step the answer realises (the page, the redirect, the tokens, the resource).
+    void answerRealises(int seedStep) { m_steps.answer = seedStep; }
+    const ExchangeSteps &steps() const { return m_steps; }
     void decide(const QString &what, int seedStep = 0);
     void recordRefusal(const CheckSpec &check, const OAuthError &error);
     // "check skipped: <id> (<rule>)", where the check's refusal would have been.
@@ -78,6 +102,7 @@ private:
     SigningKey m_signingKey;
     BankConfig m_config;
     QList<BankDecision> m_decisions;
+    ExchangeSteps m_steps;
 };
 
 } // namespace cfl
