@@ -7,12 +7,15 @@
 #include "ui/traffic/TrafficTableModel.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QStyle>
+#include <QStyleOptionViewItem>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -55,7 +58,11 @@ TrafficLogView::TrafficLogView(TraceModel *trace, QWidget *parent)
     m_table->setTextElideMode(Qt::ElideRight);
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Every row is one line (no word wrap), so every row has the same height. ResizeToContents would
+    // measure every row's text again on each insert: with thousands of exchanges one append cost
+    // hundreds of milliseconds (docs/benchmarks.md, cfl-bench-ui trace).
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    updateRowHeight();
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setHighlightSections(false);
@@ -120,6 +127,28 @@ TrafficLogView::TrafficLogView(TraceModel *trace, QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
     updateCount();
+}
+
+void TrafficLogView::updateRowHeight()
+{
+    // What the delegate asks of the style for a one-line row in the table's font (the tallest role a
+    // row uses is a bold or italic variant of it, which is no taller).
+    QStyleOptionViewItem option;
+    option.initFrom(m_table);
+    option.font = m_table->font();
+    option.fontMetrics = QFontMetrics(option.font);
+    option.features = QStyleOptionViewItem::HasDisplay;
+    option.text = QStringLiteral("Ag→");
+    const QSize size = m_table->style()->sizeFromContents(QStyle::CT_ItemViewItem, &option, QSize(), m_table);
+    m_table->verticalHeader()->setMinimumSectionSize(0);
+    m_table->verticalHeader()->setDefaultSectionSize(size.height());
+}
+
+void TrafficLogView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        updateRowHeight();
 }
 
 void TrafficLogView::setFilter(const QString &filter)

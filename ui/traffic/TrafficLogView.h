@@ -29,7 +29,11 @@ public:
     TrafficTableModel *trafficModel() const { return m_model; }
     void setFilter(const QString &filter);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void updateRowHeight();
     void showSelected();
     void updateCount();
 
