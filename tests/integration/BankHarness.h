@@ -173,6 +173,17 @@ public:
     }
     bool isRunning() const { return m_process.state() == QProcess::Running; }
 
+    // SIGKILL, as a power cut or the OOM killer would: no handler runs, nothing in the process is
+    // flushed; true once it is gone.
+    bool killNow()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return true;
+        QSignalSpy finished(&m_process, &QProcess::finished);
+        m_process.kill();
+        return finished.wait(ServeTimeoutMs);
+    }
+
     // SIGTERM, as Ctrl+C or a service manager would; true when it exits cleanly.
     bool stop()
     {
