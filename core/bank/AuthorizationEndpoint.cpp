@@ -11,6 +11,8 @@
 #include "crypto/Pkce.h"
 #include "http/FormData.h"
 
+#include <algorithm>
+
 namespace cfl {
 
 namespace {
@@ -38,6 +40,14 @@ using AuthorizeCheck = Check<AuthorizeRequest>;
 // check the parameters: the query (GET) or the form body (POST) is valid form encoding
 Verdict formEncoding(BankContext &, AuthorizeRequest &r)
 {
+    // A POST carries the request in a form body (OpenID Connect Core §3.1.2.1, Form Serialization); one
+    // that does not say so is not read as one.
+    const QByteArray contentType = r.http.header("Content-Type").split(';').value(0).trimmed().toLower();
+    if (r.http.method == "POST" && contentType != "application/x-www-form-urlencoded") {
+        return OAuthError::invalidRequest(
+            QStringLiteral("an authorization request sent by POST must be application/x-www-form-urlencoded"),
+            QStringLiteral("OpenID Connect Core §3.1.2.1"));
+    }
     const QByteArray encoded
         = r.http.method == "POST" ? r.http.body : r.http.url.query(QUrl::FullyEncoded).toUtf8();
     QString error;
@@ -286,8 +296,10 @@ Verdict maxAgeSeconds(BankContext &, AuthorizeRequest &r)
     const auto maxAge = r.form.value(QStringLiteral("max_age"));
     if (!maxAge)
         return {};
-    bool ok = false;
-    r.interaction.maxAge = maxAge->toLongLong(&ok);
+    // Digits only: toLongLong alone reads "60" out of "60\0" and takes a sign or spaces.
+    bool ok = !maxAge->isEmpty() && maxAge->size() <= 10
+        && std::all_of(maxAge->cbegin(), maxAge->cend(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+    r.interaction.maxAge = ok ? maxAge->toLongLong(&ok) : -1;
     if (ok && r.interaction.maxAge >= 0)
         return {};
     return OAuthError::invalidRequest(QStringLiteral("max_age must be a number of seconds"),
@@ -317,7 +329,7 @@ Verdict silentConsent(BankContext &, AuthorizeRequest &r)
 const CheckList<AuthorizeRequest> &clientChecks()
 {
     static const CheckList<AuthorizeRequest> checks {
-        { "authorize.request.form_encoding", "the query or form body is valid form encoding",
+        { "authorize.request.form_encoding", "the query, or a body sent as a form, is valid form encoding",
             "RFC 6749 Appendix B", formEncoding },
         { "authorize.client_id.once", "client_id is given at most once", "RFC 6749 §3.1", clientIdOnce },
         { "authorize.redirect_uri.once", "redirect_uri is given at most once", "RFC 6749 §3.1",

@@ -3,6 +3,7 @@
 
 #include "bank/InteractionPages.h"
 
+#include "bank/FormPost.h"
 #include "bank/PageRenderer.h"
 #include "bank/Refusal.h"
 #include "bank/Scopes.h"
@@ -53,10 +54,10 @@ Verdict interactionBrowser(BankContext &, PageRequest &r)
         QStringLiteral("RFC 6749 §10.12"));
 }
 
-Verdict formEncoding(PageRequest &r)
+Verdict formEncoding(PageRequest &r, const QStringList &repeatable = {})
 {
     QString error;
-    const auto form = FormData::parse(r.http.body, &error);
+    const auto form = parseFormPost(r.http, repeatable, &error);
     if (!form)
         return OAuthError::invalidRequest(error);
     r.form = *form;
@@ -73,7 +74,7 @@ Verdict csrfToken(const PageRequest &r)
 
 // --- the login form ------------------------------------------------------------------------------
 
-// check the login form: valid form encoding
+// check the login form: form-encoded, valid, each field once (RFC 6749 Appendix B)
 Verdict loginFormEncoding(BankContext &, PageRequest &r)
 {
     return formEncoding(r);
@@ -123,10 +124,11 @@ Verdict passwordVerified(BankContext &bank, PageRequest &r)
 
 // --- the consent form ----------------------------------------------------------------------------
 
-// check the consent form: valid form encoding
+// check the consent form: form-encoded, valid, each field once but the scope checkboxes (RFC 6749
+// Appendix B)
 Verdict consentFormEncoding(BankContext &, PageRequest &r)
 {
-    return formEncoding(r);
+    return formEncoding(r, { QStringLiteral("scope") });
 }
 
 // check the consent form's CSRF token: the interaction's, compared in constant time (RFC 6749 §10.12)
@@ -180,7 +182,7 @@ const CheckList<PageRequest> &loginChecklist()
         CheckList<PageRequest> list = pageChecklist();
         list.insert(list.end(),
             {
-                { "login.form_encoding", "the form is valid form encoding", "RFC 6749 Appendix B",
+                { "login.form_encoding", "the form is form-encoded, valid, each field once", "RFC 6749 Appendix B",
                     loginFormEncoding },
                 { "login.csrf", "the form carries the interaction's CSRF token", "RFC 6749 §10.12",
                     loginCsrf },
@@ -202,7 +204,7 @@ const CheckList<PageRequest> &consentChecklist()
         CheckList<PageRequest> list = pageChecklist();
         list.insert(list.end(),
             {
-                { "consent.form_encoding", "the form is valid form encoding", "RFC 6749 Appendix B",
+                { "consent.form_encoding", "the form is form-encoded, valid, each field once but scope", "RFC 6749 Appendix B",
                     consentFormEncoding },
                 { "consent.csrf", "the form carries the interaction's CSRF token", "RFC 6749 §10.12",
                     consentCsrf },

@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QtNumeric>
 
+#include <algorithm>
+
 namespace cfl {
 
 namespace {
@@ -79,6 +81,16 @@ Verdict paymentIsJson(BankContext &, PaymentRequest &r)
 // check the body: one JSON object
 Verdict paymentIsObject(BankContext &, PaymentRequest &r)
 {
+    // RFC 8259 §7: control characters (U+0000 to U+001F) are escaped inside strings, and only space, tab,
+    // LF and CR separate tokens. QJsonDocument takes a raw NUL inside a string: a payee "B\0ob" would be
+    // booked.
+    const QByteArray &body = r.bearer.http.body;
+    if (std::any_of(body.cbegin(), body.cend(),
+            [](char c) { return uchar(c) < 0x20 && c != '\t' && c != '\n' && c != '\r'; })) {
+        return OAuthError::invalidRequest(
+            QStringLiteral("the body is not JSON: a control character is not escaped"),
+            QStringLiteral("RFC 8259 §7"));
+    }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(r.bearer.http.body, &parseError);
     r.payment = document.object();

@@ -68,10 +68,22 @@ HttpResponse TokenEndpoint::handle(HttpRequest &request)
     const QString grantType = r.form.valueOr(QStringLiteral("grant_type"));
     std::variant<QJsonObject, Refusal> result = cannotServe(QStringLiteral("token.grant_type.supported"),
         QStringLiteral("there is no grant '%1' to run").arg(grantType));
-    if (grantType == CodeGrantType)
-        result = m_codeGrant.exchange(r);
-    else if (grantType == RefreshGrantType)
-        result = m_refreshGrant.refresh(r);
+    // All or nothing: the code's redemption (RFC 6749 §4.1.2) or the refresh token's rotation (RFC 9700
+    // §4.14.2) commits together with the tokens it yields, before the answer is written. A bank killed in
+    // between restarts with the code unredeemed (the token unrotated) and no tokens, and the client's
+    // second try gets them; never a used code or a rotated token with nothing to show for it
+    // (tests/integration/tst_crashsafety). A refusal's revocations commit too.
+    const bool recorded = m_bank.store().inTransaction([&] {
+        if (grantType == CodeGrantType)
+            result = m_codeGrant.exchange(r);
+        else if (grantType == RefreshGrantType)
+            result = m_refreshGrant.refresh(r);
+        return true;
+    });
+    if (!recorded)
+        result = cannotServe(QStringLiteral("token.grant_type.supported"),
+            QStringLiteral(
+                "the ledger could not record the grant; nothing was issued, send the request again"));
     if (const auto *refusal = std::get_if<Refusal>(&result))
         return refuse(m_bank, *refusal, RefusalForm::tokenEndpoint(), { r.client.clientId });
     return HttpResponse::json(QJsonDocument(std::get<QJsonObject>(result))).noStore();

@@ -4,6 +4,7 @@
 
 #include "bank/WebBanking.h"
 
+#include "bank/FormPost.h"
 #include "bank/PageRenderer.h"
 #include "bank/Refusal.h"
 #include "bank/Scopes.h"
@@ -63,7 +64,7 @@ bool csrfTokenMatches(const WebRequest &r)
 // Prevention Cheat Sheet)
 Verdict logoutCsrf(BankContext &, WebRequest &r)
 {
-    r.form = FormData::parse(r.http.body).value_or(FormData {});
+    r.form = parseFormPost(r.http).value_or(FormData {});
     if (csrfTokenMatches(r))
         return {};
     return OAuthError::invalidRequest(QStringLiteral("the form's CSRF token is missing or wrong"),
@@ -79,11 +80,11 @@ Verdict ownAccount(BankContext &bank, WebRequest &r)
     return OAuthError::notFound(QStringLiteral("no such account"));
 }
 
-// check the payment form: valid form encoding
+// check the payment form: form-encoded, valid, each field once (RFC 6749 Appendix B)
 Verdict paymentFormEncoding(BankContext &, WebRequest &r)
 {
     QString error;
-    const auto form = FormData::parse(r.http.body, &error);
+    const auto form = parseFormPost(r.http, {}, &error);
     if (!form)
         return OAuthError::invalidRequest(error, QStringLiteral("RFC 6749 Appendix B"));
     r.form = *form;
@@ -130,7 +131,7 @@ Verdict paymentBooked(BankContext &bank, WebRequest &r)
 // check the "Revoke" form: it carries the session's CSRF token (OWASP CSRF Prevention Cheat Sheet)
 Verdict revokeCsrf(BankContext &, WebRequest &r)
 {
-    const auto form = FormData::parse(r.http.body);
+    const auto form = parseFormPost(r.http);
     r.form = form.value_or(FormData {});
     if (form && csrfTokenMatches(r))
         return {};
@@ -166,7 +167,7 @@ const CheckList<WebRequest> &accountChecklist()
 const CheckList<WebRequest> &paymentChecklist()
 {
     static const CheckList<WebRequest> checks {
-        { "web.payment.form_encoding", "the form is valid form encoding", "RFC 6749 Appendix B",
+        { "web.payment.form_encoding", "the form is form-encoded, valid, each field once", "RFC 6749 Appendix B",
             paymentFormEncoding },
         { "web.payment.csrf", "the form carries the session's CSRF token",
             "OWASP CSRF Prevention Cheat Sheet", paymentCsrf },

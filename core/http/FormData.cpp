@@ -40,7 +40,8 @@ std::optional<QString> formUrlDecode(QByteArrayView text)
             bytes.append(c);
         }
     }
-    QStringDecoder decoder(QStringDecoder::Utf8);
+    // Stateless: a sequence cut off at the end ("%E2%82") is an error, not kept back for input to come.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     QString decoded = decoder(bytes);
     if (decoder.hasError())
         return std::nullopt;
