@@ -177,6 +177,7 @@ QList<CheckSpec> ResourceApi::paymentsChecks()
 
 HttpResponse ResourceApi::accounts(HttpRequest &request)
 {
+    m_bank.requestRealises(seed::ResourceRequest); // refused or not
     BearerRequest bearer(request, QStringLiteral("accounts:read"));
     if (const auto refusal = runChecks(m_bank, bearerChecks(), bearer))
         return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm, bearer.requiredScope),
@@ -187,12 +188,14 @@ HttpResponse ResourceApi::accounts(HttpRequest &request)
     QJsonArray accounts;
     for (const BankAccount &account : m_bank.store().accountsOf(bearer.record.userId))
         accounts.append(accountJson(account));
+    m_bank.answerRealises(seed::Resource);
     return HttpResponse::json(QJsonDocument(QJsonObject { { QStringLiteral("accounts"), accounts } }))
         .noStore();
 }
 
 HttpResponse ResourceApi::transactions(HttpRequest &request)
 {
+    m_bank.requestRealises(seed::ResourceRequest); // refused or not
     BearerRequest bearer(request, QStringLiteral("transactions:read"));
     if (const auto refusal = runChecks(m_bank, bearerChecks(), bearer))
         return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm, bearer.requiredScope),
@@ -206,6 +209,7 @@ HttpResponse ResourceApi::transactions(HttpRequest &request)
     QJsonArray transactions;
     for (const BankTransaction &t : m_bank.store().transactionsOf(r.account.id))
         transactions.append(transactionJson(t));
+    m_bank.answerRealises(seed::Resource);
     return HttpResponse::json(
         QJsonDocument(QJsonObject { { QStringLiteral("account"), accountJson(r.account) },
             { QStringLiteral("transactions"), transactions } }))
@@ -214,6 +218,7 @@ HttpResponse ResourceApi::transactions(HttpRequest &request)
 
 HttpResponse ResourceApi::payments(HttpRequest &request)
 {
+    m_bank.requestRealises(seed::ResourceRequest); // refused or not
     BearerRequest bearer(request, QStringLiteral("payments:write"));
     if (const auto refusal = runChecks(m_bank, bearerChecks(), bearer))
         return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm, bearer.requiredScope),
@@ -230,6 +235,7 @@ HttpResponse ResourceApi::payments(HttpRequest &request)
         return refuse(m_bank, *refusal, RefusalForm::resourceError(), { bearer.record.clientId });
     m_bank.audit(QStringLiteral("payment"), bearer.record.clientId, {},
         QStringLiteral("%1 EUR to %2 through the API").arg(money(-r.booked->amountCents), r.payee));
+    m_bank.answerRealises(seed::Resource);
     return HttpResponse::json(QJsonDocument(transactionJson(*r.booked)), 201).noStore();
 }
 

@@ -61,6 +61,10 @@ QList<CheckSpec> TokenEndpoint::checks()
 
 HttpResponse TokenEndpoint::handle(HttpRequest &request)
 {
+    // Refused or not, a code grant is the client swapping its code for tokens (seed step 12).
+    const auto asked = FormData::parse(request.body);
+    if (asked && asked->valueOr(QStringLiteral("grant_type")) == CodeGrantType)
+        m_bank.requestRealises(seed::TokenRequest);
     ClientRequest r(request);
     if (const auto refusal = runChecks(m_bank, tokenChecks(), r))
         return refuse(m_bank, *refusal, RefusalForm::tokenEndpoint(), { r.clientId });
@@ -86,6 +90,8 @@ HttpResponse TokenEndpoint::handle(HttpRequest &request)
                 "the ledger could not record the grant; nothing was issued, send the request again"));
     if (const auto *refusal = std::get_if<Refusal>(&result))
         return refuse(m_bank, *refusal, RefusalForm::tokenEndpoint(), { r.client.clientId });
+    if (grantType == CodeGrantType)
+        m_bank.answerRealises(seed::TokenResponse);
     return HttpResponse::json(QJsonDocument(std::get<QJsonObject>(result))).noStore();
 }
 
