@@ -2,7 +2,11 @@
 
 #include "http/FormData.h"
 
+#include <QElapsedTimer>
 #include <QTest>
+
+#include <algorithm>
+#include <limits>
 
 using namespace cfl;
 
@@ -70,6 +74,47 @@ private Q_SLOTS:
         QVERIFY(!form->value(QStringLiteral("missing")));
         QCOMPARE(
             form->valueOr(QStringLiteral("missing"), QStringLiteral("fallback")), QStringLiteral("fallback"));
+    }
+
+    void repeatedNamesIsLinear()
+    {
+        // Issue 10 finding 3: a body of many names, each given twice, made repeatedNames quadratic (a
+        // 617 KB POST /token stalled the bank for 5.75 s). Four times the names must cost about four
+        // times the time, not sixteen: the best of seven runs of each size, compared with a generous
+        // bound of 8 (linear gives about 4, quadratic about 16).
+        const auto formWith = [](int names) {
+            QByteArray body;
+            for (int i = 0; i < names; ++i)
+                body += "p" + QByteArray::number(i) + "=1&p" + QByteArray::number(i) + "=2&";
+            return *FormData::parse(body);
+        };
+        const auto bestTime = [](const FormData &form, int names) {
+            qint64 best = std::numeric_limits<qint64>::max();
+            for (int run = 0; run < 7; ++run) {
+                QElapsedTimer timer;
+                timer.start();
+                const QStringList repeated = form.repeatedNames();
+                best = std::min(best, timer.nsecsElapsed());
+                if (repeated.size() != names)
+                    return qint64(-1);
+            }
+            return std::max<qint64>(best, 1);
+        };
+        constexpr int Names = 5000;
+        const FormData small = formWith(Names);
+        const FormData large = formWith(4 * Names);
+        const qint64 smallTime = bestTime(small, Names);
+        const qint64 largeTime = bestTime(large, 4 * Names);
+        QVERIFY(smallTime > 0 && largeTime > 0); // every name reported once
+        const double ratio = double(largeTime) / double(smallTime);
+        const QString figures = QStringLiteral("%1 names: %2 µs, %3 names: %4 µs, ratio %5")
+                                    .arg(Names)
+                                    .arg(smallTime / 1000)
+                                    .arg(4 * Names)
+                                    .arg(largeTime / 1000)
+                                    .arg(ratio, 0, 'f', 1);
+        qInfo("%s", qPrintable(figures));
+        QVERIFY2(ratio < 8.0, qPrintable(figures));
     }
 
     void encodingRoundTrips_data()
