@@ -111,13 +111,14 @@ int serve(const QStringList &arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption listen(QStringLiteral("listen"),
-        QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("ADDR"),
-        QStringLiteral("127.0.0.1"));
+        QStringLiteral("Address to listen on (default localhost: 127.0.0.1 and ::1, one port)."),
+        QStringLiteral("ADDR"), QStringLiteral("localhost"));
     const QCommandLineOption port(QStringLiteral("port"),
         QStringLiteral("TCP port (default %1; 0 picks a free one).").arg(DefaultPort), QStringLiteral("N"),
         QString::number(DefaultPort));
     const QCommandLineOption issuer(QStringLiteral("issuer"),
-        QStringLiteral("Issuer URL (default http://ADDR:PORT)."), QStringLiteral("URL"));
+        QStringLiteral("Issuer URL (default http://localhost:PORT on loopback, else http://ADDR:PORT)."),
+        QStringLiteral("URL"));
     const QCommandLineOption codeLifetime(QStringLiteral("code-lifetime"),
         QStringLiteral("Authorization code lifetime (default 60)."), QStringLiteral("S"));
     const QCommandLineOption accessLifetime(QStringLiteral("access-token-lifetime"),
@@ -131,11 +132,12 @@ int serve(const QStringList &arguments)
 
     BankServerOptions options;
     options.dataDir = parser.value(QStringLiteral("data-dir"));
-    if (!options.address.setAddress(parser.value(listen)))
+    // Any loopback address means both, and the issuer "localhost" (BankServerOptions::address).
+    if (parser.value(listen).compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        options.address = QHostAddress::LocalHost;
+    else if (!options.address.setAddress(parser.value(listen)))
         return usageError(QStringLiteral("--listen needs an IP address, not '%1'").arg(parser.value(listen)),
             QStringLiteral("serve"));
-    if (parser.value(listen) == QLatin1String("localhost"))
-        options.address = QHostAddress::LocalHost;
     bool ok = false;
     const uint portNumber = parser.value(port).toUInt(&ok);
     if (!ok || portNumber > 65535)
@@ -166,11 +168,18 @@ int serve(const QStringList &arguments)
                 QStringLiteral("serve"));
         }
         options.config.issuer = url;
+        if (QHostAddress(url.host()).isLoopback()) {
+            err(QStringLiteral(
+                "WARNING: the issuer's host %1 is where loopback clients have their callbacks: "
+                "the browser will send them the bank's cookies (RFC 6265 §8.5). Leave --issuer "
+                "out to be http://localhost:PORT (RFC 8252 §8.3).")
+                    .arg(url.host()));
+        }
     }
     if (!options.address.isLoopback()) {
         err(QStringLiteral(
             "WARNING: listening on %1, which is not a loopback address: other machines can reach this "
-            "teaching bank and John's workshop password is public. Use --listen 127.0.0.1 unless you "
+            "teaching bank and John's workshop password is public. Use --listen localhost unless you "
             "really mean it.")
                 .arg(options.address.toString()));
     }

@@ -38,8 +38,18 @@ Verdict codeKnown(BankContext &bank, CodeExchange &x)
     return OAuthError::invalidGrant(QStringLiteral("unknown authorization code"));
 }
 
+// check client: the code was issued to this client (RFC 6749 §4.1.3)
+Verdict codeOfThisClient(BankContext &, CodeExchange &x)
+{
+    if (x.record.clientId == x.request.client.clientId)
+        return {};
+    return OAuthError::invalidGrant(
+        QStringLiteral("authorization code was issued to another client"), QStringLiteral("RFC 6749 §4.1.3"))
+        .compared(x.record.clientId, x.request.client.clientId);
+}
+
 // check code replay: a code used before is refused, and every token issued from it revoked (RFC 6749
-// §4.1.2, §10.5)
+// §4.1.2, §10.5) — only when its own client, authenticated, presents it again (the checks before this)
 Verdict codeUnused(BankContext &bank, CodeExchange &x)
 {
     if (x.record.redeemedAt == 0)
@@ -56,16 +66,6 @@ Verdict codeUnused(BankContext &bank, CodeExchange &x)
                     .arg(QString::fromLatin1(codeHash.left(8)))
                     .arg(revoked));
         });
-}
-
-// check client: the code was issued to this client (RFC 6749 §4.1.3)
-Verdict codeOfThisClient(BankContext &, CodeExchange &x)
-{
-    if (x.record.clientId == x.request.client.clientId)
-        return {};
-    return OAuthError::invalidGrant(
-        QStringLiteral("authorization code was issued to another client"), QStringLiteral("RFC 6749 §4.1.3"))
-        .compared(x.record.clientId, x.request.client.clientId);
 }
 
 // check expiry: codes are short-lived (RFC 6749 §4.1.2)
@@ -146,9 +146,12 @@ const CheckList<CodeExchange> &codeChecks()
     static const CheckList<CodeExchange> checks {
         { "token.code.present", "code is present", "RFC 6749 §4.1.3", codePresent },
         { "token.code.known", "the code was issued by this bank", "RFC 6749 §5.2", codeKnown },
+        // RFC 6749 §4.1.3's order: the client is authenticated (clientRequestChecks) and the code is its
+        // own before the replay check may revoke anything (§10.5): another client holding a used code,
+        // even a public one that needs no secret, is refused without touching the owner's tokens.
+        { "token.code.client", "the code was issued to this client", "RFC 6749 §4.1.3", codeOfThisClient },
         { "token.code.unused", "a code used before is refused, and its tokens revoked",
             "RFC 6749 §4.1.2, §10.5", codeUnused },
-        { "token.code.client", "the code was issued to this client", "RFC 6749 §4.1.3", codeOfThisClient },
         { "token.code.expiry", "the code has not expired", "RFC 6749 §4.1.2", codeFresh },
         { "token.code.redirect_uri", "redirect_uri is the authorization request's, character for character",
             "RFC 6749 §4.1.3", sameRedirectUri },

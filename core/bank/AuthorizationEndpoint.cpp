@@ -132,8 +132,12 @@ Verdict noRepeatedParameters(BankContext &, AuthorizeRequest &r)
     const QStringList repeated = r.form.repeatedNames();
     if (repeated.isEmpty())
         return {};
-    return OAuthError::invalidRequest(
-        QStringLiteral("parameters must not be repeated: %1").arg(repeated.join(QStringLiteral(", "))),
+    // A few names, not the whole body back.
+    constexpr int Named = 5;
+    const QString more
+        = repeated.size() > Named ? QStringLiteral(" and %1 more").arg(repeated.size() - Named) : QString();
+    return OAuthError::invalidRequest(QStringLiteral("parameters must not be repeated: %1%2")
+                                          .arg(repeated.mid(0, Named).join(QStringLiteral(", ")), more),
         QStringLiteral("RFC 6749 §3.1"));
 }
 
@@ -316,7 +320,22 @@ Verdict silentLogin(BankContext &, AuthorizeRequest &r)
     return OAuthError::loginRequired();
 }
 
-// check prompt=none: John's remembered consent covers every scope (OIDC Core §3.1.2.6 consent_required)
+// check prompt=none: not for a public client on a loopback redirect URI, where any local program can
+// listen and claim the client's id: John must be asked (RFC 8252 §8.6, RFC 6749 §10.2; consent_required)
+Verdict silentNotForUnprovenClient(BankContext &, AuthorizeRequest &r)
+{
+    if (!r.prompts.contains(QStringLiteral("none"))
+        || !Interactions::clientIdentityUnproven(r.client, r.interaction.redirectUri))
+        return {};
+    return OAuthError::consentRequired(QStringLiteral("%1 is a public client on a loopback redirect URI, "
+                                                      "where any local program could listen: John must be "
+                                                      "asked every time, so prompt=none cannot be answered")
+                                           .arg(r.client.name),
+        QStringLiteral("RFC 8252 §8.6, RFC 6749 §10.2"));
+}
+
+// check prompt=none: John's remembered consent covers every scope, and the bank remembers consent at all
+// (OIDC Core §3.1.2.6 consent_required)
 Verdict silentConsent(BankContext &, AuthorizeRequest &r)
 {
     if (!r.prompts.contains(QStringLiteral("none"))
@@ -387,7 +406,10 @@ const CheckList<AuthorizeRequest> &silentChecks()
     static const CheckList<AuthorizeRequest> checks {
         { "authorize.prompt_none.login", "prompt=none needs a login session", "OpenID Connect Core §3.1.2.6",
             silentLogin },
-        { "authorize.prompt_none.consent", "prompt=none needs a consent covering every scope",
+        { "authorize.prompt_none.public_loopback",
+            "prompt=none is refused for a public client's loopback redirect URI: John is asked",
+            "RFC 8252 §8.6, RFC 6749 §10.2", silentNotForUnprovenClient },
+        { "authorize.prompt_none.consent", "prompt=none needs a remembered consent covering every scope",
             "OpenID Connect Core §3.1.2.6", silentConsent },
     };
     return checks;
@@ -408,6 +430,7 @@ QList<CheckSpec> AuthorizationEndpoint::checks()
 
 HttpResponse AuthorizationEndpoint::handle(HttpRequest &request)
 {
+    m_bank.requestRealises(seed::AuthorizationRequest); // refused or not
     AuthorizeRequest r { request, {}, {}, {}, {}, {}, m_sessions, m_interactions };
     r.interaction.kind = QStringLiteral("authorize");
     if (const auto refusal = runChecks(m_bank, clientChecks(), r))
@@ -439,13 +462,11 @@ HttpResponse AuthorizationEndpoint::handle(HttpRequest &request)
         return m_interactions.issueCode(ia, m_bank.store().userById(ia.userId).value_or(User {}), ia.scopes);
     // A remembered consent that covers every requested scope skips the consent page for a browser that
     // is still logged in, just as it does right after the login form, unless the client asked for it
-    // again (prompt=consent).
-    if (ia.userId != 0 && m_bank.config().rememberConsent && !r.prompts.contains(QStringLiteral("consent"))
-        && m_interactions.consentCovers(ia.userId, ia.clientId, ia.scopes)) {
-        if (const auto user = m_bank.store().userById(ia.userId)) {
-            m_bank.decide(QStringLiteral("consent already given earlier for these scopes"));
+    // again (prompt=consent) or cannot prove who it is (a public client on loopback, RFC 8252 §8.6).
+    if (ia.userId != 0) {
+        if (const auto user = m_bank.store().userById(ia.userId);
+            user && m_interactions.rememberedConsentAnswers(ia))
             return m_interactions.issueCode(ia, *user, ia.scopes);
-        }
     }
 
     m_bank.store().purgeExpired(m_bank.now());

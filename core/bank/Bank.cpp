@@ -91,9 +91,23 @@ void Bank::registerRoutes()
     on("POST", QStringLiteral("/web/apps/{clientId}/revoke"), &m_web, &WebBanking::revokeApp);
 }
 
+void Bank::purgeWhenDue()
+{
+    // Rows that no longer count go, so that guessing or abandoned sign-ins cannot grow the database without
+    // bound (OWASP ASVS 2.2.1): on the bank's clock, at most every purgeInterval seconds.
+    const qint64 now = m_context.now();
+    const BankConfig &config = m_context.config();
+    if (m_purgedAt != 0 && now >= m_purgedAt && now - m_purgedAt < config.purgeInterval)
+        return;
+    m_purgedAt = now;
+    m_context.store().purgeExpired(now);
+    m_context.store().purgeLoginFailures(now - config.loginFailureWindow);
+}
+
 HttpResponse Bank::handle(HttpRequest &request)
 {
     m_context.startRequest();
+    purgeWhenDue();
     // Before routing: a request for another host is not the bank's to answer (bank/HostHeader.h).
     std::optional<HttpResponse> refused = m_host.refusal(request);
     HttpResponse response = refused

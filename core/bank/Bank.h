@@ -50,9 +50,12 @@ public:
 
     // Decisions taken while handling the last request (cleared at the start of each).
     const QList<BankDecision> &lastDecisions() const { return m_context.decisions(); }
+    const ExchangeSteps &lastSteps() const { return m_context.steps(); }
 
 private:
     void registerRoutes();
+    // Deletes expired interactions, codes, login sessions and login failures that no longer count.
+    void purgeWhenDue();
 
     BankContext m_context;
     HostHeader m_host;
@@ -68,6 +71,7 @@ private:
     MetadataEndpoints m_metadata;
     WebBanking m_web;
     Router m_router;
+    qint64 m_purgedAt = 0; // the bank's clock at the last purge
 };
 
 } // namespace cfl

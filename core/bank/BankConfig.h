@@ -27,8 +27,21 @@ struct BankConfig
     qint64 refreshFamilyLifetime = 30 * 24 * 3600;
     qint64 sessionLifetime = 8 * 3600;
     qint64 interactionLifetime = 15 * 60;
-    int maxLoginFailures = 5; // per username within loginFailureWindow, then throttled
-    qint64 loginFailureWindow = 300;
+    // Password guessing is slowed per (user name, client address), never locked for everyone: after
+    // maxLoginFailures failures within loginFailureWindow, each try waits loginDelay after the last failure,
+    // doubled with every further failure up to loginMaxDelay (OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2).
+    int maxLoginFailures = 5;
+    qint64 loginFailureWindow = 3600; // failures older than this no longer count, and are purged
+    qint64 loginDelay = 30;
+    qint64 loginMaxDelay = 15 * 60;
+    // Argon2 work for user names the bank does not know, from all clients together: a token bucket of
+    // unknownUserHashBurst hashes, one more every unknownUserHashInterval seconds. Beyond it, such a login
+    // gets the answer of a wrong password without a hash.
+    int unknownUserHashBurst = 20;
+    qint64 unknownUserHashInterval = 1;
+    // Expired interactions, codes, sessions and failures that no longer count are deleted at most this
+    // often, on the first request after it (Bank::handle).
+    qint64 purgeInterval = 300;
     bool rememberConsent = true;
 
     Lifetimes lifetimes() const

@@ -67,14 +67,19 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
     m_bank = std::make_unique<Bank>(*m_store, std::move(*key), options.config);
     m_http = std::make_unique<HttpServerAdapter>(
         [this](HttpRequest &request) { return serve(request); }, options.requestLimits);
-    if (!m_http->listen(options.address, options.port, error)) {
+    const bool loopback = options.address.isLoopback();
+    if (!(loopback ? m_http->listenOnLoopback(options.port, error)
+                   : m_http->listen(options.address, options.port, error))) {
         m_http.reset();
         return false;
     }
     if (options.config.issuer.isEmpty()) {
         QUrl issuer;
         issuer.setScheme(QStringLiteral("http"));
-        issuer.setHost(options.address.toString());
+        // On loopback the bank is "localhost", never the 127.0.0.1 its clients register for their
+        // callbacks (RFC 8252 §7.3, §8.3): cookies are scoped by host, not port (RFC 6265 §8.5), so the
+        // browser keeps the bank's cookies from every client's loopback listener.
+        issuer.setHost(loopback ? QStringLiteral("localhost") : options.address.toString());
         issuer.setPort(m_http->port());
         m_bank->setIssuer(issuer);
     }
@@ -117,6 +122,7 @@ HttpResponse BankServer::serve(HttpRequest &request)
     exchange.request = request;
     exchange.response = response;
     exchange.decisions = m_bank->lastDecisions();
+    exchange.steps = m_bank->lastSteps();
     Q_EMIT exchanged(exchange);
     return response;
 }

@@ -24,6 +24,7 @@ struct BankExchange
     qint64 startedAtMs = 0; // epoch milliseconds
     qint64 durationUs = 0;
     QList<BankDecision> decisions;
+    ExchangeSteps steps; // the seed steps it realises, as the code that answered said
 };
 
 // What the bank reads of a request before it answers 413/414/431/408 instead (RFC 9110 §15.5), with the
@@ -33,6 +34,9 @@ RequestLimits bankRequestLimits();
 struct BankServerOptions
 {
     QString dataDir;
+    // A loopback address (the default) means both, 127.0.0.1 and ::1, on one port, and the issuer
+    // http://localhost:PORT: a host name apart from the 127.0.0.1 of the clients' callbacks, so that the
+    // bank's cookies do not reach them (RFC 6265 §8.5, RFC 8252 §8.3). Any other address: that one alone.
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 0;
     BankConfig config;

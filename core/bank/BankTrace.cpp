@@ -34,7 +34,6 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
     const QString from = senderOf(request);
     const QString to = bankPartyFor(path);
     const bool fromBrowser = from == QLatin1String("Browser");
-    const bool redirectsWithCode = response.status == 302 && response.header("Location").contains("code=");
 
     TraceEvent base;
     base.exchangeId = exchangeId;
@@ -78,55 +77,68 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
         events.append(e);
     };
 
-    if (fromBrowser && path == QLatin1String("/authorize")) {
-        req.step = 1;
+    // The steps are said by the code that answered (BankExchange::steps). Steps 1 and 3–8 are John at his
+    // browser and the browser talking to eddy: another sender at the same endpoints (PirateLoan logging in
+    // as John, a script) is not the seed's user agent and draws no numbered arrow.
+    const ExchangeSteps &steps = exchange.steps;
+    auto johnsBrowserOnly = [](int step) {
+        return step == seed::AuthorizationRequest
+            || (step >= seed::LoginScreen && step <= seed::ConsentResponse);
+    };
+    if (!johnsBrowserOnly(steps.request) || fromBrowser)
+        req.step = steps.request;
+    if (!johnsBrowserOnly(steps.answer) || fromBrowser)
+        resp.step = steps.answer;
+
+    switch (req.step) {
+    case seed::AuthorizationRequest:
         req.summary = QStringLiteral("authorization request (client_id, redirect_uri, scope, state, PKCE)");
-    } else if (fromBrowser && path.startsWith(QLatin1String("/interaction/")) && request.method == "GET") {
-        if (response.body.contains("id=\"approve\"")) {
-            resp.step = 6;
-            resp.summary = QStringLiteral("consent screen");
-        } else if (response.body.contains("id=\"password\"")) {
-            resp.step = 3;
-            resp.summary = QStringLiteral("login screen");
-        }
-    } else if (fromBrowser && path.endsWith(QLatin1String("/login")) && request.method == "POST") {
-        action(QStringLiteral("John types his user name and password"), 4);
-        req.step = 5;
+        break;
+    case seed::PushCredential:
+        action(QStringLiteral("John types his user name and password"), steps.johnsAction);
         req.summary = QStringLiteral("user name and password");
         if (response.status == 200 || response.status == 401 || response.status == 429)
             resp.summary = QStringLiteral("login refused, form again");
-    } else if (fromBrowser && path.endsWith(QLatin1String("/consent")) && request.method == "POST") {
-        const auto form = FormData::parse(request.body);
-        const bool approved = form && form->valueOr(QStringLiteral("decision")) == QLatin1String("approve");
-        action(approved ? QStringLiteral("John accepts") : QStringLiteral("John denies"), approved ? 7 : 0);
-        req.step = 8;
+        break;
+    case seed::ConsentResponse: {
+        const bool approved = steps.johnsAction == seed::Accept;
+        action(approved ? QStringLiteral("John accepts") : QStringLiteral("John denies"), steps.johnsAction);
         req.summary = approved ? QStringLiteral("consent: approve") : QStringLiteral("consent: deny");
-    } else if (path == QLatin1String("/token") && request.method == "POST") {
-        const auto form = FormData::parse(request.body);
-        if (form && form->valueOr(QStringLiteral("grant_type")) == QLatin1String("authorization_code")) {
-            req.step = 12;
-            req.summary = QStringLiteral("POST code, client credentials, redirect_uri, code_verifier");
-            if (response.status == 200) {
-                resp.step = 13;
-                resp.summary = QStringLiteral("access token, refresh token, ID token");
-            }
-        } else if (form && form->valueOr(QStringLiteral("grant_type")) == QLatin1String("refresh_token")) {
-            req.summary = QStringLiteral("POST refresh_token (rotation)");
-        }
-    } else if (path.startsWith(QLatin1String("/api/"))) {
-        req.step = 14;
+        break;
+    }
+    case seed::TokenRequest:
+        req.summary = QStringLiteral("POST code, client credentials, redirect_uri, code_verifier");
+        break;
+    case seed::ResourceRequest:
         req.summary = QStringLiteral("%1 %2 with Authorization: Bearer")
                           .arg(QString::fromLatin1(request.method), path);
-        if (response.status < 300) {
-            resp.step = 16;
-            resp.summary = QStringLiteral("the resource");
+        break;
+    default:
+        if (path == QLatin1String("/token") && request.method == "POST") {
+            const auto form = FormData::parse(request.body);
+            if (form && form->valueOr(QStringLiteral("grant_type")) == QLatin1String("refresh_token"))
+                req.summary = QStringLiteral("POST refresh_token (rotation)");
         }
     }
-    if (redirectsWithCode) {
-        resp.step = 10;
+    switch (resp.step) {
+    case seed::LoginScreen:
+        resp.summary = QStringLiteral("login screen");
+        break;
+    case seed::ConsentScreen:
+        resp.summary = QStringLiteral("consent screen");
+        break;
+    case seed::RedirectWithCode:
         resp.summary = QStringLiteral("redirect to the registered callback + code");
-    } else if (response.status == 302 && response.header("Location").contains("error=")) {
-        resp.summary = QStringLiteral("redirect to the callback + error");
+        break;
+    case seed::TokenResponse:
+        resp.summary = QStringLiteral("access token, refresh token, ID token");
+        break;
+    case seed::Resource:
+        resp.summary = QStringLiteral("the resource");
+        break;
+    default:
+        if (response.status == 302 && response.header("Location").contains("error="))
+            resp.summary = QStringLiteral("redirect to the callback + error");
     }
 
     events.append(req);

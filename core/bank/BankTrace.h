@@ -1,8 +1,9 @@
 #pragma once
 // What the bank saw, as trace events: who sent each request (by its User-Agent: John's browser,
-// CoolLoan, PirateLoan or another client), to which of eddy / boris / banky, which step of the seed
-// diagram the request and its answer realise, and the bank's decisions in between. John's actions
-// (typing, accepting) are inferred from the forms his browser posts: the bank cannot see him.
+// CoolLoan, PirateLoan or another client), to which of eddy / boris / banky, the bank's decisions in
+// between, and the steps of the seed diagram as the endpoint that answered declared them
+// (BankExchange::steps; nothing here reads a page, a path or a form for a number). John's actions
+// (typing, accepting) are what the forms his browser posts say: the bank cannot see him.
 
 #include "bank/BankServer.h"
 #include "trace/TraceEvent.h"

@@ -31,7 +31,8 @@ struct ClientRequest
     Client client; // empty until the client check found it
 };
 
-// The body's checks, then client authentication's.
+// The body's form, then client authentication, then no repeated parameter (after authentication, so
+// that a stranger's large body is refused before any work on it beyond parsing).
 const CheckList<ClientRequest> &clientRequestChecks();
 
 } // namespace cfl

@@ -11,11 +11,13 @@
 #include "crypto/PasswordHasher.h"
 #include "http/FormData.h"
 
+#include <QHostAddress>
+
+#include <algorithm>
+
 namespace cfl {
 
 namespace {
-constexpr auto WorkshopAccountHint = "Workshop account: <b>john</b> / <b>banking-is-fun</b>";
-
 // What the checks found out about the request so far.
 struct PageRequest
 {
@@ -27,7 +29,27 @@ struct PageRequest
     QString password;
     User user; // who logged in, or is logged in for the interaction
     QString decision; // approve | deny
+    UnknownUserHashBudget *hashBudget = nullptr; // the login form's
+    QString client; // who is guessing: clientKey(remote address)
+    std::optional<User> known; // the user the name belongs to, if any
+    qint64 retryAfter = 0; // seconds, when throttled
 };
+
+// Whom a run of wrong passwords is counted against, besides the user name: the client's address; an IPv6
+// client by its /64, which one household or one attacker gets whole (OWASP Credential Stuffing Prevention).
+QString clientKey(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4); // IPv4-mapped IPv6 too
+    if (isV4)
+        return QHostAddress(v4).toString();
+    if (address.protocol() != QAbstractSocket::IPv6Protocol)
+        return address.toString();
+    Q_IPV6ADDR bytes = address.toIPv6Address();
+    for (int i = 8; i < 16; ++i)
+        bytes[i] = 0;
+    return QHostAddress(bytes).toString() + QStringLiteral("/64");
+}
 
 // --- the interaction ---------------------------------------------------------------------------------
 
@@ -97,29 +119,58 @@ Verdict credentialsGiven(BankContext &, PageRequest &r)
         QStringLiteral("OpenID Connect Core §3.1.2.3"));
 }
 
-// check guessing: fewer than 5 failed logins for this user name in 5 minutes (RFC 6749 §10.10; OWASP ASVS
-// 2.2.1)
+// A wrong password, counted for the throttle per user name and client, whether the name exists or not
+// (the throttle must not tell which names exist).
+Verdict wrongCredentials(BankContext &bank, const PageRequest &r)
+{
+    return Verdict(OAuthError::wrongCredentials(), [&bank, username = r.username, client = r.client] {
+        bank.store().recordLoginFailure(username, client, bank.now());
+    });
+}
+
+// check guessing: after 5 failures of this user name from this client, each try waits 30 s after the last
+// failure, doubling up to 15 min — a delay, never a lock: John elsewhere is not slowed, and here he gets
+// in once it passed (RFC 6749 §10.10; OWASP ASVS 2.2.1; NIST SP 800-63B §5.2.2 rate limiting)
 Verdict loginThrottle(BankContext &bank, PageRequest &r)
 {
-    const qint64 since = bank.now() - bank.config().loginFailureWindow;
-    if (bank.store().loginFailuresSince(r.username, since) < bank.config().maxLoginFailures)
+    const BankConfig &config = bank.config();
+    r.client = clientKey(r.http.remoteAddress);
+    const BankStore::LoginFailures failures
+        = bank.store().loginFailuresSince(r.username, r.client, bank.now() - config.loginFailureWindow);
+    if (failures.count < config.maxLoginFailures)
         return {};
-    return OAuthError::tooManyAttempts((bank.config().loginFailureWindow + 59) / 60);
+    const int doublings = std::min(failures.count - config.maxLoginFailures, 20);
+    const qint64 delay = std::min(config.loginDelay << doublings, config.loginMaxDelay);
+    // A count that could not be read (no last failure) waits the longest.
+    const qint64 allowedAt
+        = failures.lastAt > 0 ? failures.lastAt + delay : bank.now() + config.loginMaxDelay;
+    if (bank.now() >= allowedAt)
+        return {};
+    r.retryAfter = allowedAt - bank.now();
+    return OAuthError::tooManyAttempts(r.retryAfter);
+}
+
+// check the hashing budget: a user name the bank does not know costs an argon2 hash only within the global
+// budget (a token bucket); beyond it, the answer of a wrong password, unhashed — the same page and status
+// (OWASP ASVS 2.2.1; NIST SP 800-63B §5.2.2)
+Verdict unknownUserBudget(BankContext &bank, PageRequest &r)
+{
+    r.known = bank.store().userByUsername(r.username);
+    if (r.known || r.hashBudget->take(bank.now(), bank.config()))
+        return {};
+    return wrongCredentials(bank, r);
 }
 
 // check the password: argon2id; unknown names against a dummy hash, in the same time (OIDC Core §3.1.2.3)
 Verdict passwordVerified(BankContext &bank, PageRequest &r)
 {
-    const auto user = bank.store().userByUsername(r.username);
     static const QByteArray dummyHash = hashPassword("not-a-real-password");
-    const bool ok
-        = verifyPassword(user ? user->passwordHash : dummyHash, r.password.toUtf8()) && user.has_value();
-    r.user = user.value_or(User {});
+    const bool ok = verifyPassword(r.known ? r.known->passwordHash : dummyHash, r.password.toUtf8())
+        && r.known.has_value();
+    r.user = r.known.value_or(User {});
     if (ok)
         return {};
-    // Counted for the throttle above, per user name, whether it exists or not.
-    return Verdict(OAuthError::wrongCredentials(),
-        [&bank, username = r.username] { bank.store().recordLoginFailure(username, bank.now()); });
+    return wrongCredentials(bank, r);
 }
 
 // --- the consent form ----------------------------------------------------------------------------
@@ -182,14 +233,16 @@ const CheckList<PageRequest> &loginChecklist()
         CheckList<PageRequest> list = pageChecklist();
         list.insert(list.end(),
             {
-                { "login.form_encoding", "the form is form-encoded, valid, each field once", "RFC 6749 Appendix B",
-                    loginFormEncoding },
+                { "login.form_encoding", "the form is form-encoded, valid, each field once",
+                    "RFC 6749 Appendix B", loginFormEncoding },
                 { "login.csrf", "the form carries the interaction's CSRF token", "RFC 6749 §10.12",
                     loginCsrf },
                 { "login.credentials_given", "user name and password are both given",
                     "OpenID Connect Core §3.1.2.3", credentialsGiven },
-                { "login.throttle", "fewer than 5 failed logins for the user name within 5 minutes",
-                    "RFC 6749 §10.10, OWASP ASVS 2.2.1", loginThrottle },
+                { "login.throttle", "after 5 failures of the name from this client, a growing delay; no lock",
+                    "RFC 6749 §10.10, OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2", loginThrottle },
+                { "login.unknown_user_budget", "unknown user names get argon2 work within a global budget",
+                    "OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2", unknownUserBudget },
                 { "login.password", "the password verifies against the user's argon2id hash",
                     "OpenID Connect Core §3.1.2.3", passwordVerified },
             });
@@ -204,8 +257,8 @@ const CheckList<PageRequest> &consentChecklist()
         CheckList<PageRequest> list = pageChecklist();
         list.insert(list.end(),
             {
-                { "consent.form_encoding", "the form is form-encoded, valid, each field once but scope", "RFC 6749 Appendix B",
-                    consentFormEncoding },
+                { "consent.form_encoding", "the form is form-encoded, valid, each field once but scope",
+                    "RFC 6749 Appendix B", consentFormEncoding },
                 { "consent.csrf", "the form carries the interaction's CSRF token", "RFC 6749 §10.12",
                     consentCsrf },
                 { "consent.logged_in", "John logged in for this interaction", "OpenID Connect Core §3.1.2.3",
@@ -227,6 +280,24 @@ bool doubtsThePage(const CheckSpec &check)
     return check.id.startsWith(QLatin1String("interaction.")) || check.id.endsWith(QLatin1String(".csrf"));
 }
 } // namespace
+
+bool UnknownUserHashBudget::take(qint64 now, const BankConfig &config)
+{
+    const qint64 interval = std::max<qint64>(config.unknownUserHashInterval, 1);
+    if (m_refilledAt == 0 || now < m_refilledAt) { // first use, or a clock set back: full
+        m_tokens = config.unknownUserHashBurst;
+        m_refilledAt = now;
+    }
+    const qint64 earned = (now - m_refilledAt) / interval;
+    if (earned > 0) {
+        m_tokens = int(std::min<qint64>(config.unknownUserHashBurst, m_tokens + earned));
+        m_refilledAt += earned * interval;
+    }
+    if (m_tokens <= 0)
+        return false;
+    --m_tokens;
+    return true;
+}
 
 InteractionPages::InteractionPages(BankContext &bank, LoginSessions &sessions, Interactions &interactions)
     : m_bank(bank)
@@ -254,53 +325,54 @@ HttpResponse InteractionPages::page(HttpRequest &request)
     PageRequest r { request, request.pathParameter(QStringLiteral("id")), {}, {}, {}, {}, {}, {} };
     if (const auto refusal = runChecks(m_bank, pageChecklist(), r))
         return refuse(m_bank, *refusal, RefusalForm::errorPage(), { r.interaction.clientId });
-    if (r.interaction.userId == 0)
+    const auto user
+        = r.interaction.userId == 0 ? std::nullopt : m_bank.store().userById(r.interaction.userId);
+    if (!user) {
+        m_bank.answerRealises(seed::LoginScreen);
         return showLogin(r.interaction, {}, {});
-    const auto user = m_bank.store().userById(r.interaction.userId);
-    if (!user)
-        return showLogin(r.interaction, {}, {});
+    }
+    m_bank.answerRealises(seed::ConsentScreen);
     return showConsent(r.interaction, *user);
 }
 
 HttpResponse InteractionPages::showLogin(
     const Interaction &interaction, const QString &message, const QString &username, int status)
 {
-    QString context;
-    if (interaction.kind == QLatin1String("authorize")) {
-        const auto client = m_bank.store().client(interaction.clientId);
-        context = QStringLiteral(
-            "<p class=\"context\"><b>%1</b> sent you here. Log in to the bank to decide what %1 "
-            "may see. %1 never sees your password.</p>")
-                      .arg(PageRenderer::escape(client ? client->name : interaction.clientId));
-    } else {
-        context = QStringLiteral("<p class=\"context\">Log in to your online banking.</p>");
-    }
-    const QString error = message.isEmpty()
-        ? QString()
-        : QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>").arg(PageRenderer::escape(message));
+    // An app's request names the app (login.html's "authorize" section); online banking's does not.
+    const bool authorize = interaction.kind == QLatin1String("authorize");
+    const auto client = authorize ? m_bank.store().client(interaction.clientId) : std::nullopt;
     return HttpResponse::html(
         PageRenderer::render(QStringLiteral("login.html"), QStringLiteral("Log in to your bank"),
-            { { QStringLiteral("context"), context }, { QStringLiteral("error"), error },
+            { { QStringLiteral("authorize"), authorize },
+                { QStringLiteral("client"), client ? client->name : interaction.clientId },
+                { QStringLiteral("error"), message },
                 { QStringLiteral("action"), QStringLiteral("/interaction/%1/login").arg(interaction.id) },
                 { QStringLiteral("csrf"), QString::fromLatin1(interaction.csrfToken) },
-                { QStringLiteral("username"), username },
-                { QStringLiteral("hint"), QString::fromLatin1(WorkshopAccountHint) } }),
+                { QStringLiteral("username"), username } }),
         status);
 }
 
 HttpResponse InteractionPages::login(HttpRequest &request)
 {
+    // Refused or not, John's browser brings what he typed (seed steps 4 and 5).
+    m_bank.requestRealises(seed::PushCredential, seed::SetCredential);
     PageRequest r { request, request.pathParameter(QStringLiteral("id")), {}, {}, {}, {}, {}, {} };
+    r.hashBudget = &m_hashBudget;
     if (const auto refusal = runChecks(m_bank, loginChecklist(), r)) {
         // Otherwise the form again, with the user name John typed and why it was refused.
         const RefusalForm form = doubtsThePage(refusal->check)
             ? RefusalForm::errorPage()
             : RefusalForm::page([&](const OAuthError &error) {
-                  return showLogin(r.interaction, error.description(), r.username, error.status());
+                  HttpResponse page
+                      = showLogin(r.interaction, error.description(), r.username, error.status());
+                  if (r.retryAfter > 0) // 429 says when to come back (RFC 6585 §4, RFC 9110 §10.2.3)
+                      page.setHeader("Retry-After", QByteArray::number(r.retryAfter));
+                  return page;
               });
         return refuse(m_bank, *refusal, form, { r.interaction.clientId, r.username });
     }
-    m_bank.store().clearLoginFailures(r.username);
+    // John is in: his own failures from here are forgotten, a guesser's elsewhere are not.
+    m_bank.store().clearLoginFailures(r.username, r.client);
     m_bank.audit(QStringLiteral("login"), {}, r.username, QStringLiteral("password verified"));
     m_bank.decide(QStringLiteral("John is authenticated (user name and password checked)"));
 
@@ -316,11 +388,8 @@ HttpResponse InteractionPages::login(HttpRequest &request)
         loggedIn.userId = r.user.id;
         loggedIn.authTime = authTime;
         // A remembered consent that covers every requested scope skips the consent page, unless the client
-        // asked for it again (prompt=consent).
-        const bool covered = m_bank.config().rememberConsent
-            && m_interactions.consentCovers(r.user.id, r.interaction.clientId, r.interaction.scopes);
-        if (covered && !r.interaction.prompt.contains(QStringLiteral("consent"))) {
-            m_bank.decide(QStringLiteral("consent already given earlier for these scopes"));
+        // asked for it again (prompt=consent) or cannot prove who it is (RFC 8252 §8.6).
+        if (m_interactions.rememberedConsentAnswers(loggedIn)) {
             response = m_interactions.issueCode(loggedIn, r.user, r.interaction.scopes);
         } else {
             response = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + r.interaction.id), 303);
@@ -333,33 +402,24 @@ HttpResponse InteractionPages::login(HttpRequest &request)
 HttpResponse InteractionPages::showConsent(const Interaction &interaction, const User &user)
 {
     const auto client = m_bank.store().client(interaction.clientId);
-    const QString clientName = PageRenderer::escape(client ? client->name : interaction.clientId);
-    QString items;
+    const QString clientName = client ? client->name : interaction.clientId;
+    // consent.html's "scopes": one entry per requested scope the bank knows (scopes::find). Required ones
+    // are sent as hidden fields so that the form stays correct without JavaScript.
+    PageList scopeEntries;
     for (const QString &scope : interaction.scopes) {
         const scopes::ScopeInfo *info = scopes::find(scope);
         if (!info)
             continue;
-        // Only known scope names get here (scopes::find); escaped all the same, like every value on a page.
-        const QString id = PageRenderer::escape(
-            QStringLiteral("scope-") + QString(scope).replace(QLatin1Char(':'), QLatin1Char('-')));
-        const QString name = PageRenderer::escape(scope);
-        // Required scopes are sent as hidden fields so that the form stays correct without JavaScript.
-        const QString control = info->optional
-            ? QStringLiteral("<input type=\"checkbox\" id=\"%1\" name=\"scope\" value=\"%2\" checked>")
-                  .arg(id, name)
-            : QStringLiteral("<input type=\"checkbox\" id=\"%1\" checked disabled>"
-                             "<input type=\"hidden\" name=\"scope\" value=\"%2\">")
-                  .arg(id, name);
-        items += QStringLiteral(
-            "<li>%1<label for=\"%2\"><b>%3</b> <code>%4</code><br><span>%5</span>%6</label></li>\n")
-                     .arg(control, id, PageRenderer::escape(info->title), name,
-                         PageRenderer::escape(info->releases),
-                         info->optional ? QString() : QStringLiteral(" <em>(required)</em>"));
+        scopeEntries.append(PageValues {
+            { QStringLiteral("id"),
+                QStringLiteral("scope-") + QString(scope).replace(QLatin1Char(':'), QLatin1Char('-')) },
+            { QStringLiteral("name"), scope }, { QStringLiteral("title"), info->title },
+            { QStringLiteral("releases"), info->releases }, { QStringLiteral("optional"), info->optional } });
     }
     return HttpResponse::html(PageRenderer::render(QStringLiteral("consent.html"),
-        QStringLiteral("Allow %1?").arg(client ? client->name : interaction.clientId),
-        { { QStringLiteral("client"), client ? client->name : interaction.clientId },
-            { QStringLiteral("user"), user.name }, { QStringLiteral("scopes"), items },
+        QStringLiteral("Allow %1?").arg(clientName),
+        { { QStringLiteral("client"), clientName }, { QStringLiteral("user"), user.name },
+            { QStringLiteral("scopes"), scopeEntries },
             { QStringLiteral("action"), QStringLiteral("/interaction/%1/consent").arg(interaction.id) },
             { QStringLiteral("csrf"), QString::fromLatin1(interaction.csrfToken) },
             { QStringLiteral("redirect"), interaction.redirectUri },
@@ -367,12 +427,15 @@ HttpResponse InteractionPages::showConsent(const Interaction &interaction, const
                 m_bank.config().rememberConsent
                     ? QStringLiteral("The bank will remember your choice; you can revoke it any time in your "
                                      "online banking under Connected apps.")
-                    : QStringLiteral("The bank will ask you again next time.") },
-            { QStringLiteral("clientHtml"), clientName } }));
+                    : QStringLiteral("The bank will ask you again next time.") } }));
 }
 
 HttpResponse InteractionPages::consent(HttpRequest &request)
 {
+    // Refused or not, John's browser brings his answer (seed step 8); "approve" is John accepting (step 7).
+    const auto answer = FormData::parse(request.body);
+    const bool accepts = answer && answer->valueOr(QStringLiteral("decision")) == QLatin1String("approve");
+    m_bank.requestRealises(seed::ConsentResponse, accepts ? seed::Accept : 0);
     PageRequest r { request, request.pathParameter(QStringLiteral("id")), {}, {}, {}, {}, {}, {} };
     if (const auto refusal = runChecks(m_bank, consentChecklist(), r)) {
         // The consent form is not shown again: John, not logged in, gets the login form; his "deny" goes

@@ -29,10 +29,34 @@ HttpResponse Interactions::begin(Interaction interaction)
 
 bool Interactions::consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const
 {
+    if (!m_bank.config().rememberConsent)
+        return false;
     const auto consent = m_bank.store().activeConsent(userId, clientId);
     return consent && std::all_of(scopes.cbegin(), scopes.cend(), [&](const QString &s) {
         return consent->scopes.contains(s);
     });
+}
+
+bool Interactions::clientIdentityUnproven(const Client &client, const QString &redirectUri)
+{
+    return client.isPublic && redirect::isLoopbackRedirect(redirectUri);
+}
+
+bool Interactions::rememberedConsentAnswers(const Interaction &interaction)
+{
+    if (interaction.userId == 0 || interaction.prompt.contains(QStringLiteral("consent"))
+        || !consentCovers(interaction.userId, interaction.clientId, interaction.scopes))
+        return false;
+    const auto client = m_bank.store().client(interaction.clientId);
+    if (!client || clientIdentityUnproven(*client, interaction.redirectUri)) {
+        m_bank.decide(
+            QStringLiteral("John is asked again: his remembered consent does not answer for a public "
+                           "client on a loopback redirect URI, where any local program could "
+                           "listen (RFC 8252 §8.6)"));
+        return false;
+    }
+    m_bank.decide(QStringLiteral("consent already given earlier for these scopes"));
+    return true;
 }
 
 HttpResponse Interactions::issueCode(
@@ -69,6 +93,7 @@ HttpResponse Interactions::issueCode(
     parameters.append({ QStringLiteral("iss"), m_bank.issuer() }); // RFC 9207 §2
     HttpResponse response
         = HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
+    m_bank.answerRealises(seed::RedirectWithCode);
     response.addHeader(
         "Set-Cookie", "cfl_interaction=; Path=/interaction; HttpOnly; SameSite=Lax; Max-Age=0");
     return response;

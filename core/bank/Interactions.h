@@ -18,8 +18,18 @@ public:
     // Gives the interaction its id, CSRF token and lifetime, stores it, and sends the browser to its page
     // with the cookie that binds it to this browser (double submit with the forms' token, RFC 6749 §10.12).
     HttpResponse begin(Interaction interaction);
-    // John's remembered consent for this client covers every one of `scopes`.
+    // John's remembered consent for this client covers every one of `scopes`, and the trainer lets the
+    // bank remember consent (BankConfig::rememberConsent): with remembering off, an older consent in
+    // the database answers nothing, prompt=none included.
     bool consentCovers(qint64 userId, const QString &clientId, const QStringList &scopes) const;
+    // A public client answered on a loopback redirect URI: any program on John's machine can listen on
+    // a loopback port and name itself with the client's id, so nothing proves who receives the code.
+    // A remembered consent must not answer for John there (RFC 8252 §8.6, RFC 6749 §10.2).
+    static bool clientIdentityUnproven(const Client &client, const QString &redirectUri);
+    // Whether John's remembered consent answers for him now, instead of the consent page: it covers
+    // every scope (consentCovers), the client did not ask for consent again (prompt=consent), and the
+    // client's identity is not unproven (above). Records the decision for the trace.
+    bool rememberedConsentAnswers(const Interaction &interaction);
     // The authorization response (seed steps 9 and 10): a code bound to client, redirect URI, PKCE
     // challenge, nonce and the granted scopes, sent back with state and iss.
     HttpResponse issueCode(const Interaction &interaction, const User &user, const QStringList &granted);

@@ -1,6 +1,5 @@
 #include "bank/LoginSessions.h"
 
-#include "crypto/Base64Url.h"
 #include "crypto/Digest.h"
 #include "crypto/SecureRandom.h"
 
@@ -20,7 +19,9 @@ std::optional<LoginSession> LoginSessions::current(const HttpRequest &request) c
     if (cookie.isEmpty())
         return std::nullopt;
     auto session = m_bank.store().session(sha256Hex(cookie));
-    if (!session || session->revokedAt != 0 || session->expiresAt <= m_bank.now())
+    // A session from before CSRF tokens were stored (schema 3) cannot have its forms checked: none.
+    if (!session || session->revokedAt != 0 || session->expiresAt <= m_bank.now()
+        || session->csrfToken.isEmpty())
         return std::nullopt;
     return session;
 }
@@ -33,15 +34,16 @@ QByteArray LoginSessions::start(qint64 userId, qint64 authTime)
     session.userId = userId;
     session.authTime = authTime;
     session.expiresAt = m_bank.now() + m_bank.config().sessionLifetime;
+    // Independent of the cookie's value: knowing one tells nothing about the other.
+    session.csrfToken = randomToken();
     m_bank.store().insertSession(session);
     return QByteArray(SessionCookie.data(), SessionCookie.size()) + '=' + value
         + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + QByteArray::number(m_bank.config().sessionLifetime);
 }
 
-QByteArray LoginSessions::csrfTokenFor(const HttpRequest &request)
+bool LoginSessions::csrfTokenMatches(const LoginSession &session, const QByteArray &formToken)
 {
-    const QByteArray cookie = request.cookie(SessionCookie);
-    return cookie.isEmpty() ? QByteArray() : base64UrlEncode(sha256("csrf:" + cookie));
+    return !session.csrfToken.isEmpty() && constantTimeEquals(formToken, session.csrfToken);
 }
 
 } // namespace cfl

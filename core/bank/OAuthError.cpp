@@ -75,6 +75,11 @@ OAuthError OAuthError::consentRequired()
         QStringLiteral("OpenID Connect Core §3.1.2.6") };
 }
 
+OAuthError OAuthError::consentRequired(const QString &description, const QString &rfc)
+{
+    return { 400, "consent_required", description, rfc };
+}
+
 OAuthError OAuthError::requestNotSupported()
 {
     return { 400, "request_not_supported", QStringLiteral("request objects are not supported"),
@@ -98,12 +103,15 @@ OAuthError OAuthError::wrongCredentials()
         QStringLiteral("OpenID Connect Core §3.1.2.3") };
 }
 
-OAuthError OAuthError::tooManyAttempts(qint64 waitMinutes)
+OAuthError OAuthError::tooManyAttempts(qint64 waitSeconds)
 {
+    const QString wait = waitSeconds >= 120 ? QStringLiteral("%1 minutes").arg((waitSeconds + 59) / 60)
+        : waitSeconds == 1                  ? QStringLiteral("1 second")
+                                            : QStringLiteral("%1 seconds").arg(waitSeconds);
     return { 429, "access_denied",
-        QStringLiteral("Too many failed attempts for this user name. Wait %1 minutes and try again.")
-            .arg(waitMinutes),
-        QStringLiteral("RFC 6749 §10.10, OWASP ASVS 2.2.1") };
+        QStringLiteral("Too many failed attempts for this user name from here. Wait %1 and try again.")
+            .arg(wait),
+        QStringLiteral("RFC 6749 §10.10, OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2") };
 }
 
 OAuthError OAuthError::noBearerToken()

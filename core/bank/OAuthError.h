@@ -29,13 +29,15 @@ public:
     static OAuthError accessDenied(const QString &description);
     static OAuthError loginRequired();
     static OAuthError consentRequired();
+    // prompt=none where John must be asked whatever he consented to before (RFC 8252 §8.6).
+    static OAuthError consentRequired(const QString &description, const QString &rfc);
     // OpenID Connect Core §6: request objects, by value or by reference.
     static OAuthError requestNotSupported();
     static OAuthError requestUriNotSupported();
     static OAuthError serverError(const QString &description);
     // The login form: a wrong user name or password (401), and too many of them (429).
     static OAuthError wrongCredentials();
-    static OAuthError tooManyAttempts(qint64 waitMinutes);
+    static OAuthError tooManyAttempts(qint64 waitSeconds);
     // RFC 6750 §3.1 (resource server and userinfo). A request without any credentials gets a challenge
     // but no error code at all.
     static OAuthError noBearerToken();

@@ -17,10 +17,9 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QString>
 #include <QVariant>
-
-#include <type_traits>
 
 namespace cfl {
 
@@ -34,16 +33,6 @@ class PageRenderer
 public:
     // `name` is a template file in :/bank, e.g. "login.html".
     static QByteArray render(const QString &name, const QString &title, const PageValues &values);
-    // Text values only, for pages without sections. A template, so that a braced list of values always
-    // means PageValues.
-    template <typename Texts, std::enable_if_t<std::is_same_v<Texts, QHash<QString, QString>>, int> = 0>
-    static QByteArray render(const QString &name, const QString &title, const Texts &texts)
-    {
-        PageValues values;
-        for (auto it = texts.cbegin(); it != texts.cend(); ++it)
-            values.insert(it.key(), it.value());
-        return render(name, title, values);
-    }
     // & < > " ' as character references (OWASP XSS Prevention Cheat Sheet, rule #1): safe in element
     // content and in quoted attribute values, whichever quote the template uses — the two places a
     // template puts values. A value that goes into a URL is made one there first (a percent-encoded path

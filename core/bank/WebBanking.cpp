@@ -19,12 +19,6 @@
 namespace cfl {
 
 namespace {
-// Every value that goes into a fragment built here: escaped for element content and quoted attributes.
-QString html(const QString &text)
-{
-    return PageRenderer::escape(text);
-}
-
 // The bank's pages and the storage layer's messages show amounts the same way.
 QString money(qint64 cents, const QString &currency = QStringLiteral("EUR"))
 {
@@ -37,10 +31,10 @@ QString date(qint64 epochSeconds)
         .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
 }
 
-QString amountCell(qint64 cents)
+// The class of an amount's cell ("amount debit" / "amount credit" in bank.css).
+QString direction(qint64 cents)
 {
-    return QStringLiteral("<td class=\"amount %1\">%2</td>")
-        .arg(cents < 0 ? QStringLiteral("debit") : QStringLiteral("credit"), html(money(cents)));
+    return cents < 0 ? QStringLiteral("debit") : QStringLiteral("credit");
 }
 
 // A form or page request of online banking, as the checks found it.
@@ -52,16 +46,19 @@ struct WebRequest
     BankAccount account;
     double amount = 0;
     std::optional<BankTransaction> booked;
+    LoginSession session = {}; // the browser's, with its forms' CSRF token
 };
 
+// The synchronizer token: the form's csrf_token against the random one stored with the session, in
+// constant time (OWASP CSRF Prevention Cheat Sheet, "Synchronizer Token Pattern").
 bool csrfTokenMatches(const WebRequest &r)
 {
-    return constantTimeEquals(
-        r.form.valueOr(QStringLiteral("csrf_token")).toLatin1(), LoginSessions::csrfTokenFor(r.http));
+    return LoginSessions::csrfTokenMatches(
+        r.session, r.form.valueOr(QStringLiteral("csrf_token")).toLatin1());
 }
 
-// check the logout form: it carries the session's CSRF token; without it the session stays (OWASP CSRF
-// Prevention Cheat Sheet)
+// check the logout form: it carries the session's random CSRF token (synchronizer token); without it the
+// session stays (OWASP CSRF Prevention Cheat Sheet)
 Verdict logoutCsrf(BankContext &, WebRequest &r)
 {
     r.form = parseFormPost(r.http).value_or(FormData {});
@@ -91,7 +88,8 @@ Verdict paymentFormEncoding(BankContext &, WebRequest &r)
     return {};
 }
 
-// check the payment form: it carries the session's CSRF token (OWASP CSRF Prevention Cheat Sheet)
+// check the payment form: it carries the session's random CSRF token (synchronizer token), not one
+// computed from the cookie (OWASP CSRF Prevention Cheat Sheet)
 Verdict paymentCsrf(BankContext &, WebRequest &r)
 {
     if (csrfTokenMatches(r))
@@ -128,7 +126,8 @@ Verdict paymentBooked(BankContext &bank, WebRequest &r)
     return OAuthError::invalidRequest(error, QStringLiteral("—"));
 }
 
-// check the "Revoke" form: it carries the session's CSRF token (OWASP CSRF Prevention Cheat Sheet)
+// check the "Revoke" form: it carries the session's random CSRF token (synchronizer token; OWASP CSRF
+// Prevention Cheat Sheet)
 Verdict revokeCsrf(BankContext &, WebRequest &r)
 {
     const auto form = parseFormPost(r.http);
@@ -149,7 +148,7 @@ Verdict consentGiven(BankContext &bank, WebRequest &r)
 const CheckList<WebRequest> &logoutChecklist()
 {
     static const CheckList<WebRequest> checks {
-        { "web.logout.csrf", "the logout form carries the session's CSRF token",
+        { "web.logout.csrf", "the logout form carries the session's random CSRF token (synchronizer token)",
             "OWASP CSRF Prevention Cheat Sheet", logoutCsrf },
     };
     return checks;
@@ -167,9 +166,9 @@ const CheckList<WebRequest> &accountChecklist()
 const CheckList<WebRequest> &paymentChecklist()
 {
     static const CheckList<WebRequest> checks {
-        { "web.payment.form_encoding", "the form is form-encoded, valid, each field once", "RFC 6749 Appendix B",
-            paymentFormEncoding },
-        { "web.payment.csrf", "the form carries the session's CSRF token",
+        { "web.payment.form_encoding", "the form is form-encoded, valid, each field once",
+            "RFC 6749 Appendix B", paymentFormEncoding },
+        { "web.payment.csrf", "the form carries the session's random CSRF token (synchronizer token)",
             "OWASP CSRF Prevention Cheat Sheet", paymentCsrf },
         { "web.payment.amount", "the amount is a finite number", "—", paymentAmount },
         { "web.payment.booked", "the ledger books it: amount > 0, a payee, John's own account, enough funds",
@@ -181,7 +180,7 @@ const CheckList<WebRequest> &paymentChecklist()
 const CheckList<WebRequest> &revokeAppChecklist()
 {
     static const CheckList<WebRequest> checks {
-        { "web.apps.csrf", "the Revoke form carries the session's CSRF token",
+        { "web.apps.csrf", "the Revoke form carries the session's random CSRF token (synchronizer token)",
             "OWASP CSRF Prevention Cheat Sheet", revokeCsrf },
         { "web.apps.consent", "John has an active consent for the app", "—", consentGiven },
     };
@@ -221,11 +220,17 @@ std::optional<User> WebBanking::user(const HttpRequest &request)
     return session ? m_bank.store().userById(session->userId) : std::nullopt;
 }
 
+QByteArray WebBanking::csrfToken(const HttpRequest &request) const
+{
+    const auto session = m_sessions.current(request);
+    return session ? session->csrfToken : QByteArray();
+}
+
 HttpResponse WebBanking::page(const QString &templateName, const QString &title, const User &user,
-    const HttpRequest &request, QHash<QString, QString> values)
+    const HttpRequest &request, PageValues values)
 {
     values.insert(QStringLiteral("user"), user.name);
-    values.insert(QStringLiteral("csrf"), QString::fromLatin1(LoginSessions::csrfTokenFor(request)));
+    values.insert(QStringLiteral("csrf"), QString::fromLatin1(csrfToken(request)));
     return HttpResponse::html(PageRenderer::render(templateName, title, values));
 }
 
@@ -244,12 +249,15 @@ HttpResponse WebBanking::logout(HttpRequest &request)
         return response;
     };
     WebRequest r { request, user(request).value_or(User {}), {}, {}, 0, std::nullopt };
+    r.session = m_sessions.current(request).value_or(LoginSession {});
     // Refused or not, the browser forgets its cookie; only a form from the bank's own page ends the
     // session at the bank.
     if (const auto refusal = runChecks(m_bank, logoutChecklist(), r))
         return refuse(m_bank, *refusal, RefusalForm::page([&](const OAuthError &) { return loggedOut(); }),
             { {}, r.user.username });
-    m_bank.store().revokeSession(sha256Hex(request.cookie("cfl_session")), m_bank.now());
+    // Logout ends the session at the bank: the cookie no longer opens anything, even replayed (OWASP
+    // Session Management Cheat Sheet, "Manual Session Expiration").
+    m_bank.store().revokeSession(r.session.idHash, m_bank.now());
     return loggedOut();
 }
 
@@ -258,17 +266,18 @@ HttpResponse WebBanking::home(HttpRequest &request)
     const auto user = this->user(request);
     if (!user)
         return login(request);
-    QString rows;
+    PageList accounts;
     qint64 total = 0;
     for (const BankAccount &account : m_bank.store().accountsOf(user->id)) {
         total += account.balanceCents;
-        rows += QStringLiteral(
-            "<tr><td><a href=\"/web/accounts/%1\">%2</a></td><td>%3</td><td><code>%4</code></td>%5</tr>\n")
-                    .arg(html(account.id), html(account.name), html(account.kind), html(account.iban),
-                        amountCell(account.balanceCents));
+        accounts.append(
+            PageValues { { QStringLiteral("id"), account.id }, { QStringLiteral("name"), account.name },
+                { QStringLiteral("kind"), account.kind }, { QStringLiteral("iban"), account.iban },
+                { QStringLiteral("direction"), direction(account.balanceCents) },
+                { QStringLiteral("balance"), money(account.balanceCents) } });
     }
     return page(QStringLiteral("web-home.html"), QStringLiteral("Your accounts"), *user, request,
-        { { QStringLiteral("rows"), rows }, { QStringLiteral("total"), money(total) } });
+        { { QStringLiteral("accounts"), accounts }, { QStringLiteral("total"), money(total) } });
 }
 
 HttpResponse WebBanking::account(HttpRequest &request)
@@ -281,17 +290,19 @@ HttpResponse WebBanking::account(HttpRequest &request)
         return refuse(m_bank, *refusal,
             RefusalForm::page([&](const OAuthError &) { return notFoundResponse(request); }),
             { {}, user->username });
-    QString rows;
+    PageList transactions;
     for (const BankTransaction &t : m_bank.store().transactionsOf(r.account.id)) {
-        rows += QStringLiteral(
-            "<tr><td>%1</td><td>%2<br><small>%3</small></td><td>%4</td>%5<td class=\"amount\">%6</td></tr>\n")
-                    .arg(t.bookedOn.toString(Qt::ISODate), html(t.description), html(t.counterparty),
-                        html(t.category), amountCell(t.amountCents), html(money(t.balanceAfterCents)));
+        transactions.append(PageValues { { QStringLiteral("date"), t.bookedOn.toString(Qt::ISODate) },
+            { QStringLiteral("description"), t.description },
+            { QStringLiteral("counterparty"), t.counterparty }, { QStringLiteral("category"), t.category },
+            { QStringLiteral("direction"), direction(t.amountCents) },
+            { QStringLiteral("amount"), money(t.amountCents) },
+            { QStringLiteral("balance"), money(t.balanceAfterCents) } });
     }
     return page(QStringLiteral("web-account.html"), r.account.name, *user, request,
         { { QStringLiteral("name"), r.account.name }, { QStringLiteral("iban"), r.account.iban },
             { QStringLiteral("balance"), money(r.account.balanceCents, r.account.currency) },
-            { QStringLiteral("rows"), rows } });
+            { QStringLiteral("transactions"), transactions } });
 }
 
 HttpResponse WebBanking::paymentForm(HttpRequest &request)
@@ -299,16 +310,21 @@ HttpResponse WebBanking::paymentForm(HttpRequest &request)
     const auto user = this->user(request);
     if (!user)
         return login(request);
-    QString options;
-    for (const BankAccount &account : m_bank.store().accountsOf(user->id)) {
-        options += QStringLiteral("<option value=\"%1\">%2 — %3</option>")
-                       .arg(html(account.id), html(account.name), html(money(account.balanceCents)));
+    return paymentPage(request, *user, {});
+}
+
+HttpResponse WebBanking::paymentPage(const HttpRequest &request, const User &user, const QString &error)
+{
+    PageList accounts;
+    for (const BankAccount &account : m_bank.store().accountsOf(user.id)) {
+        accounts.append(
+            PageValues { { QStringLiteral("id"), account.id }, { QStringLiteral("name"), account.name },
+                { QStringLiteral("balance"), money(account.balanceCents) } });
     }
-    QHash<QString, QString> values { { QStringLiteral("options"), options } };
-    if (request.url.query() == QLatin1String("done"))
-        values.insert(
-            QStringLiteral("message"), QStringLiteral("<p class=\"ok\" role=\"status\">Payment booked.</p>"));
-    return page(QStringLiteral("web-payment.html"), QStringLiteral("Make a payment"), *user, request, values);
+    return page(QStringLiteral("web-payment.html"), QStringLiteral("Make a payment"), user, request,
+        { { QStringLiteral("accounts"), accounts },
+            { QStringLiteral("done"), request.url.query() == QLatin1String("done") },
+            { QStringLiteral("error"), error } });
 }
 
 HttpResponse WebBanking::paymentSubmit(HttpRequest &request)
@@ -317,6 +333,7 @@ HttpResponse WebBanking::paymentSubmit(HttpRequest &request)
     if (!user)
         return login(request);
     WebRequest r { request, *user, {}, {}, 0, std::nullopt };
+    r.session = m_sessions.current(request).value_or(LoginSession {});
     std::optional<Refusal> refusal = runChecks(m_bank, paymentChecklist(), r);
     if (!refusal && !r.booked)
         refusal
@@ -324,11 +341,7 @@ HttpResponse WebBanking::paymentSubmit(HttpRequest &request)
     if (refusal) {
         // The form again, with the reason above it.
         const RefusalForm formAgain = RefusalForm::page([&](const OAuthError &error) {
-            HttpResponse response = paymentForm(request);
-            response.body.replace("<!--message-->",
-                QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>")
-                    .arg(html(error.description()))
-                    .toUtf8());
+            HttpResponse response = paymentPage(request, *user, error.description());
             response.status = error.status();
             return response;
         });
@@ -345,35 +358,26 @@ HttpResponse WebBanking::apps(HttpRequest &request)
     const auto user = this->user(request);
     if (!user)
         return login(request);
-    QString rows;
+    PageList apps;
     for (const Consent &consent : m_bank.store().consentsOf(user->id)) {
         const auto client = m_bank.store().client(consent.clientId);
-        QString scopeList;
+        PageList scopeEntries;
         for (const QString &scope : consent.scopes) {
             const scopes::ScopeInfo *info = scopes::find(scope);
-            scopeList += QStringLiteral("<li><code>%1</code> %2</li>")
-                             .arg(html(scope), info ? html(info->title) : QString());
+            scopeEntries.append(PageValues { { QStringLiteral("scope"), scope },
+                { QStringLiteral("title"), info ? info->title : QString() } });
         }
-        rows += QStringLiteral("<tr><td><b>%1</b><br><small><code>%2</code></small></td><td><ul>%3</ul></td>"
-                               "<td>%4<br><small>updated %5</small></td><td><form method=\"post\" "
-                               "action=\"/web/apps/%6/revoke\">"
-                               "<input type=\"hidden\" name=\"csrf_token\" value=\"%7\">"
-                               "<button type=\"submit\" class=\"danger\">Revoke</button></form></td></tr>\n")
-                    .arg(html(client ? client->name : consent.clientId), html(consent.clientId), scopeList,
-                        date(consent.grantedAt), date(consent.updatedAt),
-                        // In a URL path: one percent-encoded segment (RFC 3986 §3.3), then escaped for the
-                        // attribute.
-                        html(QString::fromLatin1(QUrl::toPercentEncoding(consent.clientId))),
-                        QString::fromLatin1(LoginSessions::csrfTokenFor(request)));
+        apps.append(PageValues { { QStringLiteral("client"), client ? client->name : consent.clientId },
+            { QStringLiteral("clientId"), consent.clientId },
+            // In a URL path: one percent-encoded segment (RFC 3986 §3.3), then escaped for the attribute.
+            { QStringLiteral("clientIdSegment"),
+                QString::fromLatin1(QUrl::toPercentEncoding(consent.clientId)) },
+            { QStringLiteral("scopes"), scopeEntries },
+            { QStringLiteral("granted"), date(consent.grantedAt) },
+            { QStringLiteral("updated"), date(consent.updatedAt) } });
     }
-    if (rows.isEmpty())
-        rows = QStringLiteral("<tr><td colspan=\"4\">No app has access to your bank. (Apps that got your "
-                              "password are not listed: the bank cannot tell them from you.)</td></tr>");
-    QHash<QString, QString> values { { QStringLiteral("rows"), rows } };
-    if (request.url.query() == QLatin1String("revoked"))
-        values.insert(QStringLiteral("message"),
-            QStringLiteral(
-                "<p class=\"ok\" role=\"status\">Access revoked. The app's tokens no longer work.</p>"));
+    const PageValues values { { QStringLiteral("apps"), apps },
+        { QStringLiteral("revoked"), request.url.query() == QLatin1String("revoked") } };
     return page(QStringLiteral("web-apps.html"), QStringLiteral("Connected apps"), *user, request, values);
 }
 
@@ -383,6 +387,7 @@ HttpResponse WebBanking::revokeApp(HttpRequest &request)
     if (!user)
         return login(request);
     WebRequest r { request, *user, {}, {}, 0, std::nullopt };
+    r.session = m_sessions.current(request).value_or(LoginSession {});
     const QString clientId = request.pathParameter(QStringLiteral("clientId"));
     if (const auto refusal = runChecks(m_bank, revokeAppChecklist(), r)) {
         const RefusalForm form = refusal->check.id == QLatin1String("web.apps.consent")

@@ -75,10 +75,14 @@ struct LoginSession
     qint64 authTime = 0;
     qint64 expiresAt = 0;
     qint64 revokedAt = 0;
+    // The online banking forms' CSRF token: random, per session, never derived from the cookie
+    // (synchronizer token, OWASP CSRF Prevention Cheat Sheet). Empty: a session without one (refused).
+    QByteArray csrfToken;
 };
 
 // A pending browser interaction: an authorization request waiting for login and consent, or a login
-// to online banking. Its id travels in a cookie; its CSRF token in the forms (double submit).
+// to online banking. Its id travels in a cookie; its random CSRF token, kept here, in the forms
+// (synchronizer token).
 struct Interaction
 {
     QString id;

@@ -164,7 +164,8 @@ Consent readConsent(const SqlStatement &row)
 const QString &sessionSelect()
 {
     static const QString sql
-        = QStringLiteral("SELECT id_hash, user_id, auth_time, expires_at, revoked_at FROM login_sessions ");
+        = QStringLiteral("SELECT id_hash, user_id, auth_time, expires_at, revoked_at, csrf_token FROM "
+                         "login_sessions ");
     return sql;
 }
 
@@ -176,6 +177,7 @@ LoginSession readSession(const SqlStatement &row)
     s.authTime = row.integer(2);
     s.expiresAt = row.integer(3);
     s.revokedAt = row.integer(4);
+    s.csrfToken = row.bytes(5);
     return s;
 }
 
@@ -744,9 +746,9 @@ bool BankStore::insertSession(const LoginSession &s)
 {
     return change(database(),
                QStringLiteral(
-                   "INSERT INTO login_sessions (id_hash, user_id, auth_time, expires_at, revoked_at) "
-                   "VALUES (?, ?, ?, ?, ?)"),
-               { s.idHash, s.userId, s.authTime, s.expiresAt, s.revokedAt })
+                   "INSERT INTO login_sessions (id_hash, user_id, auth_time, expires_at, revoked_at, "
+                   "csrf_token) VALUES (?, ?, ?, ?, ?, ?)"),
+               { s.idHash, s.userId, s.authTime, s.expiresAt, s.revokedAt, s.csrfToken })
         == 1;
 }
 
@@ -948,27 +950,37 @@ int BankStore::revokeTokensOfClient(qint64 userId, const QString &clientId, qint
 
 // Login throttling
 
-int BankStore::loginFailuresSince(const QString &username, qint64 since) const
+BankStore::LoginFailures BankStore::loginFailuresSince(
+    const QString &username, const QString &client, qint64 since) const
 {
-    const std::optional<qint64> count = selectOne(database(),
-        QStringLiteral("SELECT COUNT(*) FROM login_failures WHERE username = ? AND failed_at >= ?"),
-        { username, since }, [](const SqlStatement &row) { return row.integer(0); });
+    const std::optional<LoginFailures> failures = selectOne(database(),
+        QStringLiteral("SELECT COUNT(*), COALESCE(MAX(failed_at), 0) FROM login_failures "
+                       "WHERE username = ? AND client = ? AND failed_at >= ?"),
+        { username, client, since }, [](const SqlStatement &row) {
+            return LoginFailures { static_cast<int>(row.integer(0)), row.integer(1) };
+        });
     // Fails closed: when the count cannot be read, throttling acts as if the limit were reached.
-    return count ? static_cast<int>(*count) : std::numeric_limits<int>::max();
+    return failures ? *failures : LoginFailures { std::numeric_limits<int>::max(), 0 };
 }
 
-bool BankStore::recordLoginFailure(const QString &username, qint64 now)
+bool BankStore::recordLoginFailure(const QString &username, const QString &client, qint64 now)
 {
     return change(database(),
-               QStringLiteral("INSERT INTO login_failures (username, failed_at) VALUES (?, ?)"),
-               { username, now })
+               QStringLiteral("INSERT INTO login_failures (username, client, failed_at) VALUES (?, ?, ?)"),
+               { username, client, now })
         == 1;
 }
 
-bool BankStore::clearLoginFailures(const QString &username)
+bool BankStore::clearLoginFailures(const QString &username, const QString &client)
 {
-    return change(database(), QStringLiteral("DELETE FROM login_failures WHERE username = ?"), { username })
+    return change(database(), QStringLiteral("DELETE FROM login_failures WHERE username = ? AND client = ?"),
+               { username, client })
         >= 0;
+}
+
+int BankStore::purgeLoginFailures(qint64 before)
+{
+    return change(database(), QStringLiteral("DELETE FROM login_failures WHERE failed_at < ?"), { before });
 }
 
 // Audit log

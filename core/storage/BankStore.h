@@ -114,11 +114,18 @@ public:
     int revokeFamily(const QString &familyId, qint64 now, const QString &reason);
     int revokeTokensOfClient(qint64 userId, const QString &clientId, qint64 now, const QString &reason);
 
-    // Login throttling (usernames compare case-insensitively; loginFailuresSince fails closed: INT_MAX when
-    // the count cannot be read)
-    int loginFailuresSince(const QString &username, qint64 since) const;
-    bool recordLoginFailure(const QString &username, qint64 now);
-    bool clearLoginFailures(const QString &username);
+    // Login throttling, per user name (compared case-insensitively) and client (its address, or an IPv6
+    // /64). loginFailuresSince fails closed: count INT_MAX when it cannot be read.
+    struct LoginFailures
+    {
+        int count = 0;
+        qint64 lastAt = 0; // the newest failure counted; 0 for none
+    };
+    LoginFailures loginFailuresSince(const QString &username, const QString &client, qint64 since) const;
+    bool recordLoginFailure(const QString &username, const QString &client, qint64 now);
+    bool clearLoginFailures(const QString &username, const QString &client);
+    // Deletes failures before `before`, which no longer count; returns how many (-1 on error).
+    int purgeLoginFailures(qint64 before);
 
     // Audit log (`checkId`: the named check behind a refusal, e.g. "token.code.pkce")
     bool audit(qint64 at, const QString &event, const QString &clientId, const QString &username,

@@ -162,6 +162,26 @@ const std::vector<QStringList> &migrations()
             QStringLiteral("ALTER TABLE audit_log ADD COLUMN check_id TEXT NOT NULL DEFAULT ''"),
             QStringLiteral("PRAGMA user_version = 2"),
         },
+        // 3: each login session has its own random CSRF token, kept here (synchronizer token pattern,
+        // OWASP CSRF Prevention Cheat Sheet); before, the forms' token was computed from the cookie, so
+        // anyone who saw the cookie could compute it. Sessions from before have none and are ended.
+        {
+            QStringLiteral("ALTER TABLE login_sessions ADD COLUMN csrf_token TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("UPDATE login_sessions SET revoked_at = CAST(strftime('%s', 'now') AS INTEGER) "
+                           "WHERE revoked_at = 0"),
+            QStringLiteral("PRAGMA user_version = 3"),
+        },
+        // 4: failed logins are counted per user name and client address (OWASP ASVS 2.2.1, NIST SP
+        // 800-63B §5.2.2): a guesser elsewhere slows down only himself, never John. Rows from before
+        // belong to no client ('') and age out.
+        {
+            QStringLiteral("ALTER TABLE login_failures ADD COLUMN client TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("DROP INDEX login_failures_by_user"),
+            QStringLiteral("CREATE INDEX login_failures_by_user_client "
+                           "ON login_failures(username, client, failed_at)"),
+            QStringLiteral("CREATE INDEX login_failures_by_time ON login_failures(failed_at)"),
+            QStringLiteral("PRAGMA user_version = 4"),
+        },
     };
     return list;
 }

@@ -78,7 +78,8 @@ async function startBank(extraArgs = []) {
         });
     });
     b.issuerUrl = lines[0].trim();
-    assert.match(b.issuerUrl, /^http:\/\/127\.0\.0\.1:\d+$/, 'first stdout line: the issuer');
+    // The bank is "localhost"; its clients' callbacks are on 127.0.0.1 (RFC 8252 §8.3), out of its cookies' reach.
+    assert.match(b.issuerUrl, /^http:\/\/localhost:\d+$/, 'first stdout line: the issuer');
     const secret = /^coolloan client_secret: (\S+)$/.exec(lines[1].trim());
     assert.ok(secret, `second stdout line should carry CoolLoan's secret, got: ${lines[1]}`);
     b.coolLoanSecret = secret[1];

@@ -14,7 +14,8 @@ namespace cfl::test {
 class RawHttpClient
 {
 public:
-    explicit RawHttpClient(quint16 port)
+    // `from`: the local address to send from (127.0.0.2 is another client to the bank); any when null.
+    explicit RawHttpClient(quint16 port, const QHostAddress &from = QHostAddress())
     {
         QObject::connect(
             &m_socket, &QIODevice::readyRead, &m_socket, [this] { m_received += m_socket.readAll(); });
@@ -24,6 +25,8 @@ public:
                 || m_socket.error() == QAbstractSocket::NetworkError)
                 m_closed = true;
         });
+        if (!from.isNull())
+            m_socket.bind(from);
         m_socket.connectToHost(QHostAddress::LocalHost, port);
     }
 

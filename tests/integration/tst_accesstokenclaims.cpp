@@ -142,7 +142,7 @@ void tst_AccessTokenClaims::issMustBeThisBank_data()
     QTest::newRow("another bank") << QJsonValue(QStringLiteral("https://bank.example"));
     QTest::newRow("this bank, trailing slash") << QJsonValue(issuer + QLatin1Char('/'));
     QTest::newRow("this bank by another name")
-        << QJsonValue(QString(issuer).replace(QLatin1String("127.0.0.1"), QLatin1String("localhost")));
+        << QJsonValue(QString(issuer).replace(QLatin1String("localhost"), QLatin1String("127.0.0.1")));
     QTest::newRow("no iss") << QJsonValue(QJsonValue::Undefined);
 }
 

@@ -3,6 +3,7 @@
 
 #include "BankHarness.h"
 
+#include <QScopeGuard>
 #include <QTest>
 
 #include <utility>
@@ -46,6 +47,8 @@ private Q_SLOTS:
     void untickedOptionalScopesAreNotGranted();
     void consentCannotAddScopes();
     void rememberedConsentSkipsTheConsentPage();
+    void publicLoopbackClientIsAskedEveryTime();
+    void promptNoneHonoursRememberConsent();
     void pagesForbidFraming();
 
 private:
@@ -792,6 +795,97 @@ void tst_AuthorizationEndpoint::rememberedConsentSkipsTheConsentPage()
     AuthorizationRequest asked = request;
     asked.prompt = QStringLiteral("consent");
     QVERIFY(second.authorize(asked).sawConsentPage);
+}
+
+void tst_AuthorizationEndpoint::publicLoopbackClientIsAskedEveryTime()
+{
+    // RFC 8252 §8.6, RFC 6749 §10.2: a public client on a loopback redirect URI cannot prove who it is —
+    // any program on John's machine can listen on another port and send John's browser to /authorize
+    // with the client's id and its own PKCE pair. A remembered consent must not answer for John there
+    // (issue 10 finding 2).
+    const RegisteredClient app = m_bank->registerClient(QStringLiteral("Native App"),
+        { QStringLiteral("http://127.0.0.1/callback") },
+        { QStringLiteral("openid"), QStringLiteral("accounts:read") }, true);
+    QVERIFY(!app.clientId.isEmpty());
+    AuthorizationRequest request;
+    request.clientId = app.clientId;
+    request.redirectUri = QStringLiteral("http://127.0.0.1:7100/callback");
+    request.scope = QStringLiteral("openid accounts:read");
+
+    Browser browser(*m_bank);
+    const AuthorizationRun first = browser.authorize(request);
+    QVERIFY(first.sawLoginPage);
+    QVERIFY(first.sawConsentPage);
+    QVERIFY2(!first.code().isEmpty(), qPrintable(first.describe()));
+    const auto john = m_bank->store().userByUsername(QString::fromLatin1(JohnUsername));
+    QVERIFY(john);
+    const auto remembered = m_bank->store().activeConsent(john->id, app.clientId);
+    QVERIFY2(remembered.has_value(), "John's consent is remembered; it is only not used");
+
+    // The same browser, still logged in, another port: John sees the consent page again.
+    AuthorizationRequest otherPort = request;
+    otherPort.redirectUri = QStringLiteral("http://127.0.0.1:7200/callback");
+    const AuthorizationRun again = browser.authorize(otherPort);
+    QVERIFY(!again.sawLoginPage);
+    QVERIFY2(again.sawConsentPage, qPrintable(again.describe()));
+    QVERIFY2(!again.code().isEmpty(), qPrintable(again.describe()));
+
+    // A fresh browser: after the login form too.
+    Browser fresh(*m_bank);
+    const AuthorizationRun afterLogin = fresh.authorize(otherPort);
+    QVERIFY(afterLogin.sawLoginPage);
+    QVERIFY2(afterLogin.sawConsentPage, qPrintable(afterLogin.describe()));
+
+    // prompt=none: no code without asking John, consent_required back to the client.
+    AuthorizationRequest silent = otherPort;
+    silent.prompt = QStringLiteral("none");
+    const HttpResult answer = browser.get(silent.url(*m_bank));
+    QCOMPARE(answer.status, 302);
+    const UrlParameters parameters = UrlParameters::of(answer.location());
+    QVERIFY2(!parameters.has(QStringLiteral("code")), qPrintable(answer.describe()));
+    QCOMPARE(parameters.value(QStringLiteral("error")), QStringLiteral("consent_required"));
+    QCOMPARE(parameters.value(QStringLiteral("state")), silent.state);
+    QVERIFY(parameters.value(QStringLiteral("error_description")).contains(QStringLiteral("public client")));
+
+    // A confidential client with the same redirect URI and a remembered consent still skips the page:
+    // its secret proves who redeems the code.
+    const RegisteredClient confidential = m_bank->registerClient(QStringLiteral("Desktop App"),
+        { QStringLiteral("http://127.0.0.1/callback") },
+        { QStringLiteral("openid"), QStringLiteral("accounts:read") });
+    AuthorizationRequest known = otherPort;
+    known.clientId = confidential.clientId;
+    QVERIFY(browser.authorize(known).sawConsentPage);
+    const AuthorizationRun skipped = browser.authorize(known);
+    QVERIFY2(!skipped.sawConsentPage, qPrintable(skipped.describe()));
+    QVERIFY2(!skipped.code().isEmpty(), qPrintable(skipped.describe()));
+}
+
+void tst_AuthorizationEndpoint::promptNoneHonoursRememberConsent()
+{
+    // The trainer's "remember consent" off: an older consent in the database answers nothing, prompt=none
+    // included — John has to be asked, which prompt=none cannot do (OIDC Core §3.1.2.6 consent_required).
+    const RegisteredClient app = m_bank->registerClient(QStringLiteral("Forgetful App"),
+        { QStringLiteral("http://127.0.0.1/cb") }, { QStringLiteral("openid") });
+    AuthorizationRequest request;
+    request.clientId = app.clientId;
+    request.redirectUri = QStringLiteral("http://127.0.0.1:7300/cb");
+    request.scope = QStringLiteral("openid");
+    Browser browser(*m_bank);
+    QVERIFY(browser.authorize(request).sawConsentPage);
+    AuthorizationRequest silent = request;
+    silent.prompt = QStringLiteral("none");
+    QVERIFY2(!browser.authorize(silent).code().isEmpty(), "remembering on: prompt=none answers with a code");
+
+    Bank &bank = *m_bank->server().bank();
+    bank.setRememberConsent(false);
+    const auto rememberAgain = qScopeGuard([&bank] { bank.setRememberConsent(true); });
+    const HttpResult answer = browser.get(silent.url(*m_bank));
+    QCOMPARE(answer.status, 302);
+    const UrlParameters parameters = UrlParameters::of(answer.location());
+    QVERIFY2(!parameters.has(QStringLiteral("code")), qPrintable(answer.describe()));
+    QCOMPARE(parameters.value(QStringLiteral("error")), QStringLiteral("consent_required"));
+    // ... and without prompt=none, the consent page.
+    QVERIFY(browser.authorize(request).sawConsentPage);
 }
 
 void tst_AuthorizationEndpoint::pagesForbidFraming()

@@ -240,6 +240,17 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
     t[text("authorize.prompt.none_alone")] = edits({ text("prompt=none login") });
     t[text("authorize.max_age.seconds")] = edits({ text("max_age=soon") });
     t[text("authorize.prompt_none.login")] = edits({ text("prompt=none") });
+    t[text("authorize.prompt_none.public_loopback")] = [this] {
+        // A public client on loopback: whatever John consented to, he is asked (RFC 8252 §8.6).
+        Browser browser(*m_bank);
+        browser.logInToWebBanking();
+        AuthorizationRequest request;
+        request.clientId = m_publicApp->credentials().id;
+        request.redirectUri = QStringLiteral("http://127.0.0.1:7000/callback");
+        request.scope = QStringLiteral("openid");
+        request.prompt = QStringLiteral("none");
+        return browser.get(request.url(*m_bank));
+    };
     t[text("authorize.prompt_none.consent")] = [this] {
         Browser browser(*m_bank);
         browser.logInToWebBanking();
@@ -287,6 +298,16 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         for (int attempt = 0; attempt <= 5; ++attempt)
             page = browser.submitLogin(
                 page, { QStringLiteral("trudy"), QStringLiteral("guess-%1").arg(attempt) });
+        return page;
+    };
+    t[text("login.unknown_user_budget")] = [this] {
+        // More unknown names than the hashing budget holds (no time passes here to refill it), each its own
+        // name so that no per-name delay comes first.
+        Browser browser(*m_bank);
+        HttpResult page = loginPage(browser);
+        for (int attempt = 0; attempt <= BankConfig().unknownUserHashBurst; ++attempt)
+            page = browser.submitLogin(
+                page, { QStringLiteral("nobody-%1").arg(attempt), QStringLiteral("guess") });
         return page;
     };
     t[text("login.password")] = [this] {

@@ -39,11 +39,13 @@ private Q_SLOTS:
     void bodyMustBeFormUrlEncoded_data();
     void bodyMustBeFormUrlEncoded();
     void repeatedParameterIsRefused();
+    void repeatedParametersAreCheckedAfterAuthentication();
     void codeIsRequiredAndMustBeKnown_data();
     void codeIsRequiredAndMustBeKnown();
     void codeReplayRevokesTheTokensIssuedFromIt();
     void codeReplayAlsoRevokesRefreshedTokens();
     void codeOfAnotherClientIsRefused();
+    void usedCodeFromAnotherClientRevokesNothing();
     void codeExpiresAfterSixtySeconds();
     void redirectUriMustMatch_data();
     void redirectUriMustMatch();
@@ -332,6 +334,40 @@ void tst_TokenEndpoint::repeatedParameterIsRefused()
     QCOMPARE(response.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_request"));
 }
 
+void tst_TokenEndpoint::repeatedParametersAreCheckedAfterAuthentication()
+{
+    // Issue 10 finding 3: a large body of repeated parameters is looked at only once the client has
+    // authenticated; a stranger's is refused as a stranger's. The body is as large as /token takes.
+    QByteArray body = "grant_type=authorization_code";
+    for (int i = 0; body.size() < 15 * 1024; ++i)
+        body += "&p" + QByteArray::number(i) + "=1&p" + QByteArray::number(i) + "=2";
+    HttpAgent stranger;
+    const HttpResult anonymous
+        = stranger.post(m_bank->url(QStringLiteral("/token")), body, "application/x-www-form-urlencoded");
+    QCOMPARE(anonymous.status, 401);
+    QCOMPARE(anonymous.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_client"));
+    const HttpResult wrongSecret
+        = stranger.post(m_bank->url(QStringLiteral("/token")), body, "application/x-www-form-urlencoded",
+            { { "Authorization", OAuthClient::basicAuthorization(QStringLiteral("coolloan"), "wrong") } });
+    QCOMPARE(wrongSecret.status, 401);
+
+    const HttpResult authenticated
+        = stranger.post(m_bank->url(QStringLiteral("/token")), body, "application/x-www-form-urlencoded",
+            { { "Authorization",
+                OAuthClient::basicAuthorization(QStringLiteral("coolloan"), m_bank->coolLoanSecret()) } });
+    QCOMPARE(authenticated.status, 400);
+    QCOMPARE(
+        authenticated.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_request"));
+    // The answer names a few of them, not the whole body back.
+    const QString description = authenticated.json().value(QStringLiteral("error_description")).toString();
+    QVERIFY2(description.startsWith(QStringLiteral("parameters must not be repeated: p0, p1")),
+        qPrintable(description));
+    QVERIFY2(description.size() < 200, qPrintable(description));
+
+    // The bank answers the next request as ever.
+    QCOMPARE(stranger.get(m_bank->url(QStringLiteral("/.well-known/openid-configuration"))).status, 200);
+}
+
 void tst_TokenEndpoint::codeIsRequiredAndMustBeKnown_data()
 {
     QTest::addColumn<QString>("code");
@@ -426,6 +462,47 @@ void tst_TokenEndpoint::codeOfAnotherClientIsRefused()
         QCOMPARE(response.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
         QVERIFY(!response.json().contains(QStringLiteral("access_token")));
     }
+}
+
+void tst_TokenEndpoint::usedCodeFromAnotherClientRevokesNothing()
+{
+    // Issue 10 finding 10: RFC 6749 §4.1.3's order — authenticate the client, make sure the code is its
+    // own — before §10.5's replay rule revokes anything. Another client holding CoolLoan's used code
+    // (a public one needs no secret at all) is refused without touching CoolLoan's tokens.
+    const RegisteredClient stranger = m_bank->registerClient(QStringLiteral("Stranger App"),
+        { QStringLiteral("http://127.0.0.1/callback") }, { QStringLiteral("openid") }, true);
+    const RegisteredClient other = m_bank->registerClient(QStringLiteral("Other Confidential App"),
+        { QStringLiteral("http://127.0.0.1/callback") }, { QStringLiteral("openid") });
+    QVERIFY(!stranger.clientId.isEmpty() && !other.clientSecret.isEmpty());
+    const Grant grant = newCode();
+    QVERIFY(!grant.code.isEmpty());
+    OAuthClient owner = coolLoan();
+    const TokenSet tokens = TokenSet::from(owner.exchangeCode(grant.code, grant.request.verifier));
+    QVERIFY(tokens.isValid());
+
+    OAuthClient publicThief(*m_bank, { stranger.clientId, {} }, ClientAuth::None);
+    OAuthClient confidentialThief(*m_bank, { other.clientId, other.clientSecret });
+    OAuthClient withoutSecret(*m_bank, { QString::fromLatin1(CoolLoanId), {} }, ClientAuth::None);
+    OAuthClient wrongSecret(*m_bank, { QString::fromLatin1(CoolLoanId), "not-the-secret" });
+    for (OAuthClient *thief : { &publicThief, &confidentialThief }) {
+        const HttpResult response = thief->exchangeCode(grant.code, grant.request.verifier);
+        QCOMPARE(response.status, 400);
+        QCOMPARE(response.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+        QVERIFY2(response.json()
+                     .value(QStringLiteral("error_description"))
+                     .toString()
+                     .contains(QStringLiteral("another client")),
+            qPrintable(response.describe()));
+    }
+    for (OAuthClient *impostor : { &withoutSecret, &wrongSecret })
+        QCOMPARE(impostor->exchangeCode(grant.code, grant.request.verifier).status, 401);
+
+    // CoolLoan's tokens are untouched ...
+    QCOMPARE(owner.api(QStringLiteral("/api/accounts"), tokens.accessToken).status, 200);
+    QCOMPARE(owner.introspect(tokens.refreshToken).json().value(QStringLiteral("active")).toBool(), true);
+    // ... until CoolLoan itself, authenticated, presents the code again (§10.5).
+    QCOMPARE(owner.exchangeCode(grant.code, grant.request.verifier).status, 400);
+    QCOMPARE(owner.api(QStringLiteral("/api/accounts"), tokens.accessToken).status, 401);
 }
 
 void tst_TokenEndpoint::codeExpiresAfterSixtySeconds()

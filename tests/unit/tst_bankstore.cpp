@@ -134,6 +134,8 @@ private slots:
     void auditLogNewestFirst();
     void auditLogNamesTheRefusingCheck();
     void migratesAVersion1Database();
+    void migratingToVersion3EndsOldSessions();
+    void sessionKeepsItsCsrfToken();
     void transactionsRollBack();
     void resetReseeds();
     void signingKey();
@@ -206,7 +208,7 @@ void tst_BankStore::opensAndSeeds()
 
 void tst_BankStore::schemaAndJournalMode()
 {
-    QCOMPARE(BankStore::latestSchemaVersion(), 2);
+    QCOMPARE(BankStore::latestSchemaVersion(), 4);
     QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
     QCOMPARE(m_store->journalMode(), text("wal"));
     QVERIFY(QFile::exists(m_store->databasePath() + QStringLiteral("-wal")));
@@ -751,20 +753,32 @@ void tst_BankStore::formatMoney()
 void tst_BankStore::loginFailures()
 {
     const QString john = text("john");
-    QCOMPARE(m_store->loginFailuresSince(john, 0), 0);
-    QVERIFY(m_store->recordLoginFailure(john, kNow));
-    QVERIFY(m_store->recordLoginFailure(john, kNow + 10));
-    QVERIFY(m_store->recordLoginFailure(text("JOHN"), kNow + 20));
-    QVERIFY(m_store->recordLoginFailure(text("trudy"), kNow + 20)); // unknown usernames count too
+    const QString here = text("127.0.0.1");
+    const QString elsewhere = text("2001:db8::/64");
+    QCOMPARE(m_store->loginFailuresSince(john, here, 0).count, 0);
+    QVERIFY(m_store->recordLoginFailure(john, here, kNow));
+    QVERIFY(m_store->recordLoginFailure(john, here, kNow + 10));
+    QVERIFY(m_store->recordLoginFailure(text("JOHN"), here, kNow + 20));
+    QVERIFY(m_store->recordLoginFailure(text("trudy"), here, kNow + 20)); // unknown usernames count too
+    QVERIFY(m_store->recordLoginFailure(john, elsewhere, kNow + 30));
 
-    QCOMPARE(m_store->loginFailuresSince(john, kNow), 3);
-    QCOMPARE(m_store->loginFailuresSince(john, kNow + 5), 2);
-    QCOMPARE(m_store->loginFailuresSince(john, kNow + 21), 0);
-    QCOMPARE(m_store->loginFailuresSince(text("trudy"), kNow), 1);
+    QCOMPARE(m_store->loginFailuresSince(john, here, kNow).count, 3);
+    QCOMPARE(m_store->loginFailuresSince(john, here, kNow).lastAt, kNow + 20);
+    QCOMPARE(m_store->loginFailuresSince(john, here, kNow + 5).count, 2);
+    QCOMPARE(m_store->loginFailuresSince(john, here, kNow + 21).count, 0);
+    QCOMPARE(m_store->loginFailuresSince(john, elsewhere, kNow).count, 1); // each client its own count
+    QCOMPARE(m_store->loginFailuresSince(text("trudy"), here, kNow).count, 1);
 
-    QVERIFY(m_store->clearLoginFailures(john));
-    QCOMPARE(m_store->loginFailuresSince(john, 0), 0);
-    QCOMPARE(m_store->loginFailuresSince(text("trudy"), 0), 1);
+    // John logging in from here forgets his failures from here only.
+    QVERIFY(m_store->clearLoginFailures(john, here));
+    QCOMPARE(m_store->loginFailuresSince(john, here, 0).count, 0);
+    QCOMPARE(m_store->loginFailuresSince(john, elsewhere, 0).count, 1);
+    QCOMPARE(m_store->loginFailuresSince(text("trudy"), here, 0).count, 1);
+
+    // Failures that no longer count are purged.
+    QCOMPARE(m_store->purgeLoginFailures(kNow + 25), 1); // trudy's
+    QCOMPARE(m_store->loginFailuresSince(text("trudy"), here, 0).count, 0);
+    QCOMPARE(m_store->loginFailuresSince(john, elsewhere, 0).count, 1);
 }
 
 void tst_BankStore::auditLogNewestFirst()
@@ -808,7 +822,8 @@ void tst_BankStore::auditLogNamesTheRefusingCheck()
 
 void tst_BankStore::migratesAVersion1Database()
 {
-    // A database as schema version 1 left it: an audit log without check_id, with a row in it.
+    // A database as schema version 1 left it: an audit log without check_id, with a row in it (and login
+    // sessions without the CSRF token of version 3).
     QVERIFY(m_store->audit(kNow, text("refusal"), text("coolloan"), QString(), text("written by version 1")));
     const QString path = m_store->databasePath();
     m_store.reset();
@@ -816,7 +831,12 @@ void tst_BankStore::migratesAVersion1Database()
         QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-1"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
-        for (const char *sql : { "ALTER TABLE audit_log DROP COLUMN check_id", "PRAGMA user_version = 1" }) {
+        for (const char *sql : { "ALTER TABLE audit_log DROP COLUMN check_id",
+                 "ALTER TABLE login_sessions DROP COLUMN csrf_token",
+                 "DROP INDEX login_failures_by_user_client", "DROP INDEX login_failures_by_time",
+                 "ALTER TABLE login_failures DROP COLUMN client",
+                 "CREATE INDEX login_failures_by_user ON login_failures(username, failed_at)",
+                 "PRAGMA user_version = 1" }) {
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
@@ -829,7 +849,7 @@ void tst_BankStore::migratesAVersion1Database()
     m_store = BankStore::open(m_dir->path(), &error, &seed);
     QVERIFY2(m_store, qPrintable(error));
     QVERIFY(!seed.seeded);
-    QCOMPARE(m_store->schemaVersion(), 2);
+    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
     QVERIFY(m_store->audit(
         kNow + 1, text("refusal"), text("coolloan"), QString(), text("after"), text("token.code.pkce")));
     const QList<AuditEntry> log = m_store->auditLog();
@@ -837,6 +857,57 @@ void tst_BankStore::migratesAVersion1Database()
     QCOMPARE(log[0].checkId, text("token.code.pkce"));
     QCOMPARE(log[1].detail, text("written by version 1"));
     QVERIFY(log[1].checkId.isEmpty());
+}
+
+void tst_BankStore::migratingToVersion3EndsOldSessions()
+{
+    // A session of schema version 2 has no CSRF token of its own: its forms' token was computed from the
+    // cookie. Migrating ends it (John logs in again) rather than leave it without a token.
+    LoginSession old;
+    old.idHash = hashOf("version-2 session");
+    old.userId = johnId();
+    old.authTime = kNow;
+    old.expiresAt = std::numeric_limits<qint32>::max();
+    old.csrfToken = "to be dropped";
+    QVERIFY(m_store->insertSession(old));
+    const QString path = m_store->databasePath();
+    m_store.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-2"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        for (const char *sql :
+            { "ALTER TABLE login_sessions DROP COLUMN csrf_token", "DROP INDEX login_failures_by_user_client",
+                "DROP INDEX login_failures_by_time", "ALTER TABLE login_failures DROP COLUMN client",
+                "CREATE INDEX login_failures_by_user ON login_failures(username, failed_at)",
+                "PRAGMA user_version = 2" }) {
+            QSqlQuery query(db);
+            QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(text("version-2"));
+
+    QString error;
+    m_store = BankStore::open(m_dir->path(), &error);
+    QVERIFY2(m_store, qPrintable(error));
+    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
+    const auto migrated = m_store->session(old.idHash);
+    QVERIFY(migrated.has_value());
+    QVERIFY(migrated->csrfToken.isEmpty());
+    QVERIFY(migrated->revokedAt != 0);
+}
+
+void tst_BankStore::sessionKeepsItsCsrfToken()
+{
+    LoginSession session;
+    session.idHash = hashOf("a session");
+    session.userId = johnId();
+    session.authTime = kNow;
+    session.expiresAt = kNow + 3600;
+    session.csrfToken = "Zm9ybS10b2tlbi1vZi10aGlzLXNlc3Npb24tb25seQ";
+    QVERIFY(m_store->insertSession(session));
+    QCOMPARE(m_store->session(session.idHash)->csrfToken, session.csrfToken);
 }
 
 void tst_BankStore::transactionsRollBack()
@@ -879,7 +950,7 @@ void tst_BankStore::resetReseeds()
     QVERIFY(m_store->insertToken(makeToken("r1", TokenKind::Refresh, "family-1", "code-1")));
     QVERIFY(m_store->insertCode(makeCode("code-1", kNow + 60)));
     QVERIFY(m_store->audit(kNow, text("grant"), text("coolloan"), text("john"), {}));
-    QVERIFY(m_store->recordLoginFailure(text("john"), kNow));
+    QVERIFY(m_store->recordLoginFailure(text("john"), text("127.0.0.1"), kNow));
     QVERIFY(m_store->saveSigningKeyJwk(text("kid-1"), "{}"));
     Client other;
     other.clientId = text("other");
@@ -899,7 +970,7 @@ void tst_BankStore::resetReseeds()
     QVERIFY(!m_store->token(hashOf("r1")));
     QVERIFY(!m_store->code(hashOf("code-1")));
     QVERIFY(m_store->auditLog().isEmpty());
-    QCOMPARE(m_store->loginFailuresSince(text("john"), 0), 0);
+    QCOMPARE(m_store->loginFailuresSince(text("john"), text("127.0.0.1"), 0).count, 0);
     QVERIFY(!m_store->signingKeyJwk());
     QCOMPARE(describe(m_store->transactionsOf(text("CHK-1001"))), describe(seeded));
     QVERIFY(verifyPassword(m_store->userByUsername(text("john"))->passwordHash, "banking-is-fun"));

@@ -27,13 +27,14 @@ QStringList words(const char *text)
 }
 
 // Every endpoint of boris starts with the body and the client's authentication.
+// The repeated-parameter check comes after authentication (issue 10 finding 3).
 const QStringList ClientRequest = words("client_request.content_type client_request.form_encoding "
-                                        "client_request.parameters.once client_auth.one_method "
+                                        "client_auth.one_method "
                                         "client_auth.basic_scheme client_auth.basic_format "
                                         "client_auth.basic_encoding client_auth.basic_matches_body "
                                         "client_auth.client_id_present client_auth.registered "
                                         "client_auth.secret_present client_auth.secret_matches "
-                                        "client_auth.public_no_secret");
+                                        "client_auth.public_no_secret client_request.parameters.once");
 // banky and userinfo start with the access token.
 const QStringList BearerToken = words("api.token.not_in_url api.token.present api.token.bearer_scheme "
                                       "api.token.signature api.token.type api.token.issuer "
@@ -69,12 +70,13 @@ const QList<Pinned> &pinnedOrder()
                   "authorize.pkce.challenge_format authorize.prompt.known "
                   "authorize.prompt.none_alone authorize.max_age.seconds "
                   // prompt=none, after the session is known
-                  "authorize.prompt_none.login authorize.prompt_none.consent") },
+                  "authorize.prompt_none.login authorize.prompt_none.public_loopback "
+                  "authorize.prompt_none.consent") },
         { "interaction page", Endpoint::InteractionPage, Interaction },
         { "login", Endpoint::Login,
             Interaction
-                + words(
-                    "login.form_encoding login.csrf login.credentials_given login.throttle login.password") },
+                + words("login.form_encoding login.csrf login.credentials_given login.throttle "
+                        "login.unknown_user_budget login.password") },
         { "consent", Endpoint::Consent,
             Interaction
                 + words("consent.form_encoding consent.csrf consent.logged_in consent.decision_known "
@@ -82,7 +84,8 @@ const QList<Pinned> &pinnedOrder()
         { "token", Endpoint::Token,
             ClientRequest + words("token.grant_type.present token.grant_type.supported") },
         { "authorization_code grant", Endpoint::AuthorizationCodeGrant,
-            words("token.code.present token.code.known token.code.unused token.code.client token.code.expiry "
+            // the code's client before its replay check: only its owner revokes (issue 10 finding 10)
+            words("token.code.present token.code.known token.code.client token.code.unused token.code.expiry "
                   "token.code.redirect_uri token.code.verifier_present token.code.verifier_format "
                   "token.code.pkce token.code.redeem_once token.code.user") },
         { "refresh_token grant", Endpoint::RefreshTokenGrant,

@@ -43,6 +43,7 @@ struct Exchange
     QByteArray responseBody;
     QByteArray location;
     QList<BankDecision> decisions;
+    ExchangeSteps steps = {}; // as the bank's endpoint says (BankContext::requestRealises, answerRealises)
 };
 
 // The bank's record of one exchange, made by the production code (BankTrace).
@@ -63,6 +64,7 @@ void bankRecords(TraceModel &trace, const Exchange &x)
     exchange.startedAtMs = 1700000000000;
     exchange.durationUs = 850;
     exchange.decisions = x.decisions;
+    exchange.steps = x.steps;
     for (const TraceEvent &event : traceEventsFor(exchange, trace.nextExchangeId()))
         trace.append(event);
 }
@@ -142,20 +144,22 @@ int feedHappyPath(TraceModel &trace)
                 .arg(QString::fromLatin1(QUrl::toPercentEncoding(Callback))),
             303, {}, {}, "/interaction/6A9bOiK7Xo5buyPMU-jbiV3-WHSr6Tsx",
             { { QStringLiteral("authorization request validated: client, redirect URI, scope, PKCE"), 2,
-                std::nullopt } } });
+                std::nullopt } },
+            { 0, seed::AuthorizationRequest, 0 } });
     bankRecords(trace,
         { BrowserAgent, "GET", QStringLiteral("/interaction/6A9bOiK7Xo5buyPMU-jbiV3-WHSr6Tsx"), 200, {},
             R"(<form method="post"><input id="username"><input id="password" type="password"></form>)", {},
-            {} });
+            {}, { 0, 0, seed::LoginScreen } });
     bankRecords(trace,
         { BrowserAgent, "POST", QStringLiteral("/interaction/6A9bOiK7Xo5buyPMU-jbiV3-WHSr6Tsx/login"), 303,
             "csrf_token=t&username=john&password=banking-is-fun", {},
             "/interaction/6A9bOiK7Xo5buyPMU-jbiV3-WHSr6Tsx",
-            { { QStringLiteral("John is authenticated (user name and password checked)"), 0,
-                std::nullopt } } });
+            { { QStringLiteral("John is authenticated (user name and password checked)"), 0, std::nullopt } },
+            { seed::SetCredential, seed::PushCredential, 0 } });
     bankRecords(trace,
         { BrowserAgent, "GET", QStringLiteral("/interaction/6A9bOiK7Xo5buyPMU-jbiV3-WHSr6Tsx"), 200, {},
-            R"(<form method="post"><button id="approve">Allow</button></form>)", {}, {} });
+            R"(<form method="post"><button id="approve">Allow</button></form>)", {}, {},
+            { 0, 0, seed::ConsentScreen } });
     bankRecords(trace,
         { BrowserAgent, "POST", QStringLiteral("/interaction/6A9bOiK7Xo5buyPMU-jbiV3-WHSr6Tsx/consent"), 302,
             "csrf_token=t&decision=approve", {},
@@ -163,13 +167,15 @@ int feedHappyPath(TraceModel &trace)
             { { QStringLiteral("John approved: openid accounts:read"), 0, std::nullopt },
                 { QStringLiteral(
                       "authorization code issued, bound to client, redirect URI, PKCE challenge and nonce"),
-                    9, std::nullopt } } });
+                    9, std::nullopt } },
+            { seed::Accept, seed::ConsentResponse, seed::RedirectWithCode } });
     callbackArrives(trace);
     bankRecords(trace,
         { CoolLoanAgent, "POST", QStringLiteral("/token"), 200, TokenForm,
             R"({"access_token":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln","token_type":"Bearer","expires_in":600})", {},
             { { QStringLiteral("code, client secret, redirect URI and PKCE verifier checked: tokens issued"),
-                0, std::nullopt } } });
+                0, std::nullopt } },
+            { 0, seed::TokenRequest, seed::TokenResponse } });
     clientRecords(
         trace, QStringLiteral("CoolLoan"), QStringLiteral("boris"), "POST", QStringLiteral("/token"), 200);
     ++mirrors;
@@ -179,7 +185,8 @@ int feedHappyPath(TraceModel &trace)
         { CoolLoanAgent, "GET", QStringLiteral("/api/accounts"), 200, {}, R"([{"id":"CHK-1001"}])", {},
             { { QStringLiteral(
                     "access token validated: signature, issuer, audience, expiry, revocation, scope"),
-                15, std::nullopt } } });
+                15, std::nullopt } },
+            { 0, seed::ResourceRequest, seed::Resource } });
     clientRecords(trace, QStringLiteral("CoolLoan"), QStringLiteral("banky"), "GET",
         QStringLiteral("/api/accounts"), 200);
     ++mirrors;
@@ -196,7 +203,7 @@ int feedTroubles(TraceModel &trace)
               .compared(QStringLiteral("an unused code"), QStringLiteral("a code redeemed 12 s ago"));
     bankRecords(trace,
         { CoolLoanAgent, "POST", QStringLiteral("/token"), 400, TokenForm, R"({"error":"invalid_grant"})", {},
-            { { QStringLiteral("refused: invalid_grant"), 0, replay } } });
+            { { QStringLiteral("refused: invalid_grant"), 0, replay } }, { 0, seed::TokenRequest, 0 } });
     clientRecords(
         trace, QStringLiteral("CoolLoan"), QStringLiteral("boris"), "POST", QStringLiteral("/token"), 400);
     ++mirrors;
@@ -207,7 +214,8 @@ int feedTroubles(TraceModel &trace)
     ++mirrors;
     bankRecords(trace,
         { PirateLoanAgent, "POST", QStringLiteral("/interaction/p1rat3Interaction0000/login"), 303,
-            "username=john&password=banking-is-fun", {}, "/web", {} });
+            "username=john&password=banking-is-fun", {}, "/web", {},
+            { seed::SetCredential, seed::PushCredential, 0 } });
     clientRecords(trace, QStringLiteral("PirateLoan"), QStringLiteral("eddy"), "POST",
         QStringLiteral("/interaction/p1rat3Interaction0000/login"), 303);
     ++mirrors;
