@@ -21,6 +21,11 @@ namespace {
 // What the checks found out about the request so far.
 struct PageRequest
 {
+    PageRequest(const HttpRequest &request, QString id)
+        : http(request)
+        , interactionId(std::move(id))
+    { }
+
     const HttpRequest &http;
     QString interactionId; // from the path
     Interaction interaction; // empty until found
@@ -322,7 +327,7 @@ QList<CheckSpec> InteractionPages::consentChecks()
 
 HttpResponse InteractionPages::page(HttpRequest &request)
 {
-    PageRequest r { request, request.pathParameter(QStringLiteral("id")), {}, {}, {}, {}, {}, {} };
+    PageRequest r(request, request.pathParameter(QStringLiteral("id")));
     if (const auto refusal = runChecks(m_bank, pageChecklist(), r))
         return refuse(m_bank, *refusal, RefusalForm::errorPage(), { r.interaction.clientId });
     const auto user
@@ -356,7 +361,7 @@ HttpResponse InteractionPages::login(HttpRequest &request)
 {
     // Refused or not, John's browser brings what he typed (seed steps 4 and 5).
     m_bank.requestRealises(seed::PushCredential, seed::SetCredential);
-    PageRequest r { request, request.pathParameter(QStringLiteral("id")), {}, {}, {}, {}, {}, {} };
+    PageRequest r(request, request.pathParameter(QStringLiteral("id")));
     r.hashBudget = &m_hashBudget;
     if (const auto refusal = runChecks(m_bank, loginChecklist(), r)) {
         // Otherwise the form again, with the user name John typed and why it was refused.
@@ -436,7 +441,7 @@ HttpResponse InteractionPages::consent(HttpRequest &request)
     const auto answer = FormData::parse(request.body);
     const bool accepts = answer && answer->valueOr(QStringLiteral("decision")) == QLatin1String("approve");
     m_bank.requestRealises(seed::ConsentResponse, accepts ? seed::Accept : 0);
-    PageRequest r { request, request.pathParameter(QStringLiteral("id")), {}, {}, {}, {}, {}, {} };
+    PageRequest r(request, request.pathParameter(QStringLiteral("id")));
     if (const auto refusal = runChecks(m_bank, consentChecklist(), r)) {
         // The consent form is not shown again: John, not logged in, gets the login form; his "deny" goes
         // back to the client; anything else is the error page.
