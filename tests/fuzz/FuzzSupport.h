@@ -105,6 +105,9 @@ inline HttpRequest requestTo(const QByteArray &method, const QByteArray &target)
     request.url.setScheme(QStringLiteral("http"));
     request.url.setHost(QStringLiteral("127.0.0.1"));
     request.url.setPort(8421);
+    // Every HTTP/1.1 request names its host (RFC 9112 §3.2); the bank refuses one that does not
+    // (request.host.valid) before anything the target is about.
+    request.headers.append(qMakePair(QByteArray("Host"), QByteArray("127.0.0.1:8421")));
     request.remoteAddress = QHostAddress::LocalHost;
     return request;
 }
