@@ -85,6 +85,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const auto [claimsJson, typ] = cut(tokenPart, '\t');
         signedClaims = QJsonDocument::fromJson(claimsJson).object();
         signedTyp = typ.isEmpty() ? QByteArray("at+jwt") : typ;
+        // SigningKey hands typ to cjose as a C string: what is signed ends at the first NUL, and that is
+        // the typ the bank then reads.
+        if (const qsizetype nul = signedTyp.indexOf('\0'); nul >= 0)
+            signedTyp.truncate(nul);
         authorization = "Bearer " + Key->signJwt(signedClaims, signedTyp);
     } else {
         const auto [header, others] = cut(tokenPart, '\t');
