@@ -141,13 +141,7 @@ Verdict noRepeatedParameters(BankContext &, ClientRequest &r)
     const QStringList repeated = r.form.repeatedNames();
     if (repeated.isEmpty())
         return {};
-    // A few names, not the whole body back.
-    constexpr int Named = 5;
-    const QString more
-        = repeated.size() > Named ? QStringLiteral(" and %1 more").arg(repeated.size() - Named) : QString();
-    return OAuthError::invalidRequest(QStringLiteral("parameters must not be repeated: %1%2")
-                                          .arg(repeated.mid(0, Named).join(QStringLiteral(", ")), more),
-        QStringLiteral("RFC 6749 §3.2"));
+    return OAuthError::repeatedParameters(repeated, QStringLiteral("RFC 6749 §3.2"));
 }
 } // namespace
 

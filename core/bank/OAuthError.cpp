@@ -14,6 +14,16 @@ OAuthError OAuthError::invalidRequest(const QString &description, const QString 
     return { 400, "invalid_request", description, rfc };
 }
 
+OAuthError OAuthError::repeatedParameters(const QStringList &names, const QString &rfc)
+{
+    constexpr int Named = 5;
+    const QString more
+        = names.size() > Named ? QStringLiteral(" and %1 more").arg(names.size() - Named) : QString();
+    return invalidRequest(QStringLiteral("parameters must not be repeated: %1%2")
+                              .arg(names.mid(0, Named).join(QStringLiteral(", ")), more),
+        rfc);
+}
+
 OAuthError OAuthError::invalidClient(const QString &description)
 {
     return { 401, "invalid_client", description, QStringLiteral("RFC 6749 §5.2, §2.3.1") };

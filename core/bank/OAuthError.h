@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace cfl {
 
@@ -15,6 +16,8 @@ class OAuthError
 public:
     static OAuthError invalidRequest(
         const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §4.1.2.1"));
+    // A parameter given more than once (RFC 6749 §3.1, §3.2): the first few names, not the whole body back.
+    static OAuthError repeatedParameters(const QStringList &names, const QString &rfc);
     // At boris: 401, with a Basic challenge (RFC 6749 §5.2).
     static OAuthError invalidClient(const QString &description);
     // At eddy: an unknown client_id, shown on the error page and never redirected (RFC 6749 §4.1.2.1).
