@@ -73,7 +73,7 @@ Verdict interactionExists(BankContext &bank, PageRequest &r)
 // check the browser: the one that started the interaction, holding its cookie (RFC 6749 §10.12)
 Verdict interactionBrowser(BankContext &, PageRequest &r)
 {
-    if (r.http.cookie("cfl_interaction") == r.interactionId.toLatin1())
+    if (r.http.cookie(Interactions::cookie().name) == r.interactionId.toLatin1())
         return {};
     return OAuthError::invalidRequest(
         QStringLiteral("This sign-in was started in another browser (or cookies "

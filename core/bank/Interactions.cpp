@@ -13,6 +13,14 @@ Interactions::Interactions(BankContext &bank)
     : m_bank(bank)
 { }
 
+wire::SetCookie Interactions::cookie()
+{
+    wire::SetCookie cookie;
+    cookie.name = "cfl_interaction";
+    cookie.path = "/interaction";
+    return cookie;
+}
+
 HttpResponse Interactions::begin(Interaction interaction)
 {
     interaction.id = QString::fromLatin1(randomToken(24));
@@ -22,8 +30,9 @@ HttpResponse Interactions::begin(Interaction interaction)
     m_bank.store().insertInteraction(interaction);
     HttpResponse response
         = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + interaction.id), 303);
-    response.addHeader("Set-Cookie",
-        "cfl_interaction=" + interaction.id.toLatin1() + "; Path=/interaction; HttpOnly; SameSite=Lax");
+    wire::SetCookie setCookie = cookie();
+    setCookie.value = interaction.id.toLatin1();
+    response.addHeader("Set-Cookie", setCookie.toHeaderValue());
     return response;
 }
 
@@ -94,8 +103,7 @@ HttpResponse Interactions::issueCode(
     HttpResponse response
         = HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
     m_bank.answerRealises(seed::RedirectWithCode);
-    response.addHeader(
-        "Set-Cookie", "cfl_interaction=; Path=/interaction; HttpOnly; SameSite=Lax; Max-Age=0");
+    response.addHeader("Set-Cookie", cookie().expired().toHeaderValue());
     return response;
 }
 

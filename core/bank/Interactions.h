@@ -5,6 +5,7 @@
 
 #include "bank/BankContext.h"
 #include "http/HttpMessage.h"
+#include "http/WireFormat.h"
 
 #include <QStringList>
 
@@ -14,6 +15,10 @@ class Interactions
 {
 public:
     explicit Interactions(BankContext &bank);
+
+    // The cookie that binds an interaction to the browser that began it, without a value: name
+    // "cfl_interaction", Path=/interaction, HttpOnly, SameSite=Lax (RFC 6265 §4.1.2).
+    static wire::SetCookie cookie();
 
     // Gives the interaction its id, CSRF token and lifetime, stores it, and sends the browser to its page
     // with the cookie that binds it to this browser (double submit with the forms' token, RFC 6749 §10.12).

@@ -37,8 +37,18 @@ QByteArray LoginSessions::start(qint64 userId, qint64 authTime)
     // Independent of the cookie's value: knowing one tells nothing about the other.
     session.csrfToken = randomToken();
     m_bank.store().insertSession(session);
-    return QByteArray(SessionCookie.data(), SessionCookie.size()) + '=' + value
-        + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + QByteArray::number(m_bank.config().sessionLifetime);
+    wire::SetCookie setCookie = cookie();
+    setCookie.value = value;
+    setCookie.maxAge = m_bank.config().sessionLifetime;
+    return setCookie.toHeaderValue();
+}
+
+wire::SetCookie LoginSessions::cookie()
+{
+    wire::SetCookie setCookie;
+    setCookie.name = QByteArray(SessionCookie.data(), SessionCookie.size());
+    setCookie.path = "/";
+    return setCookie;
 }
 
 bool LoginSessions::csrfTokenMatches(const LoginSession &session, const QByteArray &formToken)

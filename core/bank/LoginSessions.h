@@ -4,6 +4,7 @@
 
 #include "bank/BankContext.h"
 #include "http/HttpMessage.h"
+#include "http/WireFormat.h"
 
 #include <QByteArray>
 
@@ -26,6 +27,9 @@ public:
     // computed from the cookie: whoever sees a cookie could compute that. A session without a token
     // matches nothing.
     static bool csrfTokenMatches(const LoginSession &session, const QByteArray &formToken);
+    // The session cookie without a value: name, Path=/, HttpOnly, SameSite=Lax (RFC 6265 §4.1.2;
+    // .expired() is what logout sends).
+    static wire::SetCookie cookie();
 
 private:
     BankContext &m_bank;

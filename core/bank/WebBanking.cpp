@@ -245,7 +245,7 @@ HttpResponse WebBanking::logout(HttpRequest &request)
 {
     auto loggedOut = [] {
         HttpResponse response = HttpResponse::redirect(QUrl(QStringLiteral("/web")), 303);
-        response.addHeader("Set-Cookie", "cfl_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        response.addHeader("Set-Cookie", LoginSessions::cookie().expired().toHeaderValue());
         return response;
     };
     WebRequest r { request, user(request).value_or(User {}), {}, {}, 0, std::nullopt };

@@ -66,14 +66,15 @@ QByteArray SetCookie::toHeaderValue() const
     QByteArray line = name + '=' + value;
     if (!path.isEmpty())
         line += "; Path=" + path;
-    if (maxAge)
-        line += "; Max-Age=" + QByteArray::number(*maxAge);
     if (secure)
         line += "; Secure";
     if (httpOnly)
         line += "; HttpOnly";
     if (!sameSite.isEmpty())
         line += "; SameSite=" + sameSite;
+    // Last, as the bank has always sent it (the order of attributes carries no meaning, RFC 6265 §5.2).
+    if (maxAge)
+        line += "; Max-Age=" + QByteArray::number(*maxAge);
     return line;
 }
 

@@ -64,7 +64,7 @@ struct SetCookie
     // The attributes after the first pair, as sent (for the teaching views); names lower-cased.
     QList<QPair<QByteArray, QByteArray>> attributes;
 
-    // "name=value; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" (RFC 6265 §4.1.1).
+    // "name=value; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" (RFC 6265 §4.1.1).
     QByteArray toHeaderValue() const;
     // A cookie that deletes this one: empty value, Max-Age=0, same name and path.
     SetCookie expired() const;

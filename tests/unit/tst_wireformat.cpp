@@ -107,9 +107,9 @@ void tst_WireFormat::setCookieBuild()
     cookie.path = "/interaction";
     cookie.maxAge = 900;
     QCOMPARE(cookie.toHeaderValue(),
-        QByteArray("cfl_session=abc; Path=/interaction; Max-Age=900; HttpOnly; SameSite=Lax"));
+        QByteArray("cfl_session=abc; Path=/interaction; HttpOnly; SameSite=Lax; Max-Age=900"));
     QCOMPARE(cookie.expired().toHeaderValue(),
-        QByteArray("cfl_session=; Path=/interaction; Max-Age=0; HttpOnly; SameSite=Lax"));
+        QByteArray("cfl_session=; Path=/interaction; HttpOnly; SameSite=Lax; Max-Age=0"));
     // What is built reads back the same.
     const auto parsed = SetCookie::parse(cookie.toHeaderValue());
     QVERIFY(parsed);
