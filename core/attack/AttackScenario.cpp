@@ -1,0 +1,92 @@
+#include "attack/AttackScenario.h"
+
+namespace cfl::attack {
+
+QList<Weakness> Scenario::weaknesses() const
+{
+    QList<Weakness> all;
+    for (const DefenceLayer &layer : layers) {
+        for (const Weakness weakness : layer.weaknesses) {
+            if (!all.contains(weakness))
+                all.append(weakness);
+        }
+    }
+    return all;
+}
+
+QList<Scenario> allScenarios()
+{
+    const QString malware = QStringLiteral(
+        "Mallory's malware on John's laptop: it reads CoolLoan's configuration (its client secret) and "
+        "traffic — one laptop stands in for CoolLoan's server and John's device.");
+    return {
+        { QStringLiteral("code-replay"),
+            QStringLiteral("Mallory redeems a code CoolLoan already used and gets John's tokens"),
+            QStringLiteral("CoolLoan redeems John's code; Mallory's malware captured that token request and "
+                           "sends it again (RFC 9700 §4.2.4).\nA bank that remembers redeemed codes refuses "
+                           "the second one and revokes the tokens of the first (RFC 6749 §10.5)."),
+            malware
+                + QStringLiteral(" John's browser is scripted (its own cookie jar) and hands the code to a "
+                                 "scripted CoolLoan back channel."),
+            QStringLiteral("Mallory's malware"),
+            { { { Weakness::CodeReusable }, QStringLiteral("boris"), 400, QStringLiteral("invalid_grant"),
+                QStringLiteral("token.code.unused"),
+                QStringLiteral("a code used before is refused, and its tokens revoked (RFC 6749 §4.1.2, "
+                               "§10.5)") } } },
+        { QStringLiteral("refresh-theft"),
+            QStringLiteral("Mallory keeps using a refresh token that CoolLoan already rotated"),
+            QStringLiteral("Mallory's malware copied CoolLoan's refresh token; CoolLoan rotates it, Mallory "
+                           "uses the old one.\nA bank that rotates refresh tokens sees the reuse and revokes "
+                           "the whole family, CoolLoan's too (RFC 9700 §4.14.2)."),
+            malware
+                + QStringLiteral(" John's browser is scripted and hands the code to a scripted CoolLoan."),
+            QStringLiteral("Mallory's malware"),
+            { { { Weakness::RefreshNotRotated }, QStringLiteral("boris"), 400,
+                QStringLiteral("invalid_grant"), QStringLiteral("token.refresh.not_rotated"),
+                QStringLiteral("a rotated refresh token used again revokes its whole family (RFC 9700 "
+                               "§4.14.2)") } } },
+        { QStringLiteral("pkce-downgrade"),
+            QStringLiteral("Mallory strips PKCE from CoolLoan's request and redeems John's code without the "
+                           "verifier"),
+            QStringLiteral("Mallory's malware removes code_challenge from the link CoolLoan gives John, then "
+                           "reads the code from his redirect and redeems it first (RFC 9700 §4.8).\neddy "
+                           "requires a challenge from every client; boris requires the verifier."),
+            malware
+                + QStringLiteral(" It edits the authorization request in John's (scripted) browser, as a "
+                                 "malicious extension or local proxy would, and reads the redirect."),
+            QStringLiteral("Mallory's malware"),
+            { { { Weakness::PkceChallengeOptional }, QStringLiteral("eddy"), 302,
+                  QStringLiteral("invalid_request"), QStringLiteral("authorize.pkce.challenge_present"),
+                  QStringLiteral(
+                      "code_challenge is present: PKCE for every client (RFC 7636 §4.4.1, RFC 9700 "
+                      "§2.1.1)") },
+                { { Weakness::PkceNotChecked }, QStringLiteral("boris"), 400, QStringLiteral("invalid_grant"),
+                    QStringLiteral("token.code.verifier_present"),
+                    QStringLiteral("code_verifier is present (RFC 7636 §4.5)") } } },
+        { QStringLiteral("lax-redirect"),
+            QStringLiteral("Mallory's link makes eddy send John's code to Mallory's site"),
+            QStringLiteral(
+                "Mallory sends John a real CoolLoan link whose redirect_uri is her site; John logs "
+                "in and consents to CoolLoan.\nA bank that matches redirect URIs exactly shows "
+                "an error page and never redirects (RFC 6749 §3.1.2.3, RFC 9700 §4.1)."),
+            malware
+                + QStringLiteral(" Mallory's site is a listener on 127.0.0.1 with another path than "
+                                 "CoolLoan's /callback; John's browser is scripted and follows the link."),
+            QStringLiteral("Mallory's device, Mallory's listener, Mallory's malware"),
+            { { { Weakness::RedirectUriLax }, QStringLiteral("eddy"), 400, QStringLiteral("invalid_request"),
+                QStringLiteral("authorize.redirect_uri.exact_match"),
+                QStringLiteral("redirect_uri equals a registered one; a loopback one may differ in its port "
+                               "only (RFC 6749 §3.1.2.3, RFC 9700 §4.1.3, RFC 8252 §7.3)") } } },
+    };
+}
+
+std::optional<Scenario> findScenario(const QString &id)
+{
+    for (const Scenario &scenario : allScenarios()) {
+        if (scenario.id == id)
+            return scenario;
+    }
+    return std::nullopt;
+}
+
+} // namespace cfl::attack
