@@ -1,5 +1,6 @@
 #include "BankCommands.h"
 
+#include "attack/Weakness.h"
 #include "bank/BankServer.h"
 #include "bank/ClientRegistration.h"
 #include "bank/RedirectUri.h"
@@ -54,6 +55,7 @@ and resource API on loopback, for learning the authorization code flow.
 Usage:
   codeflow-bank serve [--listen ADDR] [--port N] [--data-dir DIR] [--issuer URL]
                       [--code-lifetime S] [--access-token-lifetime S] [--refresh-token-lifetime S]
+                      [--weakness KEY...]  (loopback only; --list-weaknesses lists them)
   codeflow-bank register-client [--data-dir DIR] --name NAME --redirect-uri URI [--redirect-uri URI...]
                       [--scope "SCOPES"] [--public]
   codeflow-bank client-secret [--data-dir DIR] --client-id ID
@@ -125,10 +127,33 @@ int serve(const QStringList &arguments)
         QStringLiteral("Access token lifetime (default 600)."), QStringLiteral("S"));
     const QCommandLineOption refreshLifetime(QStringLiteral("refresh-token-lifetime"),
         QStringLiteral("Refresh token lifetime (default 1209600)."), QStringLiteral("S"));
-    parser.addOptions(
-        { listen, port, dataDirOption(), issuer, codeLifetime, accessLifetime, refreshLifetime });
+    // The attack lab (issue 11): named defences off, in memory only, for attacking the bank by hand.
+    const QCommandLineOption weakness(QStringLiteral("weakness"),
+        QStringLiteral("Switch a defence off (repeatable; loopback only; see --list-weaknesses)."),
+        QStringLiteral("KEY"));
+    const QCommandLineOption listWeaknesses(
+        QStringLiteral("list-weaknesses"), QStringLiteral("List the weaknesses --weakness takes, and exit."));
+    parser.addOptions({ listen, port, dataDirOption(), issuer, codeLifetime, accessLifetime, refreshLifetime,
+        weakness, listWeaknesses });
     if (const int code = parse(parser, QStringLiteral("serve"), arguments, QStringLiteral("Run the bank.")))
         return code < 0 ? 0 : code;
+    if (parser.isSet(listWeaknesses)) {
+        out(attack::weaknessTable().trimmed());
+        return 0;
+    }
+    QList<attack::Weakness> weaknesses;
+    for (const QString &key : parser.values(weakness)) {
+        const auto found = attack::findWeakness(key);
+        if (!found)
+            return usageError(QStringLiteral("unknown weakness '%1'; known weaknesses: %2")
+                                  .arg(key, attack::weaknessKeys().join(QStringLiteral(", "))),
+                QStringLiteral("serve"));
+        if (attack::weaknessSpec(*found).owner != attack::Owner::Bank)
+            return usageError(QStringLiteral("'%1' is a weakness of CoolLoan, not of the bank").arg(key),
+                QStringLiteral("serve"));
+        if (!weaknesses.contains(*found))
+            weaknesses.append(*found);
+    }
 
     BankServerOptions options;
     options.dataDir = parser.value(QStringLiteral("data-dir"));
@@ -145,6 +170,14 @@ int serve(const QStringList &arguments)
             QStringLiteral("--port must be a number from 0 to 65535, not '%1'").arg(parser.value(port)),
             QStringLiteral("serve"));
     options.port = quint16(portNumber);
+    // A weakened bank is a teaching target for this machine only: never reachable from another one.
+    if (!weaknesses.isEmpty() && !options.address.isLoopback())
+        return usageError(QStringLiteral("--weakness runs only on loopback: a weakened bank must not be "
+                                         "reachable from other machines; drop --listen %1 or the weaknesses")
+                              .arg(parser.value(listen)),
+            QStringLiteral("serve"));
+    const QStringList disabled = attack::bankChecksOf(weaknesses);
+    options.config.disabledChecks = QSet<QString>(disabled.cbegin(), disabled.cend());
     QString error;
     const auto code = seconds(parser, QStringLiteral("code-lifetime"), options.config.codeLifetime, &error);
     const auto access = seconds(
@@ -182,6 +215,12 @@ int serve(const QStringList &arguments)
             "teaching bank and John's workshop password is public. Use --listen localhost unless you "
             "really mean it.")
                 .arg(options.address.toString()));
+    }
+
+    for (const attack::Weakness w : std::as_const(weaknesses)) {
+        const attack::WeaknessSpec &spec = attack::weaknessSpec(w);
+        err(QStringLiteral("WEAKENED: %1 — %2; checks off: %3 (%4). In memory only, until this bank stops.")
+                .arg(spec.key, spec.title, spec.bankChecks.join(QStringLiteral(", ")), spec.section));
     }
 
     BankServer server;
