@@ -11,6 +11,11 @@ QString senderOf(const HttpRequest &request)
         return QStringLiteral("CoolLoan");
     if (agent.contains("PirateLoan"))
         return QStringLiteral("PirateLoan");
+    // The attack lab's attacker parties (attack/AttackParties.h) say who they are, as CoolLoan does.
+    if (agent.contains("Mallory-Device"))
+        return malloryDevice();
+    if (agent.contains("Mallory-Malware"))
+        return malloryMalware();
     if (agent.contains("Mozilla") || agent.contains("QtWebEngine") || agent.contains("Chrome"))
         return QStringLiteral("Browser");
     return QStringLiteral("Client");

@@ -40,6 +40,26 @@ bool isBankParty(const QString &party)
         || party == QLatin1String("banky");
 }
 
+QString malloryDevice()
+{
+    return QStringLiteral("Mallory's device");
+}
+
+QString malloryMalware()
+{
+    return QStringLiteral("Mallory's malware");
+}
+
+QString malloryListener()
+{
+    return QStringLiteral("Mallory's listener");
+}
+
+bool isMalloryParty(const QString &party)
+{
+    return party.startsWith(QLatin1String("Mallory"));
+}
+
 bool TraceEvent::isPageResource() const
 {
     const QString path = url.path();

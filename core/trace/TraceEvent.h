@@ -28,6 +28,11 @@ enum class TraceKind { Request, Response, Decision, Action };
 
 QString kindName(TraceKind kind);
 bool isBankParty(const QString &party); // eddy, boris, banky
+// The attack lab's attacker (issue 11): each of Mallory's parties is a lifeline of its own, drawn red.
+QString malloryDevice(); // "Mallory's device": a client with its own cookie jar
+QString malloryMalware(); // "Mallory's malware": reads what passes on John's laptop, sends as it likes
+QString malloryListener(); // "Mallory's listener": her site, an HTTP listener on loopback
+bool isMalloryParty(const QString &party);
 
 struct TraceEvent
 {

@@ -128,6 +128,12 @@ QString alias(const QString &party)
         return QStringLiteral("R");
     if (party == QLatin1String("PirateLoan"))
         return QStringLiteral("Pirate");
+    if (party == malloryDevice())
+        return QStringLiteral("MalloryDevice");
+    if (party == malloryMalware())
+        return QStringLiteral("MalloryMalware");
+    if (party == malloryListener())
+        return QStringLiteral("MalloryListener");
     return QStringLiteral("Other");
 }
 
@@ -420,9 +426,14 @@ QString traceToPlantUml(const QList<TraceEvent> &events, bool includeSecrets)
                          "participant R [\n    = Resource Server\n    ----\n    \"\"banky\"\"\n]\n");
     bool pirate = false;
     bool other = false;
+    QStringList mallory; // her parties, in the order they appear (the attack lab, issue 11)
     for (const TraceEvent &event : events) {
         if (!event.belongsInDiagram())
             continue;
+        for (const QString &party : { event.from, event.to }) {
+            if (isMalloryParty(party) && !mallory.contains(party))
+                mallory.append(party);
+        }
         pirate
             = pirate || event.from == QLatin1String("PirateLoan") || event.to == QLatin1String("PirateLoan");
         other = other || alias(event.from) == QLatin1String("Other")
@@ -432,6 +443,8 @@ QString traceToPlantUml(const QList<TraceEvent> &events, bool includeSecrets)
         uml += QStringLiteral("participant \"PirateLoan\" as Pirate #FFDDDD\n");
     if (other)
         uml += QStringLiteral("participant \"Other client\" as Other\n");
+    for (const QString &party : std::as_const(mallory))
+        uml += QStringLiteral("participant \"%1\" as %2 #FF9999\n").arg(party, alias(party));
     uml += QLatin1Char('\n');
     std::optional<KnownSecrets> known;
     if (!includeSecrets)

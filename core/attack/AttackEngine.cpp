@@ -1,0 +1,501 @@
+#include "attack/AttackEngine.h"
+
+#include "attack/AttackParties.h"
+#include "bank/BankServer.h"
+#include "bank/BankTrace.h"
+#include "bank/Check.h"
+#include "crypto/Pkce.h"
+#include "crypto/SecureRandom.h"
+#include "storage/SeedData.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QUrlQuery>
+
+namespace cfl::attack {
+
+namespace {
+constexpr auto CoolLoanScopes = "openid profile email offline_access accounts:read transactions:read";
+// CoolLoan registered http://127.0.0.1/callback: any port at request time (RFC 8252 §7.3). The scripted
+// browser stops at this redirect and hands the code to the scripted CoolLoan; nothing listens there.
+constexpr auto CoolLoanRedirect = "http://127.0.0.1:5555/callback";
+constexpr auto BrowserAgent = "Mozilla/5.0 (CodeFlow Lab scripted browser)";
+constexpr auto CoolLoanAgent = "CoolLoan/1 (CodeFlow Lab scripted back channel)";
+constexpr auto MalloryDeviceAgent = "CodeFlowLab-Mallory-Device/1";
+constexpr auto MalloryMalwareAgent = "CodeFlowLab-Mallory-Malware/1";
+
+QString randomString()
+{
+    return QString::fromLatin1(randomToken(16));
+}
+
+QByteArray basic(const QString &id, const QByteArray &secret)
+{
+    // RFC 6749 §2.3.1: Basic over the form-url-encoded id and secret.
+    return "Basic "
+        + (QUrl::toPercentEncoding(id) + ':' + QUrl::toPercentEncoding(QString::fromLatin1(secret)))
+              .toBase64();
+}
+
+struct Tokens
+{
+    QString access;
+    QString refresh;
+    QString id;
+    static Tokens from(const WebAnswer &answer)
+    {
+        const QJsonObject json = answer.json();
+        if (answer.status != 200)
+            return {};
+        return { json.value(QStringLiteral("access_token")).toString(),
+            json.value(QStringLiteral("refresh_token")).toString(),
+            json.value(QStringLiteral("id_token")).toString() };
+    }
+};
+
+// One run: a bank of its own, the parties, the trace, the first refusal.
+class Run
+{
+public:
+    explicit Run(const QList<Weakness> &weaknesses)
+        : browser(QStringLiteral("Browser"), BrowserAgent, true)
+        , coolLoan(QStringLiteral("CoolLoan"), CoolLoanAgent, false)
+        , device(malloryDevice(), MalloryDeviceAgent, true)
+        , malware(malloryMalware(), MalloryMalwareAgent, false)
+    {
+        outcome.weaknesses = weaknesses;
+        if (!m_dir.isValid()) {
+            outcome.failure = QStringLiteral("no temporary directory for the bank");
+            return;
+        }
+        BankServerOptions options;
+        options.dataDir = m_dir.path();
+        options.port = 0;
+        const QStringList checks = bankChecksOf(weaknesses);
+        options.config.disabledChecks = QSet<QString>(checks.cbegin(), checks.cend());
+        QObject::connect(&m_server, &BankServer::exchanged, &m_server,
+            [this](const BankExchange &exchange) { recordBank(exchange); });
+        QString error;
+        SeedReport seed;
+        if (!m_server.start(options, &error, &seed)) {
+            outcome.failure = QStringLiteral("the bank did not start: %1").arg(error);
+            return;
+        }
+        m_coolLoanSecret = seed.coolLoanSecret;
+    }
+
+    bool ok() const { return outcome.failure.isEmpty(); }
+    QUrl bankUrl(const QString &path) const { return m_server.issuer().resolved(QUrl(path)); }
+    bool isBankUrl(const QUrl &url) const
+    {
+        const QUrl issuer = m_server.issuer();
+        return url.host() == issuer.host() && url.port() == issuer.port();
+    }
+
+    // From here on, the first refusal is the attack's.
+    void attackBegins() { m_attackStarted = true; }
+
+    void fail(const QString &why)
+    {
+        if (outcome.failure.isEmpty())
+            outcome.failure = why;
+    }
+
+    // Mallory's own doing, on her lifeline.
+    void note(const QString &party, const QString &summary, TraceChannel channel = TraceChannel::Internal)
+    {
+        TraceEvent event;
+        event.kind = TraceKind::Decision;
+        event.exchangeId = ++m_exchangeId;
+        event.timeMs = QDateTime::currentMSecsSinceEpoch();
+        event.source = QStringLiteral("mallory");
+        event.channel = channel;
+        event.from = party;
+        event.to = party;
+        event.summary = summary;
+        outcome.trace.append(event);
+    }
+
+    // A request that reached Mallory's listener (John's browser followed a redirect there).
+    void recordListener(const QUrl &url)
+    {
+        TraceEvent request;
+        request.kind = TraceKind::Request;
+        request.exchangeId = ++m_exchangeId;
+        request.timeMs = QDateTime::currentMSecsSinceEpoch();
+        request.source = QStringLiteral("mallory");
+        request.channel = TraceChannel::FrontChannel;
+        request.from = QStringLiteral("Browser");
+        request.to = malloryListener();
+        request.method = "GET";
+        request.url = url;
+        request.status = 200;
+        request.summary = QStringLiteral("GET %1 (John's redirect, with his code)").arg(url.path());
+        TraceEvent response = request;
+        response.kind = TraceKind::Response;
+        response.from = malloryListener();
+        response.to = QStringLiteral("Browser");
+        response.summary = QStringLiteral("200 OK \"Thanks, John.\"");
+        outcome.trace.append(request);
+        outcome.trace.append(response);
+    }
+
+    // John's browser from `url` through login and consent, until eddy sends it off the bank. Returns the
+    // redirect off the bank (empty: none; `last` is the answer that ended the walk).
+    QUrl authorize(const QUrl &url, WebAnswer *last)
+    {
+        WebAnswer answer = browser.get(url);
+        bool loggedIn = false;
+        bool consented = false;
+        for (int step = 0; step < 12; ++step) {
+            if (answer.isRedirect()) {
+                const QUrl next = answer.location();
+                if (!isBankUrl(next)) {
+                    *last = answer;
+                    return next;
+                }
+                answer = browser.get(next);
+                continue;
+            }
+            if (answer.status == 200 && !loggedIn) {
+                if (const auto form = findPageForm(answer.body, QStringLiteral("/login"))) {
+                    loggedIn = true;
+                    Fields fields = form->hidden;
+                    fields.append({ QStringLiteral("username"), QString::fromLatin1(SeedUsername) });
+                    fields.append({ QStringLiteral("password"), QString::fromLatin1(SeedPassword) });
+                    answer = browser.postForm(answer.url.resolved(QUrl(form->action)), fields);
+                    continue;
+                }
+            }
+            if (answer.status == 200 && !consented) {
+                if (const auto form = findPageForm(answer.body, QStringLiteral("/consent"))) {
+                    consented = true;
+                    Fields fields = form->hidden + form->ticked;
+                    fields.append({ QStringLiteral("decision"), QStringLiteral("approve") });
+                    answer = browser.postForm(answer.url.resolved(QUrl(form->action)), fields);
+                    continue;
+                }
+            }
+            break;
+        }
+        *last = answer;
+        return {};
+    }
+
+    // CoolLoan's authorization request (state, nonce, PKCE S256).
+    QUrl coolLoanAuthorizationUrl(const QByteArray &verifier, const QString &redirectUri) const
+    {
+        QUrlQuery query;
+        const Fields fields { { QStringLiteral("response_type"), QStringLiteral("code") },
+            { QStringLiteral("client_id"), QString::fromLatin1(SeedCoolLoanClientId) },
+            { QStringLiteral("redirect_uri"), redirectUri },
+            { QStringLiteral("scope"), QString::fromLatin1(CoolLoanScopes) },
+            { QStringLiteral("state"), randomString() }, { QStringLiteral("nonce"), randomString() },
+            { QStringLiteral("code_challenge"), QString::fromLatin1(pkce::s256Challenge(verifier)) },
+            { QStringLiteral("code_challenge_method"), QStringLiteral("S256") } };
+        QUrl url = bankUrl(QStringLiteral("/authorize"));
+        url.setQuery(QString::fromLatin1(encodeForm(fields)));
+        return url;
+    }
+
+    WebAnswer redeem(
+        WebAgent &agent, const QString &code, const QString &redirectUri, const QByteArray &verifier)
+    {
+        Fields fields { { QStringLiteral("grant_type"), QStringLiteral("authorization_code") },
+            { QStringLiteral("code"), code }, { QStringLiteral("redirect_uri"), redirectUri } };
+        if (!verifier.isEmpty())
+            fields.append({ QStringLiteral("code_verifier"), QString::fromLatin1(verifier) });
+        return agent.postForm(bankUrl(QStringLiteral("/token")), fields,
+            { { "Authorization", basic(QString::fromLatin1(SeedCoolLoanClientId), m_coolLoanSecret) } });
+    }
+
+    WebAnswer refresh(WebAgent &agent, const QString &refreshToken)
+    {
+        return agent.postForm(bankUrl(QStringLiteral("/token")),
+            { { QStringLiteral("grant_type"), QStringLiteral("refresh_token") },
+                { QStringLiteral("refresh_token"), refreshToken } },
+            { { "Authorization", basic(QString::fromLatin1(SeedCoolLoanClientId), m_coolLoanSecret) } });
+    }
+
+    WebAnswer accounts(WebAgent &agent, const QString &accessToken)
+    {
+        return agent.get(bankUrl(QStringLiteral("/api/accounts")),
+            { { "Authorization", "Bearer " + accessToken.toLatin1() }, { "Accept", "application/json" } });
+    }
+
+    // John's side of a normal CoolLoan flow: login, consent, code, tokens.
+    Tokens johnsCoolLoanTokens()
+    {
+        const QByteArray verifier = pkce::generateVerifier();
+        WebAnswer last;
+        const QUrl callback
+            = authorize(coolLoanAuthorizationUrl(verifier, QString::fromLatin1(CoolLoanRedirect)), &last);
+        const QString code = QUrlQuery(callback).queryItemValue(QStringLiteral("code"));
+        if (code.isEmpty()) {
+            fail(QStringLiteral("John's browser got no code (%1)").arg(last.status));
+            return {};
+        }
+        m_lastVerifier = verifier;
+        m_lastCode = code;
+        const Tokens tokens
+            = Tokens::from(redeem(coolLoan, code, QString::fromLatin1(CoolLoanRedirect), verifier));
+        if (tokens.access.isEmpty())
+            fail(QStringLiteral("CoolLoan got no tokens for John's code"));
+        outcome.johnSubject = jwtPayload(tokens.access).value(QStringLiteral("sub")).toString();
+        return tokens;
+    }
+
+    // Mallory's party uses what it got: success is banky serving John's accounts to it.
+    void malloryHolds(WebAgent &party, const Tokens &tokens, const QString &what)
+    {
+        if (tokens.access.isEmpty())
+            return;
+        outcome.malloryTokenSubject = jwtPayload(tokens.access).value(QStringLiteral("sub")).toString();
+        const WebAnswer answer = accounts(party, tokens.access);
+        const QJsonArray list = answer.json().value(QStringLiteral("accounts")).toArray();
+        for (const QJsonValue &account : list)
+            outcome.accountsServedToMallory.append(account.toObject().value(QStringLiteral("id")).toString());
+        outcome.succeeded = answer.status == 200
+            && outcome.accountsServedToMallory.contains(QString::fromLatin1(SeedCheckingAccountId));
+        outcome.obtained
+            = QStringLiteral("%1 (sub %2)%3")
+                  .arg(what, outcome.malloryTokenSubject,
+                      outcome.succeeded ? QStringLiteral("; banky served her John's accounts %1")
+                                              .arg(outcome.accountsServedToMallory.join(QStringLiteral(", ")))
+                                        : QString());
+        note(party.party(), QStringLiteral("Mallory now holds %1").arg(outcome.obtained));
+    }
+
+    AttackOutcome outcome;
+    WebAgent browser;
+    WebAgent coolLoan;
+    WebAgent device;
+    WebAgent malware;
+    QByteArray m_lastVerifier;
+    QString m_lastCode;
+
+private:
+    void recordBank(const BankExchange &exchange)
+    {
+        const qint64 id = ++m_exchangeId;
+        outcome.trace.append(traceEventsFor(exchange, id));
+        if (!m_attackStarted || !outcome.stoppedBy.isEmpty())
+            return;
+        for (const BankDecision &decision : exchange.decisions) {
+            if (!decision.refusal)
+                continue;
+            outcome.stoppedBy = bankPartyFor(exchange.request.path());
+            outcome.status = exchange.response.status;
+            outcome.error = decision.refusal->error();
+            outcome.check = decision.check;
+            if (const auto spec = findCheck(decision.check))
+                outcome.rule = QStringLiteral("%1 (%2)").arg(spec->rule, spec->section);
+            else
+                outcome.rule = decision.refusal->rfc();
+            return;
+        }
+    }
+
+    QTemporaryDir m_dir;
+    BankServer m_server;
+    QByteArray m_coolLoanSecret;
+    qint64 m_exchangeId = 0;
+    bool m_attackStarted = false;
+};
+
+void playCodeReplay(Run &run)
+{
+    const Tokens johns = run.johnsCoolLoanTokens();
+    if (!run.ok())
+        return;
+    run.note(malloryMalware(),
+        QStringLiteral("copies CoolLoan's token request: code, code_verifier, client secret"));
+    run.attackBegins();
+    const Tokens stolen = Tokens::from(
+        run.redeem(run.malware, run.m_lastCode, QString::fromLatin1(CoolLoanRedirect), run.m_lastVerifier));
+    run.malloryHolds(run.malware, stolen, QStringLiteral("John's tokens from a replayed code"));
+    // RFC 6749 §10.5: the tokens of a replayed code are revoked — CoolLoan's next call tells.
+    run.outcome.johnsApiCallAfter = run.accounts(run.coolLoan, johns.access).status;
+}
+
+void playRefreshTheft(Run &run)
+{
+    const Tokens johns = run.johnsCoolLoanTokens();
+    if (!run.ok())
+        return;
+    run.note(malloryMalware(), QStringLiteral("copies CoolLoan's refresh token and client secret"));
+    const Tokens rotated = Tokens::from(run.refresh(run.coolLoan, johns.refresh));
+    if (rotated.refresh.isEmpty()) {
+        run.fail(QStringLiteral("CoolLoan's own refresh failed"));
+        return;
+    }
+    run.attackBegins();
+    const Tokens stolen = Tokens::from(run.refresh(run.malware, johns.refresh));
+    run.malloryHolds(run.malware, stolen, QStringLiteral("John's tokens from a rotated refresh token"));
+    // RFC 9700 §4.14.2: reuse revokes the family, CoolLoan's current refresh token included.
+    run.outcome.johnsRefreshAfter = run.refresh(run.coolLoan, rotated.refresh).status;
+}
+
+void playPkceDowngrade(Run &run)
+{
+    const QByteArray verifier = pkce::generateVerifier();
+    QUrl url = run.coolLoanAuthorizationUrl(verifier, QString::fromLatin1(CoolLoanRedirect));
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("code_challenge"));
+    query.removeAllQueryItems(QStringLiteral("code_challenge_method"));
+    url.setQuery(query);
+    run.note(malloryMalware(),
+        QStringLiteral("removes code_challenge from CoolLoan's link before John's browser opens it"));
+    run.attackBegins();
+    WebAnswer last;
+    const QUrl callback = run.authorize(url, &last);
+    const QString code = QUrlQuery(callback).queryItemValue(QStringLiteral("code"));
+    if (code.isEmpty()) {
+        run.note(malloryMalware(), QStringLiteral("John's redirect carries no code"));
+        return;
+    }
+    run.note(malloryMalware(),
+        QStringLiteral("reads John's code from the redirect and redeems it first, with no code_verifier"));
+    const Tokens stolen
+        = Tokens::from(run.redeem(run.malware, code, QString::fromLatin1(CoolLoanRedirect), {}));
+    run.malloryHolds(run.malware, stolen, QStringLiteral("John's tokens from a code with no PKCE"));
+}
+
+void playLaxRedirect(Run &run)
+{
+    MalloryListener site;
+    QString error;
+    if (!site.listen(&error)) {
+        run.fail(QStringLiteral("Mallory's listener could not listen: %1").arg(error));
+        return;
+    }
+    site.onRequest = [&run](const QUrl &url) { run.recordListener(url); };
+    const QByteArray verifier = pkce::generateVerifier();
+    const QString stealUri = site.url(QStringLiteral("/steal")).toString();
+    const QUrl link = run.coolLoanAuthorizationUrl(verifier, stealUri);
+    run.note(malloryDevice(), QStringLiteral("sends John a CoolLoan link whose redirect_uri is her site"));
+    run.attackBegins();
+    WebAnswer last;
+    const QUrl callback = run.authorize(link, &last);
+    if (!callback.isEmpty())
+        run.browser.get(callback); // a browser follows the redirect: to Mallory's site
+    QString code;
+    for (const QUrl &url : site.received())
+        code = QUrlQuery(url).queryItemValue(QStringLiteral("code"));
+    if (code.isEmpty()) {
+        run.note(malloryListener(), QStringLiteral("no code arrived"));
+        return;
+    }
+    run.note(malloryListener(), QStringLiteral("Mallory now holds John's code"));
+    const Tokens stolen = Tokens::from(run.redeem(run.malware, code, stealUri, verifier));
+    run.malloryHolds(run.malware, stolen, QStringLiteral("John's tokens from a code sent to her site"));
+}
+} // namespace
+
+QJsonObject AttackOutcome::toJson() const
+{
+    QJsonArray keys;
+    for (const Weakness weakness : weaknesses)
+        keys.append(weaknessSpec(weakness).key);
+    QJsonObject json { { QStringLiteral("attack"), attack }, { QStringLiteral("weaknesses"), keys },
+        { QStringLiteral("succeeded"), succeeded },
+        { QStringLiteral("stopped_by"), stoppedBy.isEmpty() ? QJsonValue() : QJsonValue(stoppedBy) },
+        { QStringLiteral("status"), status == 0 ? QJsonValue() : QJsonValue(status) },
+        { QStringLiteral("error"), error.isEmpty() ? QJsonValue() : QJsonValue(error) },
+        { QStringLiteral("rule"), rule.isEmpty() ? QJsonValue() : QJsonValue(rule) },
+        { QStringLiteral("check"), check.isEmpty() ? QJsonValue() : QJsonValue(check) },
+        { QStringLiteral("obtained"), obtained.isEmpty() ? QStringLiteral("nothing") : obtained } };
+    if (!failure.isEmpty())
+        json.insert(QStringLiteral("failure"), failure);
+    return json;
+}
+
+AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknesses)
+{
+    Run run(weaknesses);
+    run.outcome.attack = scenario.id;
+    if (run.ok()) {
+        if (scenario.id == QLatin1String("code-replay"))
+            playCodeReplay(run);
+        else if (scenario.id == QLatin1String("refresh-theft"))
+            playRefreshTheft(run);
+        else if (scenario.id == QLatin1String("pkce-downgrade"))
+            playPkceDowngrade(run);
+        else if (scenario.id == QLatin1String("lax-redirect"))
+            playLaxRedirect(run);
+        else
+            run.fail(QStringLiteral("no play for scenario '%1'").arg(scenario.id));
+    }
+    return run.outcome;
+}
+
+AttackOutcome runWeak(const Scenario &scenario)
+{
+    return runAttack(scenario, scenario.weaknesses());
+}
+
+AttackOutcome runDefended(const Scenario &scenario)
+{
+    return runAttack(scenario, {});
+}
+
+AttackOutcome runPeeled(const Scenario &scenario, int layer)
+{
+    QList<Weakness> weaknesses = scenario.weaknesses();
+    for (const Weakness weakness : scenario.layers.value(layer).weaknesses)
+        weaknesses.removeAll(weakness);
+    return runAttack(scenario, weaknesses);
+}
+
+bool isExpected(const Scenario &scenario, const AttackOutcome &outcome, int expectedLayer, QString *why)
+{
+    if (!outcome.failure.isEmpty()) {
+        *why = outcome.failure;
+        return false;
+    }
+    if (expectedLayer < 0) {
+        *why = outcome.succeeded ? QString() : QStringLiteral("the attack did not succeed");
+        return outcome.succeeded;
+    }
+    const DefenceLayer &layer = scenario.layers.at(expectedLayer);
+    QStringList wrong;
+    if (outcome.succeeded)
+        wrong.append(QStringLiteral("the attack succeeded"));
+    if (!outcome.malloryTokenSubject.isEmpty())
+        wrong.append(QStringLiteral("Mallory holds a token"));
+    if (outcome.stoppedBy != layer.party)
+        wrong.append(QStringLiteral("stopped by '%1', not %2").arg(outcome.stoppedBy, layer.party));
+    if (outcome.status != layer.status)
+        wrong.append(QStringLiteral("status %1, not %2").arg(outcome.status).arg(layer.status));
+    if (outcome.error != layer.error)
+        wrong.append(QStringLiteral("error '%1', not %2").arg(outcome.error, layer.error));
+    if (outcome.check != layer.check)
+        wrong.append(QStringLiteral("check '%1', not %2").arg(outcome.check, layer.check));
+    *why = wrong.join(QStringLiteral("; "));
+    return wrong.isEmpty();
+}
+
+NormalFlowOutcome runNormalFlow(const QList<Weakness> &weaknesses)
+{
+    Run run(weaknesses);
+    NormalFlowOutcome result;
+    run.attackBegins(); // any refusal of the control is a failure
+    if (run.ok()) {
+        const Tokens tokens = run.johnsCoolLoanTokens();
+        if (run.ok()) {
+            const WebAnswer answer = run.accounts(run.coolLoan, tokens.access);
+            if (answer.status != 200 || !answer.body.contains(SeedCheckingAccountId))
+                run.fail(QStringLiteral("banky answered CoolLoan %1").arg(answer.status));
+            else if (Tokens::from(run.refresh(run.coolLoan, tokens.refresh)).access.isEmpty())
+                run.fail(QStringLiteral("CoolLoan's refresh failed"));
+        }
+    }
+    result.failure = run.outcome.failure;
+    if (result.failure.isEmpty() && !run.outcome.stoppedBy.isEmpty())
+        result.failure = QStringLiteral("refused: %1").arg(run.outcome.check);
+    result.succeeded = result.failure.isEmpty();
+    return result;
+}
+
+} // namespace cfl::attack
