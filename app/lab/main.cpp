@@ -1,6 +1,8 @@
 // codeflow-lab: the desktop app. Wiring only: options → LabWindow → (optional) autoplay.
 
+#include "attack/AttackEngine.h"
 #include "process/QuitOnSignal.h"
+#include "trace/TraceExport.h"
 #include "ui/shell/Autoplay.h"
 #include "ui/shell/InspectionDock.h"
 #include "ui/shell/LabWindow.h"
@@ -8,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QTabWidget>
 #include <QTimer>
@@ -17,6 +20,44 @@
 #include <unistd.h>
 
 namespace {
+// --attack ID --weak|--defended: the attack lab's scenario, headless (attack/AttackEngine.h) — a bank of its
+// own on loopback, not the window's. One JSON line; exit 0 when the outcome is the expected one (weak: the
+// attack succeeds; defended: the first defence layer stops it).
+int runAttackCommand(const QString &id, bool weak, const QString &exportTrace, bool includeSecrets)
+{
+    const auto scenario = cfl::attack::findScenario(id);
+    if (!scenario) {
+        QStringList ids;
+        for (const cfl::attack::Scenario &known : cfl::attack::allScenarios())
+            ids.append(known.id);
+        std::fprintf(stderr, "codeflow-lab: unknown attack '%s'; known attacks: %s\n", qPrintable(id),
+            qPrintable(ids.join(QStringLiteral(", "))));
+        return 2;
+    }
+    if (weak) {
+        for (const cfl::attack::Weakness w : scenario->weaknesses())
+            std::fprintf(
+                stderr, "codeflow-lab: WEAKENED: %s\n", qPrintable(cfl::attack::weaknessSpec(w).key));
+    }
+    const cfl::attack::AttackOutcome outcome
+        = weak ? cfl::attack::runWeak(*scenario) : cfl::attack::runDefended(*scenario);
+    QString why;
+    bool ok = cfl::attack::isExpected(*scenario, outcome, weak ? -1 : 0, &why);
+    if (!exportTrace.isEmpty()) {
+        QFile file(exportTrace);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || file.write(QJsonDocument(cfl::traceToJson(outcome.trace, includeSecrets)).toJson()) < 0) {
+            std::fprintf(stderr, "codeflow-lab: could not write %s\n", qPrintable(exportTrace));
+            ok = false;
+        }
+    }
+    std::printf("%s\n", QJsonDocument(outcome.toJson()).toJson(QJsonDocument::Compact).constData());
+    std::fflush(stdout);
+    if (!ok)
+        std::fprintf(stderr, "codeflow-lab: not the expected outcome: %s\n", qPrintable(why));
+    return ok ? 0 : 1;
+}
+
 // --report-startup (docs/benchmarks.md, cfl-bench-ui): once the window has painted and the event loop
 // has nothing left from the start, print how long that took since main() and exit.
 class StartupReporter : public QObject
@@ -93,6 +134,18 @@ int main(int argc, char *argv[])
         QStringLiteral("include-secrets"), QStringLiteral("Do not mask tokens and secrets in exports."));
     parser.addOptions(
         { autoplay, exitWhenDone, screenshot, dataDir, pace, exportTrace, exportUml, includeSecrets });
+    // The attack lab on the command line (issue 11).
+    const QCommandLineOption attack(QStringLiteral("attack"),
+        QStringLiteral(
+            "Run an attack of the attack lab headless and print one JSON line (see --list-attacks)."),
+        QStringLiteral("ID"));
+    const QCommandLineOption weak(
+        QStringLiteral("weak"), QStringLiteral("With --attack: with the scenario's weaknesses on."));
+    const QCommandLineOption defended(
+        QStringLiteral("defended"), QStringLiteral("With --attack: with every defence on."));
+    const QCommandLineOption listAttacks(
+        QStringLiteral("list-attacks"), QStringLiteral("List the attack lab's scenarios, and exit."));
+    parser.addOptions({ attack, weak, defended, listAttacks });
     // For screenshots (README): the inspection tab in front, by its title.
     QCommandLineOption inspectionTab(QStringLiteral("inspection-tab"),
         QStringLiteral("Show this inspection tab."), QStringLiteral("TITLE"));
@@ -108,6 +161,30 @@ int main(int argc, char *argv[])
     const int paceMs = parser.value(pace).toInt(&paceOk);
     if (!paceOk || paceMs < 0 || paceMs > 60000) {
         std::fputs("codeflow-lab: --pace must be a number of milliseconds from 0 to 60000\n", stderr);
+        return 2;
+    }
+    if (parser.isSet(listAttacks)) {
+        for (const cfl::attack::Scenario &scenario : cfl::attack::allScenarios())
+            std::printf("%s\t%s\n", qPrintable(scenario.id), qPrintable(scenario.goal));
+        return 0;
+    }
+    if (parser.isSet(attack)) {
+        if (parser.isSet(weak) == parser.isSet(defended)) {
+            std::fputs("codeflow-lab: --attack needs exactly one of --weak and --defended\n", stderr);
+            return 2;
+        }
+        if (parser.isSet(autoplay) || parser.isSet(screenshot) || parser.isSet(exportUml)) {
+            std::fputs(
+                "codeflow-lab: --attack runs headless: no --autoplay, --screenshot or --export-plantuml\n",
+                stderr);
+            return 2;
+        }
+        // --exit-when-done is implied: the attack runs without the window.
+        return runAttackCommand(parser.value(attack), parser.isSet(weak), parser.value(exportTrace),
+            parser.isSet(includeSecrets));
+    }
+    if (parser.isSet(weak) || parser.isSet(defended)) {
+        std::fputs("codeflow-lab: --weak and --defended need --attack ID\n", stderr);
         return 2;
     }
     if ((parser.isSet(exitWhenDone) || parser.isSet(screenshot)) && !parser.isSet(autoplay)) {
