@@ -354,7 +354,7 @@ int resetCommand(const QStringList &arguments)
         return 1;
     }
     err(QStringLiteral("The bank in %1 was reset. A new signing key is made at the next start.")
-            .arg(store->databasePath()));
+            .arg(store->database().path()));
     out(QStringLiteral("coolloan client_secret: %1").arg(QString::fromLatin1(seed.coolLoanSecret)));
     return 0;
 }

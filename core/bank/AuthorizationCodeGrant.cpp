@@ -32,7 +32,7 @@ Verdict codePresent(BankContext &, CodeExchange &x)
 Verdict codeKnown(BankContext &bank, CodeExchange &x)
 {
     x.codeHash = sha256Hex(x.code.toUtf8());
-    x.record = bank.store().code(x.codeHash).value_or(AuthorizationCode {});
+    x.record = bank.store().grants().code(x.codeHash).value_or(AuthorizationCode {});
     if (!x.record.codeHash.isEmpty())
         return {};
     return OAuthError::invalidGrant(QStringLiteral("unknown authorization code"));
@@ -59,7 +59,7 @@ Verdict codeUnused(BankContext &bank, CodeExchange &x)
                                       "been revoked"),
                        QStringLiteral("RFC 6749 §4.1.2, §10.5")),
         [&bank, codeHash = x.codeHash, clientId = x.request.client.clientId] {
-            const int revoked = bank.store().revokeTokensFromCode(
+            const int revoked = bank.store().grants().revokeTokensFromCode(
                 codeHash, bank.now(), QStringLiteral("authorization code replayed"));
             bank.audit(QStringLiteral("revocation"), clientId, {},
                 QStringLiteral("authorization code %1… used twice: %2 token(s) revoked")
@@ -126,7 +126,7 @@ Verdict verifierMatches(BankContext &, CodeExchange &x)
 // redeem: exactly once, even when two requests race — a conditional UPDATE (RFC 6749 §4.1.2)
 Verdict redeemedOnce(BankContext &bank, CodeExchange &x)
 {
-    if (bank.store().markCodeRedeemed(x.codeHash, bank.now()))
+    if (bank.store().grants().markCodeRedeemed(x.codeHash, bank.now()))
         return {};
     return OAuthError::invalidGrant(
         QStringLiteral("authorization code was already used"), QStringLiteral("RFC 6749 §4.1.2"));
@@ -135,7 +135,7 @@ Verdict redeemedOnce(BankContext &bank, CodeExchange &x)
 // check the code's user still exists
 Verdict userExists(BankContext &bank, CodeExchange &x)
 {
-    x.user = bank.store().userById(x.record.userId).value_or(User {});
+    x.user = bank.store().users().userById(x.record.userId).value_or(User {});
     if (x.user.id != 0)
         return {};
     return OAuthError::invalidGrant(QStringLiteral("the user of this code no longer exists"));

@@ -93,7 +93,7 @@ Verdict clientIdPresent(BankContext &, AuthorizeRequest &r)
 // check client: registered; never redirect for a client the bank does not know (RFC 6749 §4.1.2.1)
 Verdict clientRegistered(BankContext &bank, AuthorizeRequest &r)
 {
-    r.client = bank.store().client(r.interaction.clientId).value_or(Client {});
+    r.client = bank.store().clients().client(r.interaction.clientId).value_or(Client {});
     if (!r.client.clientId.isEmpty())
         return {};
     return OAuthError::unregisteredClient(r.interaction.clientId)
@@ -453,12 +453,13 @@ HttpResponse AuthorizationEndpoint::handle(HttpRequest &request)
     if (const auto refusal = runChecks(m_bank, silentChecks(), r))
         return refuse(m_bank, *refusal, backToClient, { ia.clientId });
     if (r.prompts.contains(QStringLiteral("none")))
-        return m_interactions.issueCode(ia, m_bank.store().userById(ia.userId).value_or(User {}), ia.scopes);
+        return m_interactions.issueCode(
+            ia, m_bank.store().users().userById(ia.userId).value_or(User {}), ia.scopes);
     // A remembered consent that covers every requested scope skips the consent page for a browser that
     // is still logged in, just as it does right after the login form, unless the client asked for it
     // again (prompt=consent) or cannot prove who it is (a public client on loopback, RFC 8252 §8.6).
     if (ia.userId != 0) {
-        if (const auto user = m_bank.store().userById(ia.userId);
+        if (const auto user = m_bank.store().users().userById(ia.userId);
             user && m_interactions.rememberedConsentAnswers(ia))
             return m_interactions.issueCode(ia, *user, ia.scopes);
     }

@@ -101,7 +101,7 @@ void Bank::purgeWhenDue()
         return;
     m_purgedAt = now;
     m_context.store().purgeExpired(now);
-    m_context.store().purgeLoginFailures(now - config.loginFailureWindow);
+    m_context.store().sessions().purgeLoginFailures(now - config.loginFailureWindow);
 }
 
 HttpResponse Bank::handle(HttpRequest &request)

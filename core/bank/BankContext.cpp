@@ -66,7 +66,7 @@ void BankContext::recordSkipped(const CheckSpec &check)
 void BankContext::audit(const QString &event, const QString &clientId, const QString &username,
     const QString &detail, const QString &checkId)
 {
-    m_store.audit(now(), event, clientId, username, detail, checkId);
+    m_store.auditLog().record(now(), event, clientId, username, detail, checkId);
 }
 
 } // namespace cfl

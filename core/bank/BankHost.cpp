@@ -109,7 +109,7 @@ QByteArray BankHost::ensureClientSecret(const QString &clientId, const QByteArra
 {
     QByteArray secret = candidateSecret;
     withStore([&](BankStore &store) {
-        const auto client = store.client(clientId);
+        const auto client = store.clients().client(clientId);
         if (!client)
             return;
         if (!secret.isEmpty() && constantTimeEquals(sha256Hex(secret), client->secretHash))

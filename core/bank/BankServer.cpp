@@ -45,7 +45,7 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
         return false;
 
     std::optional<QByteArray> keyJwk
-        = options.loadSigningKey ? options.loadSigningKey() : m_store->signingKeyJwk();
+        = options.loadSigningKey ? options.loadSigningKey() : m_store->keys().signingKeyJwk();
     std::optional<SigningKey> key;
     if (keyJwk) {
         QString keyError;
@@ -61,7 +61,7 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
         if (options.saveSigningKey)
             options.saveSigningKey(key->toPrivateJwk());
         else
-            m_store->saveSigningKeyJwk(key->kid(), key->toPrivateJwk());
+            m_store->keys().saveSigningKeyJwk(key->kid(), key->toPrivateJwk());
     }
 
     m_bank = std::make_unique<Bank>(*m_store, std::move(*key), options.config);

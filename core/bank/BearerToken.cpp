@@ -96,8 +96,10 @@ Verdict notExpired(BankContext &bank, BearerRequest &r)
 // check the ledger: an access token the bank issued, found by its jti (RFC 7009)
 Verdict knownToTheLedger(BankContext &bank, BearerRequest &r)
 {
-    r.record
-        = bank.store().tokenByJti(r.claims.value(QStringLiteral("jti")).toString()).value_or(IssuedToken {});
+    r.record = bank.store()
+                   .grants()
+                   .tokenByJti(r.claims.value(QStringLiteral("jti")).toString())
+                   .value_or(IssuedToken {});
     if (!r.record.tokenHash.isEmpty() && r.record.kind == TokenKind::Access)
         return {};
     return OAuthError::invalidToken(QStringLiteral("access token unknown to the bank"));

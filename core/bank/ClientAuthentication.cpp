@@ -103,7 +103,7 @@ Verdict clientNamed(BankContext &, ClientRequest &r)
 // check the client: registered (RFC 6749 §5.2)
 Verdict clientRegistered(BankContext &bank, ClientRequest &r)
 {
-    r.client = bank.store().client(r.clientId).value_or(Client {});
+    r.client = bank.store().clients().client(r.clientId).value_or(Client {});
     if (!r.client.clientId.isEmpty())
         return {};
     return OAuthError::invalidClient(QStringLiteral("unknown client '%1'").arg(r.clientId));

@@ -58,9 +58,9 @@ std::variant<RegisteredClient, QString> registerClient(
         result.record.secretHash = sha256Hex(result.clientSecret);
     }
     QString error;
-    if (!store.insertClient(result.record, &error))
+    if (!store.clients().insertClient(result.record, &error))
         return QStringLiteral("could not save the client: %1").arg(error);
-    store.audit(now, QStringLiteral("client-registered"), result.clientId, {},
+    store.auditLog().record(now, QStringLiteral("client-registered"), result.clientId, {},
         QStringLiteral("%1 (%2)").arg(
             name, request.isPublic ? QStringLiteral("public") : QStringLiteral("confidential")));
     return result;
@@ -68,13 +68,13 @@ std::variant<RegisteredClient, QString> registerClient(
 
 std::variant<QByteArray, QString> rotateClientSecret(BankStore &store, const QString &clientId)
 {
-    const auto client = store.client(clientId);
+    const auto client = store.clients().client(clientId);
     if (!client)
         return QStringLiteral("no client with id '%1'").arg(clientId);
     if (client->isPublic)
         return QStringLiteral("%1 is a public client: it has no secret").arg(client->name);
     QByteArray secret = randomToken(32);
-    if (!store.setClientSecretHash(clientId, sha256Hex(secret)))
+    if (!store.clients().setClientSecretHash(clientId, sha256Hex(secret)))
         return QStringLiteral("could not save the new secret");
     return secret;
 }

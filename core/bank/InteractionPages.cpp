@@ -61,7 +61,7 @@ QString clientKey(const QHostAddress &address)
 // check the interaction: exists and has not expired (RFC 6749 §10.12)
 Verdict interactionExists(BankContext &bank, PageRequest &r)
 {
-    r.interaction = bank.store().interaction(r.interactionId).value_or(Interaction {});
+    r.interaction = bank.store().sessions().interaction(r.interactionId).value_or(Interaction {});
     if (!r.interaction.id.isEmpty() && r.interaction.expiresAt > bank.now())
         return {};
     return OAuthError::invalidRequest(
@@ -129,7 +129,7 @@ Verdict credentialsGiven(BankContext &, PageRequest &r)
 Verdict wrongCredentials(BankContext &bank, const PageRequest &r)
 {
     return Verdict(OAuthError::wrongCredentials(), [&bank, username = r.username, client = r.client] {
-        bank.store().recordLoginFailure(username, client, bank.now());
+        bank.store().sessions().recordLoginFailure(username, client, bank.now());
     });
 }
 
@@ -140,8 +140,8 @@ Verdict loginThrottle(BankContext &bank, PageRequest &r)
 {
     const BankConfig &config = bank.config();
     r.client = clientKey(r.http.remoteAddress);
-    const BankStore::LoginFailures failures
-        = bank.store().loginFailuresSince(r.username, r.client, bank.now() - config.loginFailureWindow);
+    const SessionStore::LoginFailures failures = bank.store().sessions().loginFailuresSince(
+        r.username, r.client, bank.now() - config.loginFailureWindow);
     if (failures.count < config.maxLoginFailures)
         return {};
     const int doublings = std::min(failures.count - config.maxLoginFailures, 20);
@@ -160,7 +160,7 @@ Verdict loginThrottle(BankContext &bank, PageRequest &r)
 // (OWASP ASVS 2.2.1; NIST SP 800-63B §5.2.2)
 Verdict unknownUserBudget(BankContext &bank, PageRequest &r)
 {
-    r.known = bank.store().userByUsername(r.username);
+    r.known = bank.store().users().userByUsername(r.username);
     if (r.known || r.hashBudget->take(bank.now(), bank.config()))
         return {};
     return wrongCredentials(bank, r);
@@ -197,7 +197,7 @@ Verdict consentCsrf(BankContext &, PageRequest &r)
 Verdict loggedIn(BankContext &bank, PageRequest &r)
 {
     if (r.interaction.userId != 0)
-        r.user = bank.store().userById(r.interaction.userId).value_or(User {});
+        r.user = bank.store().users().userById(r.interaction.userId).value_or(User {});
     if (r.user.id != 0)
         return {};
     return OAuthError::invalidRequest(
@@ -331,7 +331,7 @@ HttpResponse InteractionPages::page(HttpRequest &request)
     if (const auto refusal = runChecks(m_bank, pageChecklist(), r))
         return refuse(m_bank, *refusal, RefusalForm::errorPage(), { r.interaction.clientId });
     const auto user
-        = r.interaction.userId == 0 ? std::nullopt : m_bank.store().userById(r.interaction.userId);
+        = r.interaction.userId == 0 ? std::nullopt : m_bank.store().users().userById(r.interaction.userId);
     if (!user) {
         m_bank.answerRealises(seed::LoginScreen);
         return showLogin(r.interaction, {}, {});
@@ -345,7 +345,7 @@ HttpResponse InteractionPages::showLogin(
 {
     // An app's request names the app (login.html's "authorize" section); online banking's does not.
     const bool authorize = interaction.kind == QLatin1String("authorize");
-    const auto client = authorize ? m_bank.store().client(interaction.clientId) : std::nullopt;
+    const auto client = authorize ? m_bank.store().clients().client(interaction.clientId) : std::nullopt;
     return HttpResponse::html(
         PageRenderer::render(QStringLiteral("login.html"), QStringLiteral("Log in to your bank"),
             { { QStringLiteral("authorize"), authorize },
@@ -377,7 +377,7 @@ HttpResponse InteractionPages::login(HttpRequest &request)
         return refuse(m_bank, *refusal, form, { r.interaction.clientId, r.username });
     }
     // John is in: his own failures from here are forgotten, a guesser's elsewhere are not.
-    m_bank.store().clearLoginFailures(r.username, r.client);
+    m_bank.store().sessions().clearLoginFailures(r.username, r.client);
     m_bank.audit(QStringLiteral("login"), {}, r.username, QStringLiteral("password verified"));
     m_bank.decide(QStringLiteral("John is authenticated (user name and password checked)"));
 
@@ -385,10 +385,10 @@ HttpResponse InteractionPages::login(HttpRequest &request)
     const QByteArray sessionCookie = m_sessions.start(r.user.id, authTime);
     HttpResponse response;
     if (r.interaction.kind == QLatin1String("web-login")) {
-        m_bank.store().deleteInteraction(r.interaction.id);
+        m_bank.store().sessions().deleteInteraction(r.interaction.id);
         response = HttpResponse::redirect(QUrl(QStringLiteral("/web")), 303);
     } else {
-        m_bank.store().updateInteractionLogin(r.interaction.id, r.user.id, authTime);
+        m_bank.store().sessions().updateInteractionLogin(r.interaction.id, r.user.id, authTime);
         Interaction loggedIn = r.interaction;
         loggedIn.userId = r.user.id;
         loggedIn.authTime = authTime;
@@ -406,7 +406,7 @@ HttpResponse InteractionPages::login(HttpRequest &request)
 
 HttpResponse InteractionPages::showConsent(const Interaction &interaction, const User &user)
 {
-    const auto client = m_bank.store().client(interaction.clientId);
+    const auto client = m_bank.store().clients().client(interaction.clientId);
     const QString clientName = client ? client->name : interaction.clientId;
     // consent.html's "scopes": one entry per requested scope the bank knows (scopes::find). Required ones
     // are sent as hidden fields so that the form stays correct without JavaScript.
@@ -464,7 +464,8 @@ HttpResponse InteractionPages::consent(HttpRequest &request)
             granted.append(scope);
     }
     if (m_bank.config().rememberConsent)
-        m_bank.store().saveConsent(r.user.id, r.interaction.clientId, scopes::sorted(granted), m_bank.now());
+        m_bank.store().consents().saveConsent(
+            r.user.id, r.interaction.clientId, scopes::sorted(granted), m_bank.now());
     m_bank.audit(QStringLiteral("consent"), r.interaction.clientId, r.user.username,
         QStringLiteral("approved %1").arg(scopes::join(granted)));
     m_bank.decide(QStringLiteral("John approved: %1").arg(scopes::join(granted)));

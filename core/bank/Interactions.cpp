@@ -27,7 +27,7 @@ HttpResponse Interactions::begin(Interaction interaction)
     interaction.csrfToken = randomToken();
     interaction.createdAt = m_bank.now();
     interaction.expiresAt = m_bank.now() + m_bank.config().interactionLifetime;
-    m_bank.store().insertInteraction(interaction);
+    m_bank.store().sessions().insertInteraction(interaction);
     HttpResponse response
         = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + interaction.id), 303);
     wire::SetCookie setCookie = cookie();
@@ -40,7 +40,7 @@ bool Interactions::consentCovers(qint64 userId, const QString &clientId, const Q
 {
     if (!m_bank.config().rememberConsent)
         return false;
-    const auto consent = m_bank.store().activeConsent(userId, clientId);
+    const auto consent = m_bank.store().consents().activeConsent(userId, clientId);
     return consent && std::all_of(scopes.cbegin(), scopes.cend(), [&](const QString &s) {
         return consent->scopes.contains(s);
     });
@@ -56,7 +56,7 @@ bool Interactions::rememberedConsentAnswers(const Interaction &interaction)
     if (interaction.userId == 0 || interaction.prompt.contains(QStringLiteral("consent"))
         || !consentCovers(interaction.userId, interaction.clientId, interaction.scopes))
         return false;
-    const auto client = m_bank.store().client(interaction.clientId);
+    const auto client = m_bank.store().clients().client(interaction.clientId);
     if (!client || clientIdentityUnproven(*client, interaction.redirectUri)) {
         m_bank.decide(
             QStringLiteral("John is asked again: his remembered consent does not answer for a public "
@@ -86,9 +86,9 @@ HttpResponse Interactions::issueCode(
     record.authTime = interaction.authTime;
     record.issuedAt = m_bank.now();
     record.expiresAt = m_bank.now() + m_bank.config().codeLifetime;
-    m_bank.store().insertCode(record);
+    m_bank.store().grants().insertCode(record);
     if (!interaction.id.isEmpty())
-        m_bank.store().deleteInteraction(interaction.id);
+        m_bank.store().sessions().deleteInteraction(interaction.id);
     m_bank.audit(QStringLiteral("grant"), interaction.clientId, user.username,
         QStringLiteral("authorization code %1… issued for %2")
             .arg(QString::fromLatin1(record.codeHash.left(8)), scopes::join(granted)));

@@ -66,14 +66,15 @@ HttpResponse IntrospectionEndpoint::handle(HttpRequest &request)
     const QJsonObject inactive { { QStringLiteral("active"), false } };
     auto answer
         = [](const QJsonObject &object) { return HttpResponse::json(QJsonDocument(object)).noStore(); };
-    const auto record = m_bank.store().token(sha256Hex(r.form.valueOr(QStringLiteral("token")).toUtf8()));
+    const auto record
+        = m_bank.store().grants().token(sha256Hex(r.form.valueOr(QStringLiteral("token")).toUtf8()));
     // RFC 7662 §2.2: anything not currently valid — or not this client's — is just "active": false.
     if (!record || record->clientId != r.client.clientId || record->revokedAt != 0
         || record->expiresAt <= m_bank.now()
         || (record->kind == TokenKind::Refresh && record->rotatedAt != 0)) {
         return answer(inactive);
     }
-    const auto user = m_bank.store().userById(record->userId);
+    const auto user = m_bank.store().users().userById(record->userId);
     QJsonObject result {
         { QStringLiteral("active"), true },
         { QStringLiteral("scope"), scopes::join(record->scopes) },

@@ -18,7 +18,7 @@ std::optional<LoginSession> LoginSessions::current(const HttpRequest &request) c
     const QByteArray cookie = request.cookie(SessionCookie);
     if (cookie.isEmpty())
         return std::nullopt;
-    auto session = m_bank.store().session(sha256Hex(cookie));
+    auto session = m_bank.store().sessions().session(sha256Hex(cookie));
     // A session from before CSRF tokens were stored (schema 3) cannot have its forms checked: none.
     if (!session || session->revokedAt != 0 || session->expiresAt <= m_bank.now()
         || session->csrfToken.isEmpty())
@@ -36,7 +36,7 @@ QByteArray LoginSessions::start(qint64 userId, qint64 authTime)
     session.expiresAt = m_bank.now() + m_bank.config().sessionLifetime;
     // Independent of the cookie's value: knowing one tells nothing about the other.
     session.csrfToken = randomToken();
-    m_bank.store().insertSession(session);
+    m_bank.store().sessions().insertSession(session);
     wire::SetCookie setCookie = cookie();
     setCookie.value = value;
     setCookie.maxAge = m_bank.config().sessionLifetime;

@@ -33,7 +33,7 @@ Verdict refreshTokenPresent(BankContext &, Refresh &r)
 Verdict refreshTokenKnown(BankContext &bank, Refresh &r)
 {
     r.hash = sha256Hex(r.presented.toUtf8());
-    r.record = bank.store().token(r.hash).value_or(IssuedToken {});
+    r.record = bank.store().grants().token(r.hash).value_or(IssuedToken {});
     r.scopes = r.record.scopes;
     if (!r.record.tokenHash.isEmpty() && r.record.kind == TokenKind::Refresh)
         return {};
@@ -60,7 +60,7 @@ Verdict refreshTokenNotRotated(BankContext &bank, Refresh &r)
                                                 "family has been revoked"),
             QStringLiteral("RFC 9700 §4.14.2")),
         [&bank, familyId = r.record.familyId, clientId = r.request.client.clientId] {
-            const int revoked = bank.store().revokeFamily(
+            const int revoked = bank.store().grants().revokeFamily(
                 familyId, bank.now(), QStringLiteral("rotated refresh token reused"));
             bank.audit(QStringLiteral("revocation"), clientId, {},
                 QStringLiteral("rotated refresh token reused: family revoked (%1 token(s))").arg(revoked));
@@ -92,7 +92,7 @@ Verdict refreshTokenFresh(BankContext &bank, Refresh &r)
 Verdict familyWithinLifetime(BankContext &bank, Refresh &r)
 {
     qint64 startedAt = r.record.issuedAt;
-    for (const IssuedToken &token : bank.store().tokenFamily(r.record.familyId))
+    for (const IssuedToken &token : bank.store().grants().tokenFamily(r.record.familyId))
         startedAt = std::min(startedAt, token.issuedAt);
     const qint64 endsAt = startedAt + bank.config().refreshFamilyLifetime;
     if (bank.now() < endsAt)
@@ -125,7 +125,7 @@ Verdict scopeWithinGrant(BankContext &, Refresh &r)
 // check the token's user still exists
 Verdict userExists(BankContext &bank, Refresh &r)
 {
-    r.user = bank.store().userById(r.record.userId).value_or(User {});
+    r.user = bank.store().users().userById(r.record.userId).value_or(User {});
     if (r.user.id != 0)
         return {};
     return OAuthError::invalidGrant(QStringLiteral("the user of this token no longer exists"));
@@ -135,12 +135,13 @@ Verdict userExists(BankContext &bank, Refresh &r)
 // family (RFC 9700 §4.14.2)
 Verdict rotatedOnce(BankContext &bank, Refresh &r)
 {
-    if (bank.store().markTokenRotated(r.hash, bank.now()))
+    if (bank.store().grants().markTokenRotated(r.hash, bank.now()))
         return {};
     return Verdict(OAuthError::invalidGrant(
                        QStringLiteral("refresh token was already used"), QStringLiteral("RFC 9700 §4.14.2")),
         [&bank, familyId = r.record.familyId] {
-            bank.store().revokeFamily(familyId, bank.now(), QStringLiteral("rotated refresh token reused"));
+            bank.store().grants().revokeFamily(
+                familyId, bank.now(), QStringLiteral("rotated refresh token reused"));
         });
 }
 

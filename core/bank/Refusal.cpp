@@ -37,7 +37,7 @@ HttpResponse redirectToClient(
             { QStringLiteral("state"), interaction.state }); // echoed exactly (RFC 6749 §4.1.2.1)
     parameters.append({ QStringLiteral("iss"), bank.issuer() }); // RFC 9207 §2
     if (!interaction.id.isEmpty())
-        bank.store().deleteInteraction(interaction.id);
+        bank.store().sessions().deleteInteraction(interaction.id);
     return HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
 }
 

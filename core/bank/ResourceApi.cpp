@@ -50,8 +50,10 @@ struct AccountRequest
 // that account ids cannot be probed
 Verdict ownAccount(BankContext &bank, AccountRequest &r)
 {
-    r.account
-        = bank.store().account(r.bearer.http.pathParameter(QStringLiteral("id"))).value_or(BankAccount {});
+    r.account = bank.store()
+                    .accounts()
+                    .account(r.bearer.http.pathParameter(QStringLiteral("id")))
+                    .value_or(BankAccount {});
     if (!r.account.id.isEmpty() && r.account.userId == r.bearer.record.userId)
         return {};
     return OAuthError::notFound(QStringLiteral("no such account"));
@@ -122,11 +124,11 @@ Verdict paymentFields(BankContext &, PaymentRequest &r)
 }
 
 // check the ledger books it, in one transaction: amount > 0, a payee, the token user's own account
-// (the same answer as for no such account), enough funds (BankStore::makePayment)
+// (the same answer as for no such account), enough funds (AccountStore::makePayment)
 Verdict paymentBooked(BankContext &bank, PaymentRequest &r)
 {
     QString error;
-    r.booked = bank.store().makePayment(
+    r.booked = bank.store().accounts().makePayment(
         r.bearer.record.userId, r.from, r.payee, qRound64(r.amount * 100), r.reference, bank.now(), &error);
     if (r.booked)
         return {};
@@ -186,7 +188,7 @@ HttpResponse ResourceApi::accounts(HttpRequest &request)
         QStringLiteral("access token validated: signature, issuer, audience, expiry, revocation, scope"), 15);
 
     QJsonArray accounts;
-    for (const BankAccount &account : m_bank.store().accountsOf(bearer.record.userId))
+    for (const BankAccount &account : m_bank.store().accounts().accountsOf(bearer.record.userId))
         accounts.append(accountJson(account));
     m_bank.answerRealises(seed::Resource);
     return HttpResponse::json(QJsonDocument(QJsonObject { { QStringLiteral("accounts"), accounts } }))
@@ -207,7 +209,7 @@ HttpResponse ResourceApi::transactions(HttpRequest &request)
     if (const auto refusal = runChecks(m_bank, transactionChecklist(), r))
         return refuse(m_bank, *refusal, RefusalForm::resourceError(), { bearer.record.clientId });
     QJsonArray transactions;
-    for (const BankTransaction &t : m_bank.store().transactionsOf(r.account.id))
+    for (const BankTransaction &t : m_bank.store().accounts().transactionsOf(r.account.id))
         transactions.append(transactionJson(t));
     m_bank.answerRealises(seed::Resource);
     return HttpResponse::json(

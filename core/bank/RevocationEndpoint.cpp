@@ -32,7 +32,7 @@ Verdict tokenPresent(BankContext &, Revocation &r)
 // (RFC 7009 §2.1)
 Verdict tokenOfThisClient(BankContext &bank, Revocation &r)
 {
-    r.record = bank.store().token(sha256Hex(r.token.toUtf8()));
+    r.record = bank.store().grants().token(sha256Hex(r.token.toUtf8()));
     if (!r.record || r.record->clientId == r.request.client.clientId)
         return {};
     return OAuthError::unauthorizedClient(QStringLiteral("this token was issued to another client"))
@@ -72,10 +72,10 @@ HttpResponse RevocationEndpoint::handle(HttpRequest &request)
         int revoked = 0;
         if (record->kind == TokenKind::Refresh) {
             // §2.1: revoking a refresh token also invalidates the access tokens of the same grant.
-            revoked = m_bank.store().revokeFamily(
+            revoked = m_bank.store().grants().revokeFamily(
                 record->familyId, m_bank.now(), QStringLiteral("revoked by the client (RFC 7009)"));
         } else {
-            revoked = m_bank.store().revokeToken(
+            revoked = m_bank.store().grants().revokeToken(
                 record->tokenHash, m_bank.now(), QStringLiteral("revoked by the client (RFC 7009)"));
         }
         m_bank.audit(QStringLiteral("revocation"), record->clientId, {},

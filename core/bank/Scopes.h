@@ -1,5 +1,8 @@
 #pragma once
-// The scopes this bank knows, in plain words for the consent page (what data each one releases).
+// The scopes this bank knows, in plain words for the consent page (what data each one releases). A scope
+// list's wire form (parse, join, sorted) is in storage/ScopeList.h, which storage reads and writes it with.
+
+#include "storage/ScopeList.h"
 
 #include <QList>
 #include <QString>
@@ -18,10 +21,7 @@ struct ScopeInfo
 const QList<ScopeInfo> &all();
 const ScopeInfo *find(const QString &name);
 QStringList names();
-// RFC 6749 §3.3: space-delimited, case-sensitive; duplicates dropped, order kept.
-QStringList parse(const QString &scope);
-QString join(const QStringList &scopes);
-QStringList sorted(QStringList scopes);
+// parse, join and sorted: storage/ScopeList.h
 bool isValidScopeToken(const QString &token); // §3.3 scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 
 } // namespace cfl::scopes

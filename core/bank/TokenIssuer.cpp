@@ -51,7 +51,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
         accessClaims.insert(QStringLiteral("auth_time"), grant.authTime);
     const QByteArray accessToken = m_bank.signingKey().signJwt(accessClaims, "at+jwt");
     access.tokenHash = sha256Hex(accessToken);
-    m_bank.store().insertToken(access);
+    m_bank.store().grants().insertToken(access);
 
     QJsonObject response {
         { QStringLiteral("access_token"), QString::fromLatin1(accessToken) },
@@ -72,7 +72,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
         refresh.parentHash = grant.parentHash;
         refresh.scopes = grantScopes;
         refresh.expiresAt = issuedAt + config.refreshTokenLifetime;
-        m_bank.store().insertToken(refresh);
+        m_bank.store().grants().insertToken(refresh);
         response.insert(QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken));
     }
 

@@ -21,7 +21,7 @@ struct UserInfoRequest
 // check the token's user still exists
 Verdict userExists(BankContext &bank, UserInfoRequest &r)
 {
-    r.user = bank.store().userById(r.bearer.record.userId).value_or(User {});
+    r.user = bank.store().users().userById(r.bearer.record.userId).value_or(User {});
     if (r.user.id != 0)
         return {};
     return OAuthError::invalidToken(QStringLiteral("the user of this token no longer exists"));

@@ -71,7 +71,10 @@ Verdict logoutCsrf(BankContext &, WebRequest &r)
 // check the account: John's own; another customer's looks exactly like a missing one (OWASP API1:2023)
 Verdict ownAccount(BankContext &bank, WebRequest &r)
 {
-    r.account = bank.store().account(r.http.pathParameter(QStringLiteral("id"))).value_or(BankAccount {});
+    r.account = bank.store()
+                    .accounts()
+                    .account(r.http.pathParameter(QStringLiteral("id")))
+                    .value_or(BankAccount {});
     if (!r.account.id.isEmpty() && r.account.userId == r.user.id)
         return {};
     return OAuthError::notFound(QStringLiteral("no such account"));
@@ -114,11 +117,11 @@ Verdict paymentAmount(BankContext &, WebRequest &r)
 }
 
 // check the ledger books it, in one transaction: amount > 0, a payee, John's own account, enough funds
-// (BankStore::makePayment)
+// (AccountStore::makePayment)
 Verdict paymentBooked(BankContext &bank, WebRequest &r)
 {
     QString error;
-    r.booked = bank.store().makePayment(r.user.id, r.form.valueOr(QStringLiteral("from_account")),
+    r.booked = bank.store().accounts().makePayment(r.user.id, r.form.valueOr(QStringLiteral("from_account")),
         r.form.valueOr(QStringLiteral("payee")).trimmed(), qRound64(r.amount * 100),
         r.form.valueOr(QStringLiteral("reference")), bank.now(), &error);
     if (r.booked)
@@ -140,7 +143,7 @@ Verdict revokeCsrf(BankContext &, WebRequest &r)
 // check the app: one John has an active consent for
 Verdict consentGiven(BankContext &bank, WebRequest &r)
 {
-    if (bank.store().activeConsent(r.user.id, r.http.pathParameter(QStringLiteral("clientId"))))
+    if (bank.store().consents().activeConsent(r.user.id, r.http.pathParameter(QStringLiteral("clientId"))))
         return {};
     return OAuthError::notFound(QStringLiteral("no such connected app"));
 }
@@ -217,7 +220,7 @@ QList<CheckSpec> WebBanking::revokeAppChecks()
 std::optional<User> WebBanking::user(const HttpRequest &request)
 {
     const auto session = m_sessions.current(request);
-    return session ? m_bank.store().userById(session->userId) : std::nullopt;
+    return session ? m_bank.store().users().userById(session->userId) : std::nullopt;
 }
 
 QByteArray WebBanking::csrfToken(const HttpRequest &request) const
@@ -257,7 +260,7 @@ HttpResponse WebBanking::logout(HttpRequest &request)
             { {}, r.user.username });
     // Logout ends the session at the bank: the cookie no longer opens anything, even replayed (OWASP
     // Session Management Cheat Sheet, "Manual Session Expiration").
-    m_bank.store().revokeSession(r.session.idHash, m_bank.now());
+    m_bank.store().sessions().revokeSession(r.session.idHash, m_bank.now());
     return loggedOut();
 }
 
@@ -268,7 +271,7 @@ HttpResponse WebBanking::home(HttpRequest &request)
         return login(request);
     PageList accounts;
     qint64 total = 0;
-    for (const BankAccount &account : m_bank.store().accountsOf(user->id)) {
+    for (const BankAccount &account : m_bank.store().accounts().accountsOf(user->id)) {
         total += account.balanceCents;
         accounts.append(
             PageValues { { QStringLiteral("id"), account.id }, { QStringLiteral("name"), account.name },
@@ -291,7 +294,7 @@ HttpResponse WebBanking::account(HttpRequest &request)
             RefusalForm::page([&](const OAuthError &) { return notFoundResponse(request); }),
             { {}, user->username });
     PageList transactions;
-    for (const BankTransaction &t : m_bank.store().transactionsOf(r.account.id)) {
+    for (const BankTransaction &t : m_bank.store().accounts().transactionsOf(r.account.id)) {
         transactions.append(PageValues { { QStringLiteral("date"), t.bookedOn.toString(Qt::ISODate) },
             { QStringLiteral("description"), t.description },
             { QStringLiteral("counterparty"), t.counterparty }, { QStringLiteral("category"), t.category },
@@ -316,7 +319,7 @@ HttpResponse WebBanking::paymentForm(HttpRequest &request)
 HttpResponse WebBanking::paymentPage(const HttpRequest &request, const User &user, const QString &error)
 {
     PageList accounts;
-    for (const BankAccount &account : m_bank.store().accountsOf(user.id)) {
+    for (const BankAccount &account : m_bank.store().accounts().accountsOf(user.id)) {
         accounts.append(
             PageValues { { QStringLiteral("id"), account.id }, { QStringLiteral("name"), account.name },
                 { QStringLiteral("balance"), money(account.balanceCents) } });
@@ -359,8 +362,8 @@ HttpResponse WebBanking::apps(HttpRequest &request)
     if (!user)
         return login(request);
     PageList apps;
-    for (const Consent &consent : m_bank.store().consentsOf(user->id)) {
-        const auto client = m_bank.store().client(consent.clientId);
+    for (const Consent &consent : m_bank.store().consents().consentsOf(user->id)) {
+        const auto client = m_bank.store().clients().client(consent.clientId);
         PageList scopeEntries;
         for (const QString &scope : consent.scopes) {
             const scopes::ScopeInfo *info = scopes::find(scope);
@@ -398,8 +401,8 @@ HttpResponse WebBanking::revokeApp(HttpRequest &request)
     // Revoking consent revokes every token of that client for John: access stops at the next call.
     const qint64 now = m_bank.now();
     m_bank.store().inTransaction([&] {
-        return m_bank.store().revokeConsent(user->id, clientId, now)
-            && m_bank.store().revokeTokensOfClient(
+        return m_bank.store().consents().revokeConsent(user->id, clientId, now)
+            && m_bank.store().grants().revokeTokensOfClient(
                    user->id, clientId, now, QStringLiteral("John revoked the app in online banking"))
             >= 0;
     });

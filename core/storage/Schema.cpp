@@ -210,7 +210,7 @@ int schemaVersionOf(const QSqlDatabase &db)
     SqlStatement statement(db, QStringLiteral("PRAGMA user_version"));
     if (!statement.exec() || !statement.next())
         return -1;
-    return static_cast<int>(statement.integer(0));
+    return static_cast<int>(statement.integer("user_version"));
 }
 
 bool migrateSchema(const QSqlDatabase &db, QString *error)
@@ -283,7 +283,7 @@ bool deleteAllRows(const QSqlDatabase &db)
         return false;
     QStringList names;
     while (tables.next())
-        names << tables.text(0);
+        names << tables.text("name");
     for (const QString &name : names) {
         QString quoted = name;
         quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));

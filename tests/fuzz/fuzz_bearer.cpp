@@ -30,7 +30,7 @@ std::unique_ptr<SigningKey> Key;
 
 void insertToken(const QString &jti, TokenKind kind, qint64 revokedAt)
 {
-    const auto john = bank().store->userByUsername(QStringLiteral("john"));
+    const auto john = bank().store->users().userByUsername(QStringLiteral("john"));
     require(john.has_value(), "John is in the seed");
     IssuedToken token;
     token.tokenHash = sha256Hex(jti.toUtf8());
@@ -45,7 +45,7 @@ void insertToken(const QString &jti, TokenKind kind, qint64 revokedAt)
     token.issuedAt = FuzzBank::Now - 10;
     token.expiresAt = FuzzBank::Now + 3600;
     token.revokedAt = revokedAt;
-    require(bank().store->insertToken(token), "the ledger takes the fuzz tokens");
+    require(bank().store->grants().insertToken(token), "the ledger takes the fuzz tokens");
 }
 
 } // namespace

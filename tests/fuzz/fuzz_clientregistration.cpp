@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         require(!request.redirectUris.isEmpty(), "at least one redirect URI (RFC 6749 §3.1.2.2)");
         for (const QString &uri : request.redirectUris)
             require(!redirect::registrationProblem(uri), "only registrable redirect URIs", uri.toUtf8());
-        const auto stored = store.client(client->clientId);
+        const auto stored = store.clients().client(client->clientId);
         require(stored.has_value(), "a registered client can be read back", client->clientId.toUtf8());
         require(stored->redirectUris == request.redirectUris, "redirect URIs read back as registered",
             QJsonDocument(QJsonArray::fromStringList(stored->redirectUris)).toJson());

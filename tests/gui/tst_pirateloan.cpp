@@ -77,10 +77,10 @@ void tst_PirateLoan::seesEverythingAndPays()
     int expectedTransactions = 0;
     QStringList accountIds;
     lab.window()->bank()->withStore([&](BankStore &store) {
-        const auto john = store.userByUsername(QString::fromLatin1(SeedUsername));
-        for (const BankAccount &account : store.accountsOf(john->id)) {
+        const auto john = store.users().userByUsername(QString::fromLatin1(SeedUsername));
+        for (const BankAccount &account : store.accounts().accountsOf(john->id)) {
             accountIds.append(account.id);
-            expectedTransactions += int(store.transactionsOf(account.id).size());
+            expectedTransactions += int(store.accounts().transactionsOf(account.id).size());
         }
     });
     QCOMPARE(accountIds.size(), 2);
@@ -117,7 +117,7 @@ void tst_PirateLoan::seesEverythingAndPays()
         qPrintable(status->text()));
     bool booked = false;
     lab.window()->bank()->withStore([&](BankStore &store) {
-        const auto latest = store.transactionsOf(pirate->accounts().first().id, 1);
+        const auto latest = store.accounts().transactionsOf(pirate->accounts().first().id, 1);
         booked = !latest.isEmpty() && latest.first().counterparty == QLatin1String("PirateLoan Ltd")
             && latest.first().amountCents == -100;
     });

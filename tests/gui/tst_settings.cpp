@@ -209,8 +209,8 @@ void tst_Settings::lifetimesReachIssuedCodesAndTokens()
     std::optional<AuthorizationCode> code;
     std::optional<IssuedToken> refresh;
     lab.window()->bank()->withStore([&](BankStore &store) {
-        code = store.code(sha256Hex(coolLoan->code().toLatin1()));
-        refresh = store.token(sha256Hex(coolLoan->refreshToken().toLatin1()));
+        code = store.grants().code(sha256Hex(coolLoan->code().toLatin1()));
+        refresh = store.grants().token(sha256Hex(coolLoan->refreshToken().toLatin1()));
     });
     QVERIFY(code);
     QCOMPARE(code->expiresAt - code->issuedAt, 42);
@@ -289,11 +289,11 @@ void tst_Settings::resetWorkshop()
     // Before: a payment in the ledger, a signing key, CoolLoan's secret and refresh token in the keychain.
     qint64 paymentId = 0;
     window->bank()->withStore([&](BankStore &store) {
-        const auto john = store.userByUsername(QString::fromLatin1(SeedUsername));
+        const auto john = store.users().userByUsername(QString::fromLatin1(SeedUsername));
         QString error;
-        const auto payment = store.makePayment(john->id, QString::fromLatin1(SeedCheckingAccountId),
-            QStringLiteral("Workshop pizza"), 4200, QStringLiteral("before the reset"),
-            QDateTime::currentSecsSinceEpoch(), &error);
+        const auto payment = store.accounts().makePayment(john->id,
+            QString::fromLatin1(SeedCheckingAccountId), QStringLiteral("Workshop pizza"), 4200,
+            QStringLiteral("before the reset"), QDateTime::currentSecsSinceEpoch(), &error);
         paymentId = payment ? payment->id : 0;
     });
     QVERIFY(paymentId > 0);
@@ -330,10 +330,10 @@ void tst_Settings::resetWorkshop()
     bool paymentGone = false;
     qint64 balance = 0;
     window->bank()->withStore([&](BankStore &store) {
-        const auto transactions = store.transactionsOf(QString::fromLatin1(SeedCheckingAccountId));
+        const auto transactions = store.accounts().transactionsOf(QString::fromLatin1(SeedCheckingAccountId));
         paymentGone = std::none_of(transactions.cbegin(), transactions.cend(),
             [](const BankTransaction &t) { return t.counterparty == QLatin1String("Workshop pizza"); });
-        balance = store.account(QString::fromLatin1(SeedCheckingAccountId))->balanceCents;
+        balance = store.accounts().account(QString::fromLatin1(SeedCheckingAccountId))->balanceCents;
     });
     QVERIFY(paymentGone);
     QVERIFY(balance > 0);

@@ -56,7 +56,7 @@ void tst_AccessTokenClaims::initTestCase()
     m_coolLoan = std::make_unique<OAuthClient>(
         *m_bank, ClientCredentials { QString::fromLatin1(CoolLoanId), m_bank->coolLoanSecret() });
     // The headless bank keeps its private key in its own database (BankServerOptions::loadSigningKey).
-    const std::optional<QByteArray> jwk = m_bank->store().signingKeyJwk();
+    const std::optional<QByteArray> jwk = m_bank->store().keys().signingKeyJwk();
     QVERIFY(jwk.has_value());
     m_bankKey = SigningKey::fromPrivateJwk(*jwk, &error);
     QVERIFY2(m_bankKey.has_value(), qPrintable(error));
@@ -186,8 +186,8 @@ void tst_AccessTokenClaims::ledgerExpiryOutranksExp()
     const HttpResult served = m_coolLoan->api(QStringLiteral("/api/accounts"), QString::fromLatin1(token));
     QVERIFY2(served.status == 200, qPrintable(served.describe()));
 
-    const auto row
-        = m_bank->store().tokenByJti(decodeJwt(token)->payload.value(QStringLiteral("jti")).toString());
+    const auto row = m_bank->store().grants().tokenByJti(
+        decodeJwt(token)->payload.value(QStringLiteral("jti")).toString());
     QVERIFY(row.has_value());
     m_bank->advanceClock(row->expiresAt - m_bank->now() + 1);
     QVERIFY(decodeJwt(token)->payload.value(QStringLiteral("exp")).toInteger() > m_bank->now());

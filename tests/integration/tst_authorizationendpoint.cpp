@@ -817,9 +817,9 @@ void tst_AuthorizationEndpoint::publicLoopbackClientIsAskedEveryTime()
     QVERIFY(first.sawLoginPage);
     QVERIFY(first.sawConsentPage);
     QVERIFY2(!first.code().isEmpty(), qPrintable(first.describe()));
-    const auto john = m_bank->store().userByUsername(QString::fromLatin1(JohnUsername));
+    const auto john = m_bank->store().users().userByUsername(QString::fromLatin1(JohnUsername));
     QVERIFY(john);
-    const auto remembered = m_bank->store().activeConsent(john->id, app.clientId);
+    const auto remembered = m_bank->store().consents().activeConsent(john->id, app.clientId);
     QVERIFY2(remembered.has_value(), "John's consent is remembered; it is only not used");
 
     // The same browser, still logged in, another port: John sees the consent page again.

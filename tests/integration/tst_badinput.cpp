@@ -183,7 +183,7 @@ void tst_BadInput::initTestCase()
     m_challenge = pkce::s256Challenge(QByteArray(43, 'v'));
 
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QLatin1String(SqlConnection));
-    db.setDatabaseName(m_bank.store().databasePath());
+    db.setDatabaseName(m_bank.store().database().path());
     db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
     QVERIFY2(db.open(), qPrintable(db.lastError().text()));
 }

@@ -194,7 +194,7 @@ void tst_BankCli::registerClientPrintsOneJsonObject()
     QString openError;
     const auto store = BankStore::open(dataDir.path(), &openError);
     QVERIFY2(store, qPrintable(openError));
-    const auto client = store->client(clientId);
+    const auto client = store->clients().client(clientId);
     QVERIFY(client.has_value());
     QCOMPARE(client->name, QStringLiteral("Workshop App"));
     QCOMPARE(client->isPublic, isPublic);
@@ -209,7 +209,7 @@ void tst_BankCli::registerClientPrintsOneJsonObject()
         QVERIFY(isBase64UrlString(QString::fromLatin1(secret)));
         QCOMPARE(client->secretHash, sha256Hex(secret));
     }
-    QVERIFY(store->userByUsername(QStringLiteral("john")).has_value());
+    QVERIFY(store->users().userByUsername(QStringLiteral("john")).has_value());
 }
 
 void tst_BankCli::serveAndRegisterClientShareADataDirectory()
@@ -320,11 +320,11 @@ void tst_BankCli::resetReseeds()
         QString error;
         const auto store = BankStore::open(dataDir.path(), &error);
         QVERIFY2(store, qPrintable(error));
-        QVERIFY(store->client(clientId).has_value());
-        const auto john = store->userByUsername(QString::fromLatin1(SeedUsername));
+        QVERIFY(store->clients().client(clientId).has_value());
+        const auto john = store->users().userByUsername(QString::fromLatin1(SeedUsername));
         QVERIFY(john.has_value());
-        seededBalance = store->account(QString::fromLatin1(SeedCheckingAccountId))->balanceCents;
-        QVERIFY(store->makePayment(john->id, QString::fromLatin1(SeedCheckingAccountId),
+        seededBalance = store->accounts().account(QString::fromLatin1(SeedCheckingAccountId))->balanceCents;
+        QVERIFY(store->accounts().makePayment(john->id, QString::fromLatin1(SeedCheckingAccountId),
             QStringLiteral("Somebody"), 1000, {}, QDateTime::currentSecsSinceEpoch(), &error));
     }
 
@@ -337,12 +337,13 @@ void tst_BankCli::resetReseeds()
     QString error;
     const auto store = BankStore::open(dataDir.path(), &error);
     QVERIFY2(store, qPrintable(error));
-    QVERIFY(!store->client(clientId).has_value());
-    const auto coolLoan = store->client(QString::fromLatin1(SeedCoolLoanClientId));
+    QVERIFY(!store->clients().client(clientId).has_value());
+    const auto coolLoan = store->clients().client(QString::fromLatin1(SeedCoolLoanClientId));
     QVERIFY(coolLoan.has_value());
     QCOMPARE(coolLoan->secretHash, sha256Hex(newSecret));
-    QCOMPARE(store->account(QString::fromLatin1(SeedCheckingAccountId))->balanceCents, seededBalance);
-    QVERIFY(!store->signingKeyJwk().has_value()); // "a new signing key is made at the next start"
+    QCOMPARE(
+        store->accounts().account(QString::fromLatin1(SeedCheckingAccountId))->balanceCents, seededBalance);
+    QVERIFY(!store->keys().signingKeyJwk().has_value()); // "a new signing key is made at the next start"
 }
 
 QTEST_GUILESS_MAIN(tst_BankCli)

@@ -100,7 +100,7 @@ void tst_CheckSwitches::switchedOffCheckLetsTheRequestThroughAndSaysSo()
     // ... where its refusal would have been: before the tokens were issued.
     QVERIFY(decisions.last().what.contains(QLatin1String("tokens issued")));
     // Nothing was refused, so nothing was audited as a refusal.
-    QCOMPARE(m_bank->store().auditLog(1).first().event, QStringLiteral("grant"));
+    QCOMPARE(m_bank->store().auditLog().recent(1).first().event, QStringLiteral("grant"));
 }
 
 void tst_CheckSwitches::switchedOnAgainItRefusesAgain()
@@ -136,7 +136,7 @@ void tst_CheckSwitches::theNextCheckStillRefuses()
     QVERIFY(decisions.at(0).isSkippedCheck());
     QCOMPARE(decisions.at(1).check, QStringLiteral("token.code.pkce"));
     QVERIFY(decisions.at(1).refusal.has_value());
-    QCOMPARE(m_bank->store().auditLog(1).first().checkId, QStringLiteral("token.code.pkce"));
+    QCOMPARE(m_bank->store().auditLog().recent(1).first().checkId, QStringLiteral("token.code.pkce"));
 }
 
 void tst_CheckSwitches::aNewBankStartsWithEveryCheckOn()

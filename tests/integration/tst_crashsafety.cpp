@@ -140,7 +140,7 @@ void tst_CrashSafety::initTestCase()
     m_secret = secret.captured(1).toLatin1();
 
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QLatin1String(SqlConnection));
-    db.setDatabaseName(QDir(m_dataDir).filePath(QLatin1String(BankStore::DatabaseFileName)));
+    db.setDatabaseName(QDir(m_dataDir).filePath(QLatin1String(Database::FileName)));
     QVERIFY2(db.open(), qPrintable(db.lastError().text()));
 
     m_john = std::make_unique<Browser>(m_issuer);

@@ -210,26 +210,26 @@ void tst_LoginThrottle::rowsThatNoLongerCountArePurged()
     HttpResult abandoned = loginPage(guesser);
     QCOMPARE(abandoned.status, 200);
     const QString interactionId = abandoned.url.path().section(QLatin1Char('/'), -1);
-    QVERIFY(m_bank->store().interaction(interactionId).has_value());
+    QVERIFY(m_bank->store().sessions().interaction(interactionId).has_value());
     QCOMPARE(guesser.submitLogin(abandoned, { text("trudy"), text("guess") }).status, 401);
     Browser john(*m_bank);
     QCOMPARE(john.logInToWebBanking().status, 200);
     const auto failuresOfTrudy = [this] {
         int count = 0;
         for (const QString &client : { text("127.0.0.1"), text("::/64") })
-            count += m_bank->store().loginFailuresSince(text("trudy"), client, 0).count;
+            count += m_bank->store().sessions().loginFailuresSince(text("trudy"), client, 0).count;
         return count;
     };
     QCOMPARE(failuresOfTrudy(), 1);
-    QVERIFY(!m_bank->store().recentSessions().isEmpty());
+    QVERIFY(!m_bank->store().sessions().recentSessions().isEmpty());
 
     // Long after all of them stopped counting, any request purges them.
     m_bank->advanceClock(defaults.sessionLifetime + 3600 + defaults.purgeInterval + 1);
     HttpAgent agent;
     QCOMPARE(agent.get(m_bank->url(text("/.well-known/openid-configuration"))).status, 200);
     QCOMPARE(failuresOfTrudy(), 0);
-    QVERIFY(!m_bank->store().interaction(interactionId).has_value());
-    QVERIFY(m_bank->store().recentSessions().isEmpty());
+    QVERIFY(!m_bank->store().sessions().interaction(interactionId).has_value());
+    QVERIFY(m_bank->store().sessions().recentSessions().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_LoginThrottle)

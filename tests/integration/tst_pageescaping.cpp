@@ -226,7 +226,7 @@ void tst_PageEscaping::initTestCase()
     QString error;
     QVERIFY2(m_bank->start(&error), qPrintable(error));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QLatin1String(SqlConnection));
-    db.setDatabaseName(m_bank->store().databasePath());
+    db.setDatabaseName(m_bank->store().database().path());
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     QVERIFY2(db.open(), qPrintable(db.lastError().text()));
 }
@@ -493,15 +493,15 @@ void tst_PageEscaping::clientIdInConnectedAppsAndItsRevokeLink()
     record.allowedScopes = { QStringLiteral("openid"), QStringLiteral("profile") };
     record.createdAt = m_bank->now();
     QString error;
-    QVERIFY2(m_bank->store().insertClient(record, &error), qPrintable(error));
+    QVERIFY2(m_bank->store().clients().insertClient(record, &error), qPrintable(error));
     RegisteredClient client;
     client.clientId = record.clientId;
 
     Browser browser(*m_bank);
     const AuthorizationRun run = browser.authorize(requestFor(client));
     QVERIFY2(!run.code().isEmpty(), qPrintable(run.describe()));
-    const qint64 john = m_bank->store().userByUsername(QString::fromLatin1(JohnUsername))->id;
-    QVERIFY(m_bank->store().activeConsent(john, record.clientId));
+    const qint64 john = m_bank->store().users().userByUsername(QString::fromLatin1(JohnUsername))->id;
+    QVERIFY(m_bank->store().consents().activeConsent(john, record.clientId));
 
     const HttpResult apps = browser.get(m_bank->url(QStringLiteral("/web/apps")));
     QCOMPARE(apps.status, 200);
@@ -515,7 +515,7 @@ void tst_PageEscaping::clientIdInConnectedAppsAndItsRevokeLink()
     const HttpResult revoked = browser.submit(apps, *revoke, {});
     QCOMPARE(revoked.status, 303);
     QCOMPARE(revoked.location().path(), QStringLiteral("/web/apps"));
-    QVERIFY(!m_bank->store().activeConsent(john, record.clientId));
+    QVERIFY(!m_bank->store().consents().activeConsent(john, record.clientId));
 }
 
 void tst_PageEscaping::paymentTextOnAccountPage()

@@ -722,7 +722,7 @@ void tst_RefusalCatalogue::refusal()
     QCOMPARE(refusals, 1);
 
     // The audit log: its newest row is this refusal.
-    const QList<AuditEntry> log = m_bank->store().auditLog(1);
+    const QList<AuditEntry> log = m_bank->store().auditLog().recent(1);
     QCOMPARE(log.size(), 1);
     QCOMPARE(log.first().event, QStringLiteral("refusal"));
     QCOMPARE(log.first().checkId, check);

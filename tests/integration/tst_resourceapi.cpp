@@ -162,7 +162,7 @@ void tst_ResourceApi::accountsListsJohnsAccounts()
     ids.sort();
     QCOMPARE(ids, (QStringList { QStringLiteral("CHK-1001"), QStringLiteral("SAV-2001") }));
     // The balance is the bank's own number.
-    const auto checking = m_bank->store().account(QStringLiteral("CHK-1001"));
+    const auto checking = m_bank->store().accounts().account(QStringLiteral("CHK-1001"));
     QVERIFY(checking.has_value());
     QCOMPARE(balanceOf(response, QStringLiteral("CHK-1001")),
         QString::number(double(checking->balanceCents) / 100.0, 'f', 2));
@@ -179,7 +179,8 @@ void tst_ResourceApi::transactionsOfAnAccount()
         QStringLiteral("SAV-2001"));
     const QJsonArray transactions = json.value(QStringLiteral("transactions")).toArray();
     QVERIFY(transactions.size() > 0);
-    QCOMPARE(transactions.size(), m_bank->store().transactionsOf(QStringLiteral("SAV-2001")).size());
+    QCOMPARE(
+        transactions.size(), m_bank->store().accounts().transactionsOf(QStringLiteral("SAV-2001")).size());
     const QJsonObject first = transactions.first().toObject();
     for (const char *field : { "id", "booked_on", "description", "amount", "balance_after" })
         QVERIFY2(first.contains(QLatin1String(field)), field);
@@ -213,7 +214,7 @@ void tst_ResourceApi::paymentIsBookedAndReducesTheBalance()
     QVERIFY(tokens.isValid());
     const HttpResult before = m_payApp->api(QStringLiteral("/api/accounts"), tokens.accessToken);
     QCOMPARE(before.status, 200);
-    const qint64 balanceBefore = m_bank->store().account(QStringLiteral("CHK-1001"))->balanceCents;
+    const qint64 balanceBefore = m_bank->store().accounts().account(QStringLiteral("CHK-1001"))->balanceCents;
 
     const HttpResult booked = m_payApp->apiPost(QStringLiteral("/api/payments"), tokens.accessToken,
         { { QStringLiteral("from_account"), QStringLiteral("CHK-1001") },
@@ -226,7 +227,8 @@ void tst_ResourceApi::paymentIsBookedAndReducesTheBalance()
         QString::number(double(balanceBefore - 1250) / 100.0, 'f', 2));
 
     const HttpResult after = m_payApp->api(QStringLiteral("/api/accounts"), tokens.accessToken);
-    QCOMPARE(m_bank->store().account(QStringLiteral("CHK-1001"))->balanceCents, balanceBefore - 1250);
+    QCOMPARE(
+        m_bank->store().accounts().account(QStringLiteral("CHK-1001"))->balanceCents, balanceBefore - 1250);
     QCOMPARE(balanceOf(after, QStringLiteral("CHK-1001")),
         QString::number(double(balanceBefore - 1250) / 100.0, 'f', 2));
     QCOMPARE(balanceOf(after, QStringLiteral("SAV-2001")), balanceOf(before, QStringLiteral("SAV-2001")));
@@ -282,14 +284,14 @@ void tst_ResourceApi::badPaymentsAreRefused()
     QFETCH(QString, message);
 
     const TokenSet tokens = tokensFor(*m_payApp, QStringLiteral("openid accounts:read payments:write"));
-    const qint64 balanceBefore = m_bank->store().account(QStringLiteral("CHK-1001"))->balanceCents;
+    const qint64 balanceBefore = m_bank->store().accounts().account(QStringLiteral("CHK-1001"))->balanceCents;
     const HttpResult response = m_payApp->post(m_bank->url(QStringLiteral("/api/payments")), body,
         contentType, { { "Authorization", "Bearer " + tokens.accessToken.toLatin1() } });
     QCOMPARE(response.status, 400);
     QCOMPARE(errorOf(response), QStringLiteral("invalid_request"));
     QVERIFY2(response.json().value(QStringLiteral("error_description")).toString().contains(message),
         qPrintable(response.describe()));
-    QCOMPARE(m_bank->store().account(QStringLiteral("CHK-1001"))->balanceCents, balanceBefore);
+    QCOMPARE(m_bank->store().accounts().account(QStringLiteral("CHK-1001"))->balanceCents, balanceBefore);
 }
 
 void tst_ResourceApi::requestWithoutTokenGetsAChallengeWithoutError()

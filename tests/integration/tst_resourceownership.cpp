@@ -91,9 +91,9 @@ QString tst_ResourceOwnership::accessTokenOf(const QString &username)
 
 QStringList tst_ResourceOwnership::accountIdsOf(const QString &username)
 {
-    const auto user = m_bank->store().userByUsername(username);
+    const auto user = m_bank->store().users().userByUsername(username);
     QStringList ids;
-    for (const BankAccount &account : m_bank->store().accountsOf(user ? user->id : -1))
+    for (const BankAccount &account : m_bank->store().accounts().accountsOf(user ? user->id : -1))
         ids.append(account.id);
     return ids;
 }
@@ -143,7 +143,7 @@ void tst_ResourceOwnership::apiTransactionsOnlyForTheOwner()
     QVERIFY(!token.isEmpty());
     const HttpResult response = m_coolLoan->api(
         QStringLiteral("/api/accounts/%1/transactions").arg(percentEncoded(accountId)), token);
-    const auto account = m_bank->store().account(accountId);
+    const auto account = m_bank->store().accounts().account(accountId);
     QVERIFY(account.has_value());
 
     if (owner) {
@@ -155,7 +155,7 @@ void tst_ResourceOwnership::apiTransactionsOnlyForTheOwner()
                      .toString(),
             accountId);
         QCOMPARE(response.json().value(QStringLiteral("transactions")).toArray().size(),
-            m_bank->store().transactionsOf(accountId).size());
+            m_bank->store().accounts().transactionsOf(accountId).size());
         return;
     }
     QVERIFY2(response.status == 404, qPrintable(response.describe()));
@@ -187,7 +187,7 @@ void tst_ResourceOwnership::apiPaymentsOnlyFromTheOwnersAccount()
     QVERIFY(tokens.isValid());
 
     const QString johns = QString::fromLatin1(SeedCheckingAccountId);
-    const qint64 before = m_bank->store().account(johns)->balanceCents;
+    const qint64 before = m_bank->store().accounts().account(johns)->balanceCents;
     const HttpResult response = client.apiPost(QStringLiteral("/api/payments"), tokens.accessToken,
         { { QStringLiteral("from_account"), johns },
             { QStringLiteral("payee"), QStringLiteral("Mallory Jones") },
@@ -198,7 +198,7 @@ void tst_ResourceOwnership::apiPaymentsOnlyFromTheOwnersAccount()
                  .toString()
                  .contains(QLatin1String("not one of your accounts")),
         qPrintable(response.describe()));
-    QCOMPARE(m_bank->store().account(johns)->balanceCents, before);
+    QCOMPARE(m_bank->store().accounts().account(johns)->balanceCents, before);
 }
 
 void tst_ResourceOwnership::webAccountPageOnlyForTheOwner_data()
@@ -225,9 +225,9 @@ void tst_ResourceOwnership::webAccountPageOnlyForTheOwner()
     const HttpResult home = browser.logInToWebBanking(credentialsOf(username));
     QCOMPARE(home.status, 200);
     QVERIFY(home.body.contains("Your accounts"));
-    const auto account = m_bank->store().account(accountId);
+    const auto account = m_bank->store().accounts().account(accountId);
     QVERIFY(account.has_value());
-    const QList<BankTransaction> history = m_bank->store().transactionsOf(accountId);
+    const QList<BankTransaction> history = m_bank->store().accounts().transactionsOf(accountId);
     QVERIFY(!history.isEmpty());
 
     const HttpResult page

@@ -70,7 +70,7 @@ private Q_SLOTS:
     void bankAnswersOnBothLoopbackAddresses();
 
 private:
-    qint64 checkingBalance() { return m_bank->store().account(text("CHK-1001"))->balanceCents; }
+    qint64 checkingBalance() { return m_bank->store().accounts().account(text("CHK-1001"))->balanceCents; }
     // The cfl_session cookie's value in a logged-in browser.
     QByteArray sessionCookie(const Browser &browser) const;
     FormFields payment(const QString &csrfToken, const QString &amount = text("100.00")) const;
@@ -216,7 +216,7 @@ void tst_SessionIsolation::replayedCookieAfterLogoutIsRefused()
     QVERIFY2(authorize.isRedirect(), qPrintable(authorize.describe()));
     QCOMPARE(UrlParameters::of(authorize.location()).value(text("error")), text("login_required"));
     // The bank's side: the session row is revoked.
-    const auto session = m_bank->store().session(sha256Hex(cookie));
+    const auto session = m_bank->store().sessions().session(sha256Hex(cookie));
     QVERIFY(session.has_value());
     QVERIFY(session->revokedAt != 0);
 }
@@ -226,7 +226,7 @@ void tst_SessionIsolation::bankIsLocalhostNotTheCallbacksHost()
     // RFC 8252 §8.3: clients register the loopback IP literal; the bank calls itself "localhost".
     QCOMPARE(m_bank->issuer().host(), text("localhost"));
     QCOMPARE(QUrl(text(CoolLoanRedirect)).host(), text("127.0.0.1"));
-    const auto coolLoan = m_bank->store().client(text(CoolLoanId));
+    const auto coolLoan = m_bank->store().clients().client(text(CoolLoanId));
     QVERIFY(coolLoan.has_value());
     for (const QString &uri : coolLoan->redirectUris)
         QVERIFY2(QUrl(uri).host() != m_bank->issuer().host(), qPrintable(uri));

@@ -4,7 +4,7 @@
 // instances of a bank share a database), and every round sends the same code, or refresh token, to both
 // of them at once; requests to one process also overlap at the sockets. Sequential double use is
 // tested elsewhere (tst_tokenendpoint, tst_refresh): here only the store's atomic conditional UPDATEs
-// (BankStore::markCodeRedeemed, BankStore::markTokenRotated) stand between a race and two token sets.
+// (GrantLedger::markCodeRedeemed, GrantLedger::markTokenRotated) stand between a race and two token sets.
 
 #include "BankHarness.h"
 

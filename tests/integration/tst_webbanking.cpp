@@ -29,7 +29,10 @@ private Q_SLOTS:
     void logoutEndsTheSession();
 
 private:
-    qint64 checkingBalance() { return m_bank->store().account(QStringLiteral("CHK-1001"))->balanceCents; }
+    qint64 checkingBalance()
+    {
+        return m_bank->store().accounts().account(QStringLiteral("CHK-1001"))->balanceCents;
+    }
 
     std::unique_ptr<TestBank> m_bank;
 };
@@ -64,7 +67,8 @@ void tst_WebBanking::loginStartsASession()
     QVERIFY(accounts.body.contains("Your accounts"));
     QVERIFY(accounts.body.contains("CHK-1001"));
     QVERIFY(accounts.body.contains("SAV-2001"));
-    QVERIFY(accounts.body.contains(m_bank->store().account(QStringLiteral("CHK-1001"))->iban.toUtf8()));
+    QVERIFY(accounts.body.contains(
+        m_bank->store().accounts().account(QStringLiteral("CHK-1001"))->iban.toUtf8()));
     QVERIFY(accounts.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
     QCOMPARE(accounts.header("Cache-Control"), QByteArray("no-store"));
 }
@@ -91,7 +95,7 @@ void tst_WebBanking::accountPageListsTransactions()
     const HttpResult page = browser.get(m_bank->url(QStringLiteral("/web/accounts/SAV-2001")));
     QCOMPARE(page.status, 200);
     const int rows = int(page.body.count("<tr><td>"));
-    QCOMPARE(rows, m_bank->store().transactionsOf(QStringLiteral("SAV-2001")).size());
+    QCOMPARE(rows, m_bank->store().accounts().transactionsOf(QStringLiteral("SAV-2001")).size());
     QVERIFY(rows > 0);
     const HttpResult missing = browser.get(m_bank->url(QStringLiteral("/web/accounts/CHK-9999")));
     QCOMPARE(missing.status, 404);

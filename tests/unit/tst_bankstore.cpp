@@ -147,7 +147,7 @@ private slots:
     void ledgerSessionsAndConsents();
 
 private:
-    qint64 johnId() const { return m_store->userByUsername(text("john")).value_or(User {}).id; }
+    qint64 johnId() const { return m_store->users().userByUsername(text("john")).value_or(User {}).id; }
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<BankStore> m_store;
@@ -171,12 +171,12 @@ void tst_BankStore::cleanup()
 
 void tst_BankStore::opensAndSeeds()
 {
-    QCOMPARE(m_store->databasePath(), QDir(m_dir->path()).absoluteFilePath(text("bank.sqlite")));
-    QVERIFY(QFile::exists(m_store->databasePath()));
+    QCOMPARE(m_store->database().path(), QDir(m_dir->path()).absoluteFilePath(text("bank.sqlite")));
+    QVERIFY(QFile::exists(m_store->database().path()));
     QVERIFY(m_seed.seeded);
     QCOMPARE(m_seed.coolLoanSecret.size(), 43); // 32 random bytes, base64url
 
-    const std::optional<User> john = m_store->userByUsername(text("john"));
+    const std::optional<User> john = m_store->users().userByUsername(text("john"));
     QVERIFY(john);
     QCOMPARE(john->name, text("John Miller"));
     QCOMPARE(john->givenName, text("John"));
@@ -188,13 +188,13 @@ void tst_BankStore::opensAndSeeds()
     QVERIFY(verifyPassword(john->passwordHash, "banking-is-fun"));
     QVERIFY(!verifyPassword(john->passwordHash, "banking-is-no-fun"));
 
-    QCOMPARE(m_store->userById(john->id)->username, text("john"));
-    QCOMPARE(m_store->userByUsername(text("John"))->id, john->id); // usernames ignore case
-    QVERIFY(!m_store->userByUsername(text("trudy")));
-    QVERIFY(!m_store->userById(999));
+    QCOMPARE(m_store->users().userById(john->id)->username, text("john"));
+    QCOMPARE(m_store->users().userByUsername(text("John"))->id, john->id); // usernames ignore case
+    QVERIFY(!m_store->users().userByUsername(text("trudy")));
+    QVERIFY(!m_store->users().userById(999));
     QCOMPARE(john->id, 1); // written first: his ids are what they were before Mallory
 
-    const std::optional<Client> coolLoan = m_store->client(text("coolloan"));
+    const std::optional<Client> coolLoan = m_store->clients().client(text("coolloan"));
     QVERIFY(coolLoan);
     QCOMPARE(coolLoan->name, text("CoolLoan"));
     QVERIFY(!coolLoan->isPublic);
@@ -208,15 +208,15 @@ void tst_BankStore::opensAndSeeds()
 
 void tst_BankStore::schemaAndJournalMode()
 {
-    QCOMPARE(BankStore::latestSchemaVersion(), 4);
-    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
-    QCOMPARE(m_store->journalMode(), text("wal"));
-    QVERIFY(QFile::exists(m_store->databasePath() + QStringLiteral("-wal")));
+    QCOMPARE(Database::latestSchemaVersion(), 4);
+    QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
+    QCOMPARE(m_store->database().journalMode(), text("wal"));
+    QVERIFY(QFile::exists(m_store->database().path() + QStringLiteral("-wal")));
 }
 
 void tst_BankStore::seededAccountsAreConsistent()
 {
-    const QList<BankAccount> accounts = m_store->accountsOf(johnId());
+    const QList<BankAccount> accounts = m_store->accounts().accountsOf(johnId());
     QCOMPARE(accounts.size(), 2);
     QCOMPARE(accounts[0].id, text("CHK-1001"));
     QCOMPARE(accounts[0].kind, text("checking"));
@@ -230,9 +230,9 @@ void tst_BankStore::seededAccountsAreConsistent()
         QCOMPARE(account.currency, text("EUR"));
         QCOMPARE(account.userId, johnId());
         QVERIFY(account.iban.startsWith(text("DE")));
-        QCOMPARE(m_store->account(account.id)->balanceCents, account.balanceCents);
+        QCOMPARE(m_store->accounts().account(account.id)->balanceCents, account.balanceCents);
 
-        QList<BankTransaction> history = m_store->transactionsOf(account.id); // newest first
+        QList<BankTransaction> history = m_store->accounts().transactionsOf(account.id); // newest first
         QVERIFY(!history.isEmpty());
         QCOMPARE(history.first().balanceAfterCents, account.balanceCents);
         std::reverse(history.begin(), history.end());
@@ -250,13 +250,13 @@ void tst_BankStore::seededAccountsAreConsistent()
             }
         }
         total += int(history.size());
-        QCOMPARE(m_store->transactionsOf(account.id, 5).size(), 5);
+        QCOMPARE(m_store->accounts().transactionsOf(account.id, 5).size(), 5);
     }
     qInfo("seeded %d transactions", total);
     QVERIFY2(total >= 80 && total <= 150, qPrintable(QString::number(total)));
 
-    const QList<BankTransaction> checking = m_store->transactionsOf(text("CHK-1001"));
-    const QList<BankTransaction> savings = m_store->transactionsOf(text("SAV-2001"));
+    const QList<BankTransaction> checking = m_store->accounts().transactionsOf(text("CHK-1001"));
+    const QList<BankTransaction> savings = m_store->accounts().transactionsOf(text("SAV-2001"));
     const auto inCategory = [](const QList<BankTransaction> &list, const char *category) {
         QList<BankTransaction> found;
         std::copy_if(list.begin(), list.end(), std::back_inserter(found),
@@ -302,19 +302,21 @@ void tst_BankStore::seedIsDeterministic()
     QVERIFY(otherSeed.seeded);
 
     for (const QString &account : { text("CHK-1001"), text("SAV-2001") }) {
-        QCOMPARE(describe(other->transactionsOf(account)), describe(m_store->transactionsOf(account)));
-        QCOMPARE(other->account(account)->balanceCents, m_store->account(account)->balanceCents);
+        QCOMPARE(describe(other->accounts().transactionsOf(account)),
+            describe(m_store->accounts().transactionsOf(account)));
+        QCOMPARE(other->accounts().account(account)->balanceCents,
+            m_store->accounts().account(account)->balanceCents);
     }
     // The content is fixed; the secrets are not.
     QVERIFY(otherSeed.coolLoanSecret != m_seed.coolLoanSecret);
-    QVERIFY(other->userByUsername(text("john"))->passwordHash
-        != m_store->userByUsername(text("john"))->passwordHash);
+    QVERIFY(other->users().userByUsername(text("john"))->passwordHash
+        != m_store->users().userByUsername(text("john"))->passwordHash);
 }
 
 void tst_BankStore::seededSecondCustomer()
 {
     // Mallory: a customer of her own, so that every ownership check has someone to refuse.
-    const std::optional<User> mallory = m_store->userByUsername(text("mallory"));
+    const std::optional<User> mallory = m_store->users().userByUsername(text("mallory"));
     QVERIFY(mallory);
     QVERIFY(mallory->id != johnId());
     QCOMPARE(mallory->name, text("Mallory Jones"));
@@ -322,16 +324,16 @@ void tst_BankStore::seededSecondCustomer()
     QVERIFY(verifyPassword(mallory->passwordHash, "mallory-knows"));
     QVERIFY(!verifyPassword(mallory->passwordHash, "banking-is-fun"));
 
-    const QList<BankAccount> accounts = m_store->accountsOf(mallory->id);
+    const QList<BankAccount> accounts = m_store->accounts().accountsOf(mallory->id);
     QCOMPARE(accounts.size(), 1);
     const BankAccount &current = accounts.first();
     QCOMPARE(current.id, text("CHK-3001"));
     QCOMPARE(current.userId, mallory->id);
     QCOMPARE(current.currency, text("EUR"));
-    for (const BankAccount &johns : m_store->accountsOf(johnId()))
+    for (const BankAccount &johns : m_store->accounts().accountsOf(johnId()))
         QVERIFY(johns.iban != current.iban);
 
-    QList<BankTransaction> history = m_store->transactionsOf(current.id); // newest first
+    QList<BankTransaction> history = m_store->accounts().transactionsOf(current.id); // newest first
     QVERIFY(history.size() >= 3);
     QCOMPARE(history.first().balanceAfterCents, current.balanceCents);
     std::reverse(history.begin(), history.end());
@@ -347,11 +349,12 @@ void tst_BankStore::seededSecondCustomer()
 
 void tst_BankStore::reopenDoesNotReseed()
 {
-    const User john = *m_store->userByUsername(text("john"));
-    const QByteArray secretHash = m_store->client(text("coolloan"))->secretHash;
-    const int count = int(m_store->transactionsOf(text("CHK-1001")).size());
+    const User john = *m_store->users().userByUsername(text("john"));
+    const QByteArray secretHash = m_store->clients().client(text("coolloan"))->secretHash;
+    const int count = int(m_store->accounts().transactionsOf(text("CHK-1001")).size());
     QString error;
-    QVERIFY2(m_store->makePayment(john.id, text("CHK-1001"), text("Bakery"), 350, {}, kNow, &error),
+    QVERIFY2(
+        m_store->accounts().makePayment(john.id, text("CHK-1001"), text("Bakery"), 350, {}, kNow, &error),
         qPrintable(error));
     m_store.reset();
 
@@ -360,10 +363,10 @@ void tst_BankStore::reopenDoesNotReseed()
     QVERIFY2(m_store, qPrintable(error));
     QVERIFY(!seed.seeded);
     QVERIFY(seed.coolLoanSecret.isEmpty());
-    QCOMPARE(m_store->userByUsername(text("john"))->passwordHash, john.passwordHash);
-    QCOMPARE(m_store->client(text("coolloan"))->secretHash, secretHash);
-    QCOMPARE(m_store->transactionsOf(text("CHK-1001")).size(), count + 1);
-    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
+    QCOMPARE(m_store->users().userByUsername(text("john"))->passwordHash, john.passwordHash);
+    QCOMPARE(m_store->clients().client(text("coolloan"))->secretHash, secretHash);
+    QCOMPARE(m_store->accounts().transactionsOf(text("CHK-1001")).size(), count + 1);
+    QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
 }
 
 void tst_BankStore::secondConnectionSeesWrites()
@@ -379,12 +382,12 @@ void tst_BankStore::secondConnectionSeesWrites()
     client.clientId = text("registered-later");
     client.name = text("Registered Later");
     client.redirectUris = { text("http://127.0.0.1/cb") };
-    QVERIFY2(other->insertClient(client, &error), qPrintable(error));
-    QVERIFY(m_store->client(text("registered-later")));
+    QVERIFY2(other->clients().insertClient(client, &error), qPrintable(error));
+    QVERIFY(m_store->clients().client(text("registered-later")));
 
-    QVERIFY(m_store->insertCode(makeCode("shared-code", kNow + 60)));
-    QVERIFY(other->markCodeRedeemed(hashOf("shared-code"), kNow));
-    QVERIFY(!m_store->markCodeRedeemed(hashOf("shared-code"), kNow));
+    QVERIFY(m_store->grants().insertCode(makeCode("shared-code", kNow + 60)));
+    QVERIFY(other->grants().markCodeRedeemed(hashOf("shared-code"), kNow));
+    QVERIFY(!m_store->grants().markCodeRedeemed(hashOf("shared-code"), kNow));
 }
 
 void tst_BankStore::clients()
@@ -397,9 +400,9 @@ void tst_BankStore::clients()
     spa.allowedScopes = { text("openid"), text("accounts:read") };
     spa.createdAt = kNow;
     QString error;
-    QVERIFY2(m_store->insertClient(spa, &error), qPrintable(error));
+    QVERIFY2(m_store->clients().insertClient(spa, &error), qPrintable(error));
 
-    const std::optional<Client> read = m_store->client(text("spa-demo"));
+    const std::optional<Client> read = m_store->clients().client(text("spa-demo"));
     QVERIFY(read);
     QCOMPARE(read->name, spa.name);
     QVERIFY(read->isPublic);
@@ -407,33 +410,33 @@ void tst_BankStore::clients()
     QCOMPARE(read->redirectUris, spa.redirectUris);
     QCOMPARE(read->allowedScopes, spa.allowedScopes);
     QCOMPARE(read->createdAt, kNow);
-    QVERIFY(!m_store->client(text("nobody")));
+    QVERIFY(!m_store->clients().client(text("nobody")));
 
     error.clear();
-    QVERIFY(!m_store->insertClient(spa, &error));
+    QVERIFY(!m_store->clients().insertClient(spa, &error));
     QVERIFY2(error.contains(text("already exists")), qPrintable(error));
     Client nameless;
-    QVERIFY(!m_store->insertClient(nameless, &error));
+    QVERIFY(!m_store->clients().insertClient(nameless, &error));
 
-    const QList<Client> all = m_store->clients();
+    const QList<Client> all = m_store->clients().all();
     QCOMPARE(all.size(), 2);
     QCOMPARE(all[0].clientId, text("coolloan"));
     QCOMPARE(all[1].clientId, text("spa-demo"));
 
-    QVERIFY(m_store->setClientSecretHash(text("spa-demo"), hashOf("new secret")));
-    QCOMPARE(m_store->client(text("spa-demo"))->secretHash, hashOf("new secret"));
-    QVERIFY(!m_store->setClientSecretHash(text("nobody"), hashOf("x")));
+    QVERIFY(m_store->clients().setClientSecretHash(text("spa-demo"), hashOf("new secret")));
+    QCOMPARE(m_store->clients().client(text("spa-demo"))->secretHash, hashOf("new secret"));
+    QVERIFY(!m_store->clients().setClientSecretHash(text("nobody"), hashOf("x")));
 }
 
 void tst_BankStore::consents()
 {
     const qint64 john = johnId();
     const QString coolLoan = text("coolloan");
-    QVERIFY(!m_store->activeConsent(john, coolLoan));
+    QVERIFY(!m_store->consents().activeConsent(john, coolLoan));
 
-    QVERIFY(m_store->saveConsent(
+    QVERIFY(m_store->consents().saveConsent(
         john, coolLoan, { text("openid"), text("accounts:read"), text("openid") }, kNow));
-    std::optional<Consent> consent = m_store->activeConsent(john, coolLoan);
+    std::optional<Consent> consent = m_store->consents().activeConsent(john, coolLoan);
     QVERIFY(consent);
     QCOMPARE(
         consent->scopes, (QStringList { text("accounts:read"), text("openid") })); // sorted, no duplicates
@@ -442,22 +445,22 @@ void tst_BankStore::consents()
     const qint64 id = consent->id;
 
     // Saving again replaces the scopes of the same row.
-    QVERIFY(m_store->saveConsent(john, coolLoan, { text("openid") }, kNow + 10));
-    consent = m_store->activeConsent(john, coolLoan);
+    QVERIFY(m_store->consents().saveConsent(john, coolLoan, { text("openid") }, kNow + 10));
+    consent = m_store->consents().activeConsent(john, coolLoan);
     QCOMPARE(consent->id, id);
     QCOMPARE(consent->scopes, QStringList { text("openid") });
     QCOMPARE(consent->grantedAt, kNow);
     QCOMPARE(consent->updatedAt, kNow + 10);
-    QCOMPARE(m_store->consentsOf(john).size(), 1);
+    QCOMPARE(m_store->consents().consentsOf(john).size(), 1);
 
-    QVERIFY(m_store->revokeConsent(john, coolLoan, kNow + 20));
-    QVERIFY(!m_store->activeConsent(john, coolLoan));
-    QVERIFY(m_store->consentsOf(john).isEmpty());
-    QVERIFY(!m_store->revokeConsent(john, coolLoan, kNow + 21)); // nothing active any more
+    QVERIFY(m_store->consents().revokeConsent(john, coolLoan, kNow + 20));
+    QVERIFY(!m_store->consents().activeConsent(john, coolLoan));
+    QVERIFY(m_store->consents().consentsOf(john).isEmpty());
+    QVERIFY(!m_store->consents().revokeConsent(john, coolLoan, kNow + 21)); // nothing active any more
 
     // Given again after a revocation: a new grant.
-    QVERIFY(m_store->saveConsent(john, coolLoan, { text("profile"), text("openid") }, kNow + 30));
-    consent = m_store->activeConsent(john, coolLoan);
+    QVERIFY(m_store->consents().saveConsent(john, coolLoan, { text("profile"), text("openid") }, kNow + 30));
+    consent = m_store->consents().activeConsent(john, coolLoan);
     QVERIFY(consent);
     QCOMPARE(consent->id, id);
     QCOMPARE(consent->revokedAt, 0);
@@ -466,7 +469,7 @@ void tst_BankStore::consents()
 
     // Consents belong to a registered client.
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(text("FOREIGN KEY constraint failed")));
-    QVERIFY(!m_store->saveConsent(john, text("unregistered"), { text("openid") }, kNow));
+    QVERIFY(!m_store->consents().saveConsent(john, text("unregistered"), { text("openid") }, kNow));
 }
 
 void tst_BankStore::sessions()
@@ -476,9 +479,9 @@ void tst_BankStore::sessions()
     session.userId = johnId();
     session.authTime = kNow;
     session.expiresAt = kNow + 3600;
-    QVERIFY(m_store->insertSession(session));
+    QVERIFY(m_store->sessions().insertSession(session));
 
-    std::optional<LoginSession> read = m_store->session(session.idHash);
+    std::optional<LoginSession> read = m_store->sessions().session(session.idHash);
     QVERIFY(read);
     QCOMPARE(read->idHash, session.idHash);
     QCOMPARE(read->userId, session.userId);
@@ -486,10 +489,10 @@ void tst_BankStore::sessions()
     QCOMPARE(read->expiresAt, kNow + 3600);
     QCOMPARE(read->revokedAt, 0);
 
-    QVERIFY(m_store->revokeSession(session.idHash, kNow + 5));
-    QCOMPARE(m_store->session(session.idHash)->revokedAt, kNow + 5);
-    QVERIFY(!m_store->revokeSession(session.idHash, kNow + 6));
-    QVERIFY(!m_store->session(hashOf("unknown")));
+    QVERIFY(m_store->sessions().revokeSession(session.idHash, kNow + 5));
+    QCOMPARE(m_store->sessions().session(session.idHash)->revokedAt, kNow + 5);
+    QVERIFY(!m_store->sessions().revokeSession(session.idHash, kNow + 6));
+    QVERIFY(!m_store->sessions().session(hashOf("unknown")));
 }
 
 void tst_BankStore::interactions()
@@ -498,9 +501,9 @@ void tst_BankStore::interactions()
     interaction.nonce = text("n-0S6_WzA2Mj");
     interaction.prompt = text("login consent");
     interaction.maxAge = 0;
-    QVERIFY(m_store->insertInteraction(interaction));
+    QVERIFY(m_store->sessions().insertInteraction(interaction));
 
-    std::optional<Interaction> read = m_store->interaction(interaction.id);
+    std::optional<Interaction> read = m_store->sessions().interaction(interaction.id);
     QVERIFY(read);
     QCOMPARE(read->kind, interaction.kind);
     QCOMPARE(read->clientId, interaction.clientId);
@@ -525,26 +528,26 @@ void tst_BankStore::interactions()
     webLogin.csrfToken = "csrf-2";
     webLogin.createdAt = kNow;
     webLogin.expiresAt = kNow + 600;
-    QVERIFY(m_store->insertInteraction(webLogin));
-    QCOMPARE(m_store->interaction(webLogin.id)->maxAge, -1);
-    QVERIFY(m_store->interaction(webLogin.id)->clientId.isEmpty());
+    QVERIFY(m_store->sessions().insertInteraction(webLogin));
+    QCOMPARE(m_store->sessions().interaction(webLogin.id)->maxAge, -1);
+    QVERIFY(m_store->sessions().interaction(webLogin.id)->clientId.isEmpty());
 
-    QVERIFY(m_store->updateInteractionLogin(interaction.id, johnId(), kNow + 42));
-    read = m_store->interaction(interaction.id);
+    QVERIFY(m_store->sessions().updateInteractionLogin(interaction.id, johnId(), kNow + 42));
+    read = m_store->sessions().interaction(interaction.id);
     QCOMPARE(read->userId, johnId());
     QCOMPARE(read->authTime, kNow + 42);
-    QVERIFY(!m_store->updateInteractionLogin(text("unknown"), johnId(), kNow));
+    QVERIFY(!m_store->sessions().updateInteractionLogin(text("unknown"), johnId(), kNow));
 
-    QVERIFY(m_store->deleteInteraction(interaction.id));
-    QVERIFY(!m_store->interaction(interaction.id));
-    QVERIFY(!m_store->deleteInteraction(interaction.id));
+    QVERIFY(m_store->sessions().deleteInteraction(interaction.id));
+    QVERIFY(!m_store->sessions().interaction(interaction.id));
+    QVERIFY(!m_store->sessions().deleteInteraction(interaction.id));
 }
 
 void tst_BankStore::codeIsRedeemedOnce()
 {
     const AuthorizationCode code = makeCode("the-code", kNow + 60);
-    QVERIFY(m_store->insertCode(code));
-    std::optional<AuthorizationCode> read = m_store->code(code.codeHash);
+    QVERIFY(m_store->grants().insertCode(code));
+    std::optional<AuthorizationCode> read = m_store->grants().code(code.codeHash);
     QVERIFY(read);
     QCOMPARE(read->clientId, code.clientId);
     QCOMPARE(read->userId, code.userId);
@@ -558,15 +561,15 @@ void tst_BankStore::codeIsRedeemedOnce()
     QCOMPARE(read->expiresAt, code.expiresAt);
     QCOMPARE(read->redeemedAt, 0);
 
-    QVERIFY(m_store->markCodeRedeemed(code.codeHash, kNow + 1));
-    QVERIFY(!m_store->markCodeRedeemed(code.codeHash, kNow + 2));
-    QCOMPARE(m_store->code(code.codeHash)->redeemedAt, kNow + 1);
-    QVERIFY(!m_store->markCodeRedeemed(hashOf("never issued"), kNow));
-    QVERIFY(!m_store->code(hashOf("never issued")));
+    QVERIFY(m_store->grants().markCodeRedeemed(code.codeHash, kNow + 1));
+    QVERIFY(!m_store->grants().markCodeRedeemed(code.codeHash, kNow + 2));
+    QCOMPARE(m_store->grants().code(code.codeHash)->redeemedAt, kNow + 1);
+    QVERIFY(!m_store->grants().markCodeRedeemed(hashOf("never issued"), kNow));
+    QVERIFY(!m_store->grants().code(hashOf("never issued")));
 
     // The same code twice is refused (primary key).
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(text("UNIQUE constraint failed")));
-    QVERIFY(!m_store->insertCode(code));
+    QVERIFY(!m_store->grants().insertCode(code));
 }
 
 // Sequential uses only; the same under real concurrency: tests/integration/tst_singleuse.cpp.
@@ -574,10 +577,10 @@ void tst_BankStore::tokenRotationIsOnceAndOnlyForLiveRefreshTokens()
 {
     const IssuedToken refresh = makeToken("refresh-1", TokenKind::Refresh, "family-1", "code-1");
     const IssuedToken access = makeToken("access-1", TokenKind::Access, "family-1", "code-1");
-    QVERIFY(m_store->insertToken(refresh));
-    QVERIFY(m_store->insertToken(access));
+    QVERIFY(m_store->grants().insertToken(refresh));
+    QVERIFY(m_store->grants().insertToken(access));
 
-    const std::optional<IssuedToken> read = m_store->tokenByJti(access.jti);
+    const std::optional<IssuedToken> read = m_store->grants().tokenByJti(access.jti);
     QVERIFY(read);
     QCOMPARE(read->tokenHash, access.tokenHash);
     QCOMPARE(read->kind, TokenKind::Access);
@@ -591,23 +594,23 @@ void tst_BankStore::tokenRotationIsOnceAndOnlyForLiveRefreshTokens()
     QCOMPARE(read->authTime, access.authTime);
     QCOMPARE(read->issuedAt, access.issuedAt);
     QCOMPARE(read->expiresAt, access.expiresAt);
-    QVERIFY(!m_store->tokenByJti(QString()));
-    QCOMPARE(m_store->token(refresh.tokenHash)->kind, TokenKind::Refresh);
+    QVERIFY(!m_store->grants().tokenByJti(QString()));
+    QCOMPARE(m_store->grants().token(refresh.tokenHash)->kind, TokenKind::Refresh);
 
-    QVERIFY(m_store->markTokenRotated(refresh.tokenHash, kNow + 10));
-    QVERIFY(!m_store->markTokenRotated(refresh.tokenHash, kNow + 11));
-    QCOMPARE(m_store->token(refresh.tokenHash)->rotatedAt, kNow + 10);
+    QVERIFY(m_store->grants().markTokenRotated(refresh.tokenHash, kNow + 10));
+    QVERIFY(!m_store->grants().markTokenRotated(refresh.tokenHash, kNow + 11));
+    QCOMPARE(m_store->grants().token(refresh.tokenHash)->rotatedAt, kNow + 10);
 
     IssuedToken child = makeToken("refresh-2", TokenKind::Refresh, "family-1", "code-1");
     child.parentHash = refresh.tokenHash;
-    QVERIFY(m_store->insertToken(child));
-    QCOMPARE(m_store->token(child.tokenHash)->parentHash, refresh.tokenHash);
+    QVERIFY(m_store->grants().insertToken(child));
+    QCOMPARE(m_store->grants().token(child.tokenHash)->parentHash, refresh.tokenHash);
 
     // Neither a revoked refresh token nor an access token rotates.
-    QCOMPARE(m_store->revokeToken(child.tokenHash, kNow + 12, text("test")), 1);
-    QVERIFY(!m_store->markTokenRotated(child.tokenHash, kNow + 13));
-    QVERIFY(!m_store->markTokenRotated(access.tokenHash, kNow + 13));
-    QVERIFY(!m_store->markTokenRotated(hashOf("unknown"), kNow + 13));
+    QCOMPARE(m_store->grants().revokeToken(child.tokenHash, kNow + 12, text("test")), 1);
+    QVERIFY(!m_store->grants().markTokenRotated(child.tokenHash, kNow + 13));
+    QVERIFY(!m_store->grants().markTokenRotated(access.tokenHash, kNow + 13));
+    QVERIFY(!m_store->grants().markTokenRotated(hashOf("unknown"), kNow + 13));
 }
 
 void tst_BankStore::revocationCounts()
@@ -616,7 +619,7 @@ void tst_BankStore::revocationCounts()
     other.clientId = text("other");
     other.name = text("Other");
     QString error;
-    QVERIFY2(m_store->insertClient(other, &error), qPrintable(error));
+    QVERIFY2(m_store->clients().insertClient(other, &error), qPrintable(error));
 
     IssuedToken rotated = makeToken("r1", TokenKind::Refresh, "family-1", "code-1");
     rotated.rotatedAt = kNow;
@@ -631,32 +634,38 @@ void tst_BankStore::revocationCounts()
             makeToken("o1", TokenKind::Refresh, "family-3", "code-3", text("other")),
             makeToken("o2", TokenKind::Access, "family-3", "code-3", text("other")),
             makeToken("o3", TokenKind::Access, "family-4", "code-4", text("other")) })
-        QVERIFY(m_store->insertToken(token));
+        QVERIFY(m_store->grants().insertToken(token));
 
-    QCOMPARE(m_store->revokeFamily(text("family-1"), kNow + 1, text("refresh token reuse")), 3);
-    QCOMPARE(m_store->revokeFamily(text("family-1"), kNow + 2, text("again")), 0);
-    QCOMPARE(m_store->token(hashOf("r2"))->revokedReason, text("refresh token reuse"));
-    QCOMPARE(m_store->token(hashOf("r2"))->revokedAt, kNow + 1);
-    QCOMPARE(m_store->token(hashOf("a0"))->revokedReason, text("earlier")); // left as it was
-    QCOMPARE(m_store->token(hashOf("a0"))->revokedAt, kNow - 5);
-    QCOMPARE(m_store->revokeFamily(QString(), kNow, text("none")), 0);
+    QCOMPARE(m_store->grants().revokeFamily(text("family-1"), kNow + 1, text("refresh token reuse")), 3);
+    QCOMPARE(m_store->grants().revokeFamily(text("family-1"), kNow + 2, text("again")), 0);
+    QCOMPARE(m_store->grants().token(hashOf("r2"))->revokedReason, text("refresh token reuse"));
+    QCOMPARE(m_store->grants().token(hashOf("r2"))->revokedAt, kNow + 1);
+    QCOMPARE(m_store->grants().token(hashOf("a0"))->revokedReason, text("earlier")); // left as it was
+    QCOMPARE(m_store->grants().token(hashOf("a0"))->revokedAt, kNow - 5);
+    QCOMPARE(m_store->grants().revokeFamily(QString(), kNow, text("none")), 0);
 
-    QCOMPARE(m_store->revokeTokensFromCode(hashOf("code-2"), kNow + 3, text("code replay")), 2);
-    QCOMPARE(m_store->revokeTokensFromCode(hashOf("code-2"), kNow + 4, text("code replay")), 0);
+    QCOMPARE(m_store->grants().revokeTokensFromCode(hashOf("code-2"), kNow + 3, text("code replay")), 2);
+    QCOMPARE(m_store->grants().revokeTokensFromCode(hashOf("code-2"), kNow + 4, text("code replay")), 0);
 
-    QCOMPARE(m_store->revokeToken(hashOf("o1"), kNow + 5, text("revocation endpoint")), 1);
-    QCOMPARE(m_store->revokeToken(hashOf("o1"), kNow + 6, text("revocation endpoint")), 0);
-    QCOMPARE(m_store->revokeTokensOfClient(johnId(), text("other"), kNow + 7, text("consent revoked")), 2);
-    QCOMPARE(m_store->revokeTokensOfClient(johnId(), text("other"), kNow + 8, text("consent revoked")), 0);
-    QCOMPARE(m_store->revokeTokensOfClient(johnId(), text("coolloan"), kNow + 9, text("consent revoked")), 0);
+    QCOMPARE(m_store->grants().revokeToken(hashOf("o1"), kNow + 5, text("revocation endpoint")), 1);
+    QCOMPARE(m_store->grants().revokeToken(hashOf("o1"), kNow + 6, text("revocation endpoint")), 0);
+    QCOMPARE(
+        m_store->grants().revokeTokensOfClient(johnId(), text("other"), kNow + 7, text("consent revoked")),
+        2);
+    QCOMPARE(
+        m_store->grants().revokeTokensOfClient(johnId(), text("other"), kNow + 8, text("consent revoked")),
+        0);
+    QCOMPARE(
+        m_store->grants().revokeTokensOfClient(johnId(), text("coolloan"), kNow + 9, text("consent revoked")),
+        0);
 }
 
 void tst_BankStore::paymentBooksAndDebits()
 {
     const qint64 john = johnId();
-    const qint64 before = m_store->account(text("CHK-1001"))->balanceCents;
+    const qint64 before = m_store->accounts().account(text("CHK-1001"))->balanceCents;
     QString error;
-    const std::optional<BankTransaction> payment = m_store->makePayment(
+    const std::optional<BankTransaction> payment = m_store->accounts().makePayment(
         john, text("CHK-1001"), text("  CoolLoan Ltd  "), 12345, text("Loan fee 2025-06"), kNow, &error);
     QVERIFY2(payment, qPrintable(error));
     QVERIFY(payment->id > 0);
@@ -667,17 +676,17 @@ void tst_BankStore::paymentBooksAndDebits()
     QCOMPARE(payment->description, text("Loan fee 2025-06"));
     QCOMPARE(payment->category, text("payment"));
     QCOMPARE(payment->bookedOn, QDateTime::fromSecsSinceEpoch(kNow).date());
-    QCOMPARE(m_store->account(text("CHK-1001"))->balanceCents, before - 12345);
-    QCOMPARE(describe(m_store->transactionsOf(text("CHK-1001"), 1)), describe({ *payment }));
+    QCOMPARE(m_store->accounts().account(text("CHK-1001"))->balanceCents, before - 12345);
+    QCOMPARE(describe(m_store->accounts().transactionsOf(text("CHK-1001"), 1)), describe({ *payment }));
 
     // Without a reference; the whole balance of the savings account.
-    const qint64 savings = m_store->account(text("SAV-2001"))->balanceCents;
-    const std::optional<BankTransaction> all
-        = m_store->makePayment(john, text("SAV-2001"), text("Car dealer"), savings, QString(), kNow, &error);
+    const qint64 savings = m_store->accounts().account(text("SAV-2001"))->balanceCents;
+    const std::optional<BankTransaction> all = m_store->accounts().makePayment(
+        john, text("SAV-2001"), text("Car dealer"), savings, QString(), kNow, &error);
     QVERIFY2(all, qPrintable(error));
     QCOMPARE(all->description, text("Payment to Car dealer"));
     QCOMPARE(all->balanceAfterCents, 0);
-    QCOMPARE(m_store->account(text("SAV-2001"))->balanceCents, 0);
+    QCOMPARE(m_store->accounts().account(text("SAV-2001"))->balanceCents, 0);
 }
 
 void tst_BankStore::paymentRefusals_data()
@@ -712,8 +721,8 @@ void tst_BankStore::paymentRefusals()
     QFETCH(qint64, amountCents);
     QFETCH(QString, expectedError);
 
-    const qint64 balance = m_store->account(text("SAV-2001"))->balanceCents;
-    const int count = int(m_store->transactionsOf(text("SAV-2001")).size());
+    const qint64 balance = m_store->accounts().account(text("SAV-2001"))->balanceCents;
+    const int count = int(m_store->accounts().transactionsOf(text("SAV-2001")).size());
     if (overdraw)
         amountCents = balance + 1;
     if (expectedError.isEmpty())
@@ -722,10 +731,10 @@ void tst_BankStore::paymentRefusals()
 
     QString error;
     const qint64 user = otherUser ? johnId() + 1 : johnId();
-    QVERIFY(!m_store->makePayment(user, account, payee, amountCents, text("ref"), kNow, &error));
+    QVERIFY(!m_store->accounts().makePayment(user, account, payee, amountCents, text("ref"), kNow, &error));
     QCOMPARE(error, expectedError);
-    QCOMPARE(m_store->account(text("SAV-2001"))->balanceCents, balance);
-    QCOMPARE(m_store->transactionsOf(text("SAV-2001")).size(), count);
+    QCOMPARE(m_store->accounts().account(text("SAV-2001"))->balanceCents, balance);
+    QCOMPARE(m_store->accounts().transactionsOf(text("SAV-2001")).size(), count);
 }
 
 void tst_BankStore::formatMoney_data()
@@ -755,42 +764,44 @@ void tst_BankStore::loginFailures()
     const QString john = text("john");
     const QString here = text("127.0.0.1");
     const QString elsewhere = text("2001:db8::/64");
-    QCOMPARE(m_store->loginFailuresSince(john, here, 0).count, 0);
-    QVERIFY(m_store->recordLoginFailure(john, here, kNow));
-    QVERIFY(m_store->recordLoginFailure(john, here, kNow + 10));
-    QVERIFY(m_store->recordLoginFailure(text("JOHN"), here, kNow + 20));
-    QVERIFY(m_store->recordLoginFailure(text("trudy"), here, kNow + 20)); // unknown usernames count too
-    QVERIFY(m_store->recordLoginFailure(john, elsewhere, kNow + 30));
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, here, 0).count, 0);
+    QVERIFY(m_store->sessions().recordLoginFailure(john, here, kNow));
+    QVERIFY(m_store->sessions().recordLoginFailure(john, here, kNow + 10));
+    QVERIFY(m_store->sessions().recordLoginFailure(text("JOHN"), here, kNow + 20));
+    QVERIFY(m_store->sessions().recordLoginFailure(
+        text("trudy"), here, kNow + 20)); // unknown usernames count too
+    QVERIFY(m_store->sessions().recordLoginFailure(john, elsewhere, kNow + 30));
 
-    QCOMPARE(m_store->loginFailuresSince(john, here, kNow).count, 3);
-    QCOMPARE(m_store->loginFailuresSince(john, here, kNow).lastAt, kNow + 20);
-    QCOMPARE(m_store->loginFailuresSince(john, here, kNow + 5).count, 2);
-    QCOMPARE(m_store->loginFailuresSince(john, here, kNow + 21).count, 0);
-    QCOMPARE(m_store->loginFailuresSince(john, elsewhere, kNow).count, 1); // each client its own count
-    QCOMPARE(m_store->loginFailuresSince(text("trudy"), here, kNow).count, 1);
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, here, kNow).count, 3);
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, here, kNow).lastAt, kNow + 20);
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, here, kNow + 5).count, 2);
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, here, kNow + 21).count, 0);
+    QCOMPARE(
+        m_store->sessions().loginFailuresSince(john, elsewhere, kNow).count, 1); // each client its own count
+    QCOMPARE(m_store->sessions().loginFailuresSince(text("trudy"), here, kNow).count, 1);
 
     // John logging in from here forgets his failures from here only.
-    QVERIFY(m_store->clearLoginFailures(john, here));
-    QCOMPARE(m_store->loginFailuresSince(john, here, 0).count, 0);
-    QCOMPARE(m_store->loginFailuresSince(john, elsewhere, 0).count, 1);
-    QCOMPARE(m_store->loginFailuresSince(text("trudy"), here, 0).count, 1);
+    QVERIFY(m_store->sessions().clearLoginFailures(john, here));
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, here, 0).count, 0);
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, elsewhere, 0).count, 1);
+    QCOMPARE(m_store->sessions().loginFailuresSince(text("trudy"), here, 0).count, 1);
 
     // Failures that no longer count are purged.
-    QCOMPARE(m_store->purgeLoginFailures(kNow + 25), 1); // trudy's
-    QCOMPARE(m_store->loginFailuresSince(text("trudy"), here, 0).count, 0);
-    QCOMPARE(m_store->loginFailuresSince(john, elsewhere, 0).count, 1);
+    QCOMPARE(m_store->sessions().purgeLoginFailures(kNow + 25), 1); // trudy's
+    QCOMPARE(m_store->sessions().loginFailuresSince(text("trudy"), here, 0).count, 0);
+    QCOMPARE(m_store->sessions().loginFailuresSince(john, elsewhere, 0).count, 1);
 }
 
 void tst_BankStore::auditLogNewestFirst()
 {
-    QVERIFY(m_store->auditLog().isEmpty());
-    QVERIFY(m_store->audit(kNow, text("login"), QString(), text("john"), text("password")));
-    QVERIFY(m_store->audit(
+    QVERIFY(m_store->auditLog().recent().isEmpty());
+    QVERIFY(m_store->auditLog().record(kNow, text("login"), QString(), text("john"), text("password")));
+    QVERIFY(m_store->auditLog().record(
         kNow + 1, text("consent"), text("coolloan"), text("john"), text("openid accounts:read")));
-    QVERIFY(
-        m_store->audit(kNow + 2, text("grant"), text("coolloan"), text("john"), text("authorization_code")));
+    QVERIFY(m_store->auditLog().record(
+        kNow + 2, text("grant"), text("coolloan"), text("john"), text("authorization_code")));
 
-    const QList<AuditEntry> log = m_store->auditLog();
+    const QList<AuditEntry> log = m_store->auditLog().recent();
     QCOMPARE(log.size(), 3);
     QCOMPARE(log[0].event, text("grant"));
     QCOMPARE(log[0].at, kNow + 2);
@@ -802,17 +813,18 @@ void tst_BankStore::auditLogNewestFirst()
     QVERIFY(log[2].clientId.isEmpty());
     QVERIFY(log[0].id > log[1].id && log[1].id > log[2].id);
 
-    QCOMPARE(m_store->auditLog(2).size(), 2);
-    QCOMPARE(m_store->auditLog(2)[0].event, text("grant"));
+    QCOMPARE(m_store->auditLog().recent(2).size(), 2);
+    QCOMPARE(m_store->auditLog().recent(2)[0].event, text("grant"));
 }
 
 void tst_BankStore::auditLogNamesTheRefusingCheck()
 {
-    QVERIFY(m_store->audit(kNow, text("grant"), text("coolloan"), text("john"), text("tokens issued")));
-    QVERIFY(m_store->audit(kNow + 1, text("refusal"), text("coolloan"), QString(),
+    QVERIFY(m_store->auditLog().record(
+        kNow, text("grant"), text("coolloan"), text("john"), text("tokens issued")));
+    QVERIFY(m_store->auditLog().record(kNow + 1, text("refusal"), text("coolloan"), QString(),
         text("invalid_grant: code_verifier does not match the code_challenge"), text("token.code.pkce")));
 
-    const QList<AuditEntry> log = m_store->auditLog();
+    const QList<AuditEntry> log = m_store->auditLog().recent();
     QCOMPARE(log.size(), 2);
     QCOMPARE(log[0].event, text("refusal"));
     QCOMPARE(log[0].checkId, text("token.code.pkce"));
@@ -824,8 +836,9 @@ void tst_BankStore::migratesAVersion1Database()
 {
     // A database as schema version 1 left it: an audit log without check_id, with a row in it (and login
     // sessions without the CSRF token of version 3).
-    QVERIFY(m_store->audit(kNow, text("refusal"), text("coolloan"), QString(), text("written by version 1")));
-    const QString path = m_store->databasePath();
+    QVERIFY(m_store->auditLog().record(
+        kNow, text("refusal"), text("coolloan"), QString(), text("written by version 1")));
+    const QString path = m_store->database().path();
     m_store.reset();
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-1"));
@@ -849,10 +862,10 @@ void tst_BankStore::migratesAVersion1Database()
     m_store = BankStore::open(m_dir->path(), &error, &seed);
     QVERIFY2(m_store, qPrintable(error));
     QVERIFY(!seed.seeded);
-    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
-    QVERIFY(m_store->audit(
+    QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
+    QVERIFY(m_store->auditLog().record(
         kNow + 1, text("refusal"), text("coolloan"), QString(), text("after"), text("token.code.pkce")));
-    const QList<AuditEntry> log = m_store->auditLog();
+    const QList<AuditEntry> log = m_store->auditLog().recent();
     QCOMPARE(log.size(), 2);
     QCOMPARE(log[0].checkId, text("token.code.pkce"));
     QCOMPARE(log[1].detail, text("written by version 1"));
@@ -869,8 +882,8 @@ void tst_BankStore::migratingToVersion3EndsOldSessions()
     old.authTime = kNow;
     old.expiresAt = std::numeric_limits<qint32>::max();
     old.csrfToken = "to be dropped";
-    QVERIFY(m_store->insertSession(old));
-    const QString path = m_store->databasePath();
+    QVERIFY(m_store->sessions().insertSession(old));
+    const QString path = m_store->database().path();
     m_store.reset();
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-2"));
@@ -891,8 +904,8 @@ void tst_BankStore::migratingToVersion3EndsOldSessions()
     QString error;
     m_store = BankStore::open(m_dir->path(), &error);
     QVERIFY2(m_store, qPrintable(error));
-    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
-    const auto migrated = m_store->session(old.idHash);
+    QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
+    const auto migrated = m_store->sessions().session(old.idHash);
     QVERIFY(migrated.has_value());
     QVERIFY(migrated->csrfToken.isEmpty());
     QVERIFY(migrated->revokedAt != 0);
@@ -906,120 +919,121 @@ void tst_BankStore::sessionKeepsItsCsrfToken()
     session.authTime = kNow;
     session.expiresAt = kNow + 3600;
     session.csrfToken = "Zm9ybS10b2tlbi1vZi10aGlzLXNlc3Npb24tb25seQ";
-    QVERIFY(m_store->insertSession(session));
-    QCOMPARE(m_store->session(session.idHash)->csrfToken, session.csrfToken);
+    QVERIFY(m_store->sessions().insertSession(session));
+    QCOMPARE(m_store->sessions().session(session.idHash)->csrfToken, session.csrfToken);
 }
 
 void tst_BankStore::transactionsRollBack()
 {
     QVERIFY(!m_store->inTransaction([&] {
-        m_store->audit(kNow, text("rolled back"), {}, {}, {});
+        m_store->auditLog().record(kNow, text("rolled back"), {}, {}, {});
         return false;
     }));
-    QVERIFY(m_store->auditLog().isEmpty());
+    QVERIFY(m_store->auditLog().recent().isEmpty());
 
     // Nested: the inner one rolls back alone, the outer one commits.
     QVERIFY(m_store->inTransaction([&] {
-        m_store->audit(kNow, text("outer"), {}, {}, {});
+        m_store->auditLog().record(kNow, text("outer"), {}, {}, {});
         const bool inner = m_store->inTransaction([&] {
-            m_store->audit(kNow, text("inner"), {}, {}, {});
+            m_store->auditLog().record(kNow, text("inner"), {}, {}, {});
             return false;
         });
         return !inner;
     }));
-    const QList<AuditEntry> log = m_store->auditLog();
+    const QList<AuditEntry> log = m_store->auditLog().recent();
     QCOMPARE(log.size(), 1);
     QCOMPARE(log[0].event, text("outer"));
 
     // And a payment inside a caller's transaction goes with it.
-    const qint64 balance = m_store->account(text("CHK-1001"))->balanceCents;
+    const qint64 balance = m_store->accounts().account(text("CHK-1001"))->balanceCents;
     QVERIFY(!m_store->inTransaction([&] {
         QString error;
-        return !m_store->makePayment(johnId(), text("CHK-1001"), text("Shop"), 100, {}, kNow, &error);
+        return !m_store->accounts().makePayment(
+            johnId(), text("CHK-1001"), text("Shop"), 100, {}, kNow, &error);
     }));
-    QCOMPARE(m_store->account(text("CHK-1001"))->balanceCents, balance);
+    QCOMPARE(m_store->accounts().account(text("CHK-1001"))->balanceCents, balance);
 }
 
 void tst_BankStore::resetReseeds()
 {
     const qint64 john = johnId();
-    const QList<BankTransaction> seeded = m_store->transactionsOf(text("CHK-1001"));
+    const QList<BankTransaction> seeded = m_store->accounts().transactionsOf(text("CHK-1001"));
     QString error;
-    QVERIFY(m_store->makePayment(john, text("CHK-1001"), text("Shop"), 100, {}, kNow, &error));
-    QVERIFY(m_store->saveConsent(john, text("coolloan"), { text("openid") }, kNow));
-    QVERIFY(m_store->insertToken(makeToken("r1", TokenKind::Refresh, "family-1", "code-1")));
-    QVERIFY(m_store->insertCode(makeCode("code-1", kNow + 60)));
-    QVERIFY(m_store->audit(kNow, text("grant"), text("coolloan"), text("john"), {}));
-    QVERIFY(m_store->recordLoginFailure(text("john"), text("127.0.0.1"), kNow));
-    QVERIFY(m_store->saveSigningKeyJwk(text("kid-1"), "{}"));
+    QVERIFY(m_store->accounts().makePayment(john, text("CHK-1001"), text("Shop"), 100, {}, kNow, &error));
+    QVERIFY(m_store->consents().saveConsent(john, text("coolloan"), { text("openid") }, kNow));
+    QVERIFY(m_store->grants().insertToken(makeToken("r1", TokenKind::Refresh, "family-1", "code-1")));
+    QVERIFY(m_store->grants().insertCode(makeCode("code-1", kNow + 60)));
+    QVERIFY(m_store->auditLog().record(kNow, text("grant"), text("coolloan"), text("john"), {}));
+    QVERIFY(m_store->sessions().recordLoginFailure(text("john"), text("127.0.0.1"), kNow));
+    QVERIFY(m_store->keys().saveSigningKeyJwk(text("kid-1"), "{}"));
     Client other;
     other.clientId = text("other");
     other.name = text("Other");
-    QVERIFY(m_store->insertClient(other, &error));
+    QVERIFY(m_store->clients().insertClient(other, &error));
 
     SeedReport seed;
     QVERIFY2(m_store->reset(&error, &seed), qPrintable(error));
     QVERIFY(seed.seeded);
     QCOMPARE(seed.coolLoanSecret.size(), 43);
     QVERIFY(seed.coolLoanSecret != m_seed.coolLoanSecret);
-    QCOMPARE(m_store->client(text("coolloan"))->secretHash, sha256Hex(seed.coolLoanSecret));
+    QCOMPARE(m_store->clients().client(text("coolloan"))->secretHash, sha256Hex(seed.coolLoanSecret));
 
-    QVERIFY(!m_store->client(text("other")));
-    QCOMPARE(m_store->clients().size(), 1);
-    QVERIFY(m_store->consentsOf(johnId()).isEmpty());
-    QVERIFY(!m_store->token(hashOf("r1")));
-    QVERIFY(!m_store->code(hashOf("code-1")));
-    QVERIFY(m_store->auditLog().isEmpty());
-    QCOMPARE(m_store->loginFailuresSince(text("john"), text("127.0.0.1"), 0).count, 0);
-    QVERIFY(!m_store->signingKeyJwk());
-    QCOMPARE(describe(m_store->transactionsOf(text("CHK-1001"))), describe(seeded));
-    QVERIFY(verifyPassword(m_store->userByUsername(text("john"))->passwordHash, "banking-is-fun"));
-    QCOMPARE(m_store->schemaVersion(), BankStore::latestSchemaVersion());
+    QVERIFY(!m_store->clients().client(text("other")));
+    QCOMPARE(m_store->clients().all().size(), 1);
+    QVERIFY(m_store->consents().consentsOf(johnId()).isEmpty());
+    QVERIFY(!m_store->grants().token(hashOf("r1")));
+    QVERIFY(!m_store->grants().code(hashOf("code-1")));
+    QVERIFY(m_store->auditLog().recent().isEmpty());
+    QCOMPARE(m_store->sessions().loginFailuresSince(text("john"), text("127.0.0.1"), 0).count, 0);
+    QVERIFY(!m_store->keys().signingKeyJwk());
+    QCOMPARE(describe(m_store->accounts().transactionsOf(text("CHK-1001"))), describe(seeded));
+    QVERIFY(verifyPassword(m_store->users().userByUsername(text("john"))->passwordHash, "banking-is-fun"));
+    QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
 }
 
 void tst_BankStore::signingKey()
 {
-    QVERIFY(!m_store->signingKeyJwk());
+    QVERIFY(!m_store->keys().signingKeyJwk());
     const QByteArray first = R"({"kty":"RSA","kid":"kid-1","n":"...","d":"..."})";
     const QByteArray second = R"({"kty":"RSA","kid":"kid-2","n":"...","d":"..."})";
-    QVERIFY(m_store->saveSigningKeyJwk(text("kid-1"), first));
-    QCOMPARE(m_store->signingKeyJwk().value_or(QByteArray()), first);
-    QVERIFY(m_store->saveSigningKeyJwk(text("kid-2"), second));
-    QCOMPARE(m_store->signingKeyJwk().value_or(QByteArray()), second);
+    QVERIFY(m_store->keys().saveSigningKeyJwk(text("kid-1"), first));
+    QCOMPARE(m_store->keys().signingKeyJwk().value_or(QByteArray()), first);
+    QVERIFY(m_store->keys().saveSigningKeyJwk(text("kid-2"), second));
+    QCOMPARE(m_store->keys().signingKeyJwk().value_or(QByteArray()), second);
     // Saving a kid again makes it the current key.
-    QVERIFY(m_store->saveSigningKeyJwk(text("kid-1"), first));
-    QCOMPARE(m_store->signingKeyJwk().value_or(QByteArray()), first);
-    QVERIFY(!m_store->saveSigningKeyJwk(QString(), first));
-    QVERIFY(!m_store->saveSigningKeyJwk(text("kid-3"), QByteArray()));
+    QVERIFY(m_store->keys().saveSigningKeyJwk(text("kid-1"), first));
+    QCOMPARE(m_store->keys().signingKeyJwk().value_or(QByteArray()), first);
+    QVERIFY(!m_store->keys().saveSigningKeyJwk(QString(), first));
+    QVERIFY(!m_store->keys().saveSigningKeyJwk(text("kid-3"), QByteArray()));
 }
 
 void tst_BankStore::purgeExpired()
 {
     const qint64 grace = 3600;
-    QVERIFY(m_store->insertInteraction(makeInteraction("old", kNow - grace - 1)));
-    QVERIFY(m_store->insertInteraction(makeInteraction("in-grace", kNow - grace + 1)));
-    QVERIFY(m_store->insertInteraction(makeInteraction("fresh", kNow + 600)));
-    QVERIFY(m_store->insertCode(makeCode("old-code", kNow - grace - 1)));
-    QVERIFY(m_store->insertCode(makeCode("fresh-code", kNow + 60)));
+    QVERIFY(m_store->sessions().insertInteraction(makeInteraction("old", kNow - grace - 1)));
+    QVERIFY(m_store->sessions().insertInteraction(makeInteraction("in-grace", kNow - grace + 1)));
+    QVERIFY(m_store->sessions().insertInteraction(makeInteraction("fresh", kNow + 600)));
+    QVERIFY(m_store->grants().insertCode(makeCode("old-code", kNow - grace - 1)));
+    QVERIFY(m_store->grants().insertCode(makeCode("fresh-code", kNow + 60)));
     LoginSession old;
     old.idHash = hashOf("old-session");
     old.userId = johnId();
     old.authTime = kNow - 2 * 86400;
     old.expiresAt = kNow - 86400;
-    QVERIFY(m_store->insertSession(old));
+    QVERIFY(m_store->sessions().insertSession(old));
     LoginSession fresh = old;
     fresh.idHash = hashOf("fresh-session");
     fresh.expiresAt = kNow + 3600;
-    QVERIFY(m_store->insertSession(fresh));
+    QVERIFY(m_store->sessions().insertSession(fresh));
 
     QCOMPARE(m_store->purgeExpired(kNow, grace), 3);
-    QVERIFY(!m_store->interaction(text("old")));
-    QVERIFY(m_store->interaction(text("in-grace")));
-    QVERIFY(m_store->interaction(text("fresh")));
-    QVERIFY(!m_store->code(hashOf("old-code")));
-    QVERIFY(m_store->code(hashOf("fresh-code")));
-    QVERIFY(!m_store->session(hashOf("old-session")));
-    QVERIFY(m_store->session(hashOf("fresh-session")));
+    QVERIFY(!m_store->sessions().interaction(text("old")));
+    QVERIFY(m_store->sessions().interaction(text("in-grace")));
+    QVERIFY(m_store->sessions().interaction(text("fresh")));
+    QVERIFY(!m_store->grants().code(hashOf("old-code")));
+    QVERIFY(m_store->grants().code(hashOf("fresh-code")));
+    QVERIFY(!m_store->sessions().session(hashOf("old-session")));
+    QVERIFY(m_store->sessions().session(hashOf("fresh-session")));
     QCOMPARE(m_store->purgeExpired(kNow, grace), 0);
     QCOMPARE(m_store->purgeExpired(kNow + 2, grace), 1); // "in-grace" is now past it
 }
@@ -1028,15 +1042,15 @@ void tst_BankStore::purgeExpired()
 
 void tst_BankStore::ledgerCodesNewestFirst()
 {
-    QVERIFY(m_store->recentCodes().isEmpty());
-    QVERIFY(m_store->insertCode(makeCode("code-a", kNow + 60)));
-    QVERIFY(m_store->insertCode(makeCode("code-b", kNow + 70)));
+    QVERIFY(m_store->grants().recentCodes().isEmpty());
+    QVERIFY(m_store->grants().insertCode(makeCode("code-a", kNow + 60)));
+    QVERIFY(m_store->grants().insertCode(makeCode("code-b", kNow + 70)));
     // Issued in the same second as code-b: insertion order decides.
     AuthorizationCode c = makeCode("code-c", kNow + 70);
-    QVERIFY(m_store->insertCode(c));
-    QVERIFY(m_store->markCodeRedeemed(hashOf("code-a"), kNow + 1));
+    QVERIFY(m_store->grants().insertCode(c));
+    QVERIFY(m_store->grants().markCodeRedeemed(hashOf("code-a"), kNow + 1));
 
-    const QList<AuthorizationCode> codes = m_store->recentCodes();
+    const QList<AuthorizationCode> codes = m_store->grants().recentCodes();
     QCOMPARE(codes.size(), 3);
     QCOMPARE(codes[0].codeHash, hashOf("code-c"));
     QCOMPARE(codes[1].codeHash, hashOf("code-b"));
@@ -1046,26 +1060,26 @@ void tst_BankStore::ledgerCodesNewestFirst()
     QCOMPARE(codes[0].nonce, c.nonce);
     QCOMPARE(codes[0].scopes, c.scopes);
 
-    QCOMPARE(m_store->recentCodes(2).size(), 2);
-    QCOMPARE(m_store->recentCodes(2)[0].codeHash, hashOf("code-c"));
-    QCOMPARE(m_store->recentCodes(0).size(), 0);
-    QCOMPARE(m_store->recentCodes(-1).size(), 3); // no limit
+    QCOMPARE(m_store->grants().recentCodes(2).size(), 2);
+    QCOMPARE(m_store->grants().recentCodes(2)[0].codeHash, hashOf("code-c"));
+    QCOMPARE(m_store->grants().recentCodes(0).size(), 0);
+    QCOMPARE(m_store->grants().recentCodes(-1).size(), 3); // no limit
 }
 
 void tst_BankStore::ledgerTokensNewestFirst()
 {
-    QVERIFY(m_store->recentTokens().isEmpty());
+    QVERIFY(m_store->grants().recentTokens().isEmpty());
     IssuedToken older = makeToken("access-old", TokenKind::Access, "family-1", "code-1");
     older.issuedAt = kNow - 100;
     IssuedToken revoked = makeToken("refresh-revoked", TokenKind::Refresh, "family-1", "code-1");
     revoked.issuedAt = kNow - 100;
     revoked.revokedAt = kNow - 50;
     revoked.revokedReason = text("reuse");
-    QVERIFY(m_store->insertToken(older));
-    QVERIFY(m_store->insertToken(revoked));
-    QVERIFY(m_store->insertToken(makeToken("access-new", TokenKind::Access, "family-2", "code-2")));
+    QVERIFY(m_store->grants().insertToken(older));
+    QVERIFY(m_store->grants().insertToken(revoked));
+    QVERIFY(m_store->grants().insertToken(makeToken("access-new", TokenKind::Access, "family-2", "code-2")));
 
-    const QList<IssuedToken> tokens = m_store->recentTokens();
+    const QList<IssuedToken> tokens = m_store->grants().recentTokens();
     QCOMPARE(tokens.size(), 3);
     QCOMPARE(tokens[0].tokenHash, hashOf("access-new"));
     QCOMPARE(tokens[1].tokenHash, hashOf("refresh-revoked"));
@@ -1073,8 +1087,8 @@ void tst_BankStore::ledgerTokensNewestFirst()
     QCOMPARE(tokens[1].revokedAt, kNow - 50);
     QCOMPARE(tokens[1].revokedReason, text("reuse"));
     QCOMPARE(tokens[2].tokenHash, hashOf("access-old"));
-    QCOMPARE(m_store->recentTokens(1).size(), 1);
-    QCOMPARE(m_store->recentTokens(1)[0].tokenHash, hashOf("access-new"));
+    QCOMPARE(m_store->grants().recentTokens(1).size(), 1);
+    QCOMPARE(m_store->grants().recentTokens(1)[0].tokenHash, hashOf("access-new"));
 }
 
 void tst_BankStore::tokenFamilyThroughRotations()
@@ -1090,11 +1104,11 @@ void tst_BankStore::tokenFamilyThroughRotations()
     // Inserted out of order: the family still reads in issue order.
     for (const IssuedToken &token :
         { third, first, makeToken("other", TokenKind::Refresh, "family-2", "code-2"), second })
-        QVERIFY(m_store->insertToken(token));
-    QVERIFY(m_store->markTokenRotated(first.tokenHash, kNow + 10));
-    QVERIFY(m_store->markTokenRotated(second.tokenHash, kNow + 20));
+        QVERIFY(m_store->grants().insertToken(token));
+    QVERIFY(m_store->grants().markTokenRotated(first.tokenHash, kNow + 10));
+    QVERIFY(m_store->grants().markTokenRotated(second.tokenHash, kNow + 20));
 
-    const QList<IssuedToken> family = m_store->tokenFamily(text("family-1"));
+    const QList<IssuedToken> family = m_store->grants().tokenFamily(text("family-1"));
     QCOMPARE(family.size(), 3);
     QCOMPARE(family[0].tokenHash, first.tokenHash);
     QCOMPARE(family[0].rotatedAt, kNow + 10);
@@ -1105,12 +1119,12 @@ void tst_BankStore::tokenFamilyThroughRotations()
     QCOMPARE(family[2].parentHash, second.tokenHash);
     QCOMPARE(family[2].rotatedAt, 0);
 
-    QCOMPARE(m_store->revokeFamily(text("family-1"), kNow + 30, text("refresh token reuse")), 3);
-    for (const IssuedToken &token : m_store->tokenFamily(text("family-1")))
+    QCOMPARE(m_store->grants().revokeFamily(text("family-1"), kNow + 30, text("refresh token reuse")), 3);
+    for (const IssuedToken &token : m_store->grants().tokenFamily(text("family-1")))
         QCOMPARE(token.revokedAt, kNow + 30);
-    QCOMPARE(m_store->tokenFamily(text("family-2")).size(), 1);
-    QVERIFY(m_store->tokenFamily(text("family-unknown")).isEmpty());
-    QVERIFY(m_store->tokenFamily(QString()).isEmpty());
+    QCOMPARE(m_store->grants().tokenFamily(text("family-2")).size(), 1);
+    QVERIFY(m_store->grants().tokenFamily(text("family-unknown")).isEmpty());
+    QVERIFY(m_store->grants().tokenFamily(QString()).isEmpty());
 }
 
 void tst_BankStore::tokensFromCode()
@@ -1118,26 +1132,27 @@ void tst_BankStore::tokensFromCode()
     for (const IssuedToken &token : { makeToken("a1", TokenKind::Access, "family-1", "code-1"),
              makeToken("r1", TokenKind::Refresh, "family-1", "code-1"),
              makeToken("a2", TokenKind::Access, "family-2", "code-2") })
-        QVERIFY(m_store->insertToken(token));
+        QVERIFY(m_store->grants().insertToken(token));
 
-    QList<IssuedToken> issued = m_store->tokensFromCode(hashOf("code-1"));
+    QList<IssuedToken> issued = m_store->grants().tokensFromCode(hashOf("code-1"));
     QCOMPARE(issued.size(), 2);
     QCOMPARE(issued[0].tokenHash, hashOf("a1"));
     QCOMPARE(issued[1].tokenHash, hashOf("r1"));
     // What a replayed code does to them (RFC 6749 §4.1.2), as the ledger then shows it.
-    QCOMPARE(
-        m_store->revokeTokensFromCode(hashOf("code-1"), kNow + 5, text("authorization code replayed")), 2);
-    issued = m_store->tokensFromCode(hashOf("code-1"));
+    QCOMPARE(m_store->grants().revokeTokensFromCode(
+                 hashOf("code-1"), kNow + 5, text("authorization code replayed")),
+        2);
+    issued = m_store->grants().tokensFromCode(hashOf("code-1"));
     QCOMPARE(issued[0].revokedReason, text("authorization code replayed"));
     QCOMPARE(issued[1].revokedAt, kNow + 5);
-    QCOMPARE(m_store->tokensFromCode(hashOf("code-2")).size(), 1);
-    QVERIFY(m_store->tokensFromCode(QByteArray()).isEmpty());
+    QCOMPARE(m_store->grants().tokensFromCode(hashOf("code-2")).size(), 1);
+    QVERIFY(m_store->grants().tokensFromCode(QByteArray()).isEmpty());
 }
 
 void tst_BankStore::ledgerSessionsAndConsents()
 {
-    QVERIFY(m_store->recentSessions().isEmpty());
-    QVERIFY(m_store->allConsents().isEmpty());
+    QVERIFY(m_store->sessions().recentSessions().isEmpty());
+    QVERIFY(m_store->consents().allConsents().isEmpty());
     LoginSession early;
     early.idHash = hashOf("early");
     early.userId = johnId();
@@ -1147,37 +1162,37 @@ void tst_BankStore::ledgerSessionsAndConsents()
     late.idHash = hashOf("late");
     late.authTime = kNow;
     late.expiresAt = kNow + 3600;
-    QVERIFY(m_store->insertSession(early));
-    QVERIFY(m_store->insertSession(late));
-    QVERIFY(m_store->revokeSession(early.idHash, kNow));
+    QVERIFY(m_store->sessions().insertSession(early));
+    QVERIFY(m_store->sessions().insertSession(late));
+    QVERIFY(m_store->sessions().revokeSession(early.idHash, kNow));
 
-    QList<LoginSession> sessions = m_store->recentSessions();
+    QList<LoginSession> sessions = m_store->sessions().recentSessions();
     QCOMPARE(sessions.size(), 2);
     QCOMPARE(sessions[0].idHash, late.idHash);
     QCOMPARE(sessions[0].expiresAt, kNow + 3600);
     QCOMPARE(sessions[1].idHash, early.idHash);
     QCOMPARE(sessions[1].revokedAt, kNow);
-    QCOMPARE(m_store->recentSessions(1).size(), 1);
+    QCOMPARE(m_store->sessions().recentSessions(1).size(), 1);
 
     Client other;
     other.clientId = text("other");
     other.name = text("Other");
     QString error;
-    QVERIFY2(m_store->insertClient(other, &error), qPrintable(error));
-    QVERIFY(m_store->saveConsent(johnId(), text("coolloan"), { text("openid") }, kNow));
-    QVERIFY(
-        m_store->saveConsent(johnId(), text("other"), { text("openid"), text("accounts:read") }, kNow + 10));
-    QVERIFY(m_store->revokeConsent(johnId(), text("other"), kNow + 20));
+    QVERIFY2(m_store->clients().insertClient(other, &error), qPrintable(error));
+    QVERIFY(m_store->consents().saveConsent(johnId(), text("coolloan"), { text("openid") }, kNow));
+    QVERIFY(m_store->consents().saveConsent(
+        johnId(), text("other"), { text("openid"), text("accounts:read") }, kNow + 10));
+    QVERIFY(m_store->consents().revokeConsent(johnId(), text("other"), kNow + 20));
 
     // The ledger shows revoked consents too (consentsOf does not), last changed first.
-    const QList<Consent> consents = m_store->allConsents();
+    const QList<Consent> consents = m_store->consents().allConsents();
     QCOMPARE(consents.size(), 2);
     QCOMPARE(consents[0].clientId, text("other"));
     QCOMPARE(consents[0].revokedAt, kNow + 20);
     QCOMPARE(consents[0].scopes, (QStringList { text("accounts:read"), text("openid") }));
     QCOMPARE(consents[1].clientId, text("coolloan"));
     QCOMPARE(consents[1].revokedAt, 0);
-    QCOMPARE(m_store->consentsOf(johnId()).size(), 1);
+    QCOMPARE(m_store->consents().consentsOf(johnId()).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_BankStore)

@@ -73,7 +73,7 @@ void tst_PrivateDataDirectory::newDirectoryAndFilesAreOwnerOnly()
     QString error;
     auto store = BankStore::open(dataDir, &error);
     QVERIFY2(store, qPrintable(error));
-    QVERIFY(store->schemaVersion() > 0); // opened and seeded: the WAL and its index exist now
+    QVERIFY(store->database().schemaVersion() > 0); // opened and seeded: the WAL and its index exist now
     QCOMPARE(octal(modeOf(dataDir)), QStringLiteral("700"));
     for (const QString &file : DatabaseFiles) {
         const QString path = QDir(dataDir).filePath(file);
@@ -95,7 +95,7 @@ void tst_PrivateDataDirectory::headlessBankKeepsItsSigningKeyPrivate()
     QString error;
     QVERIFY2(server.start(options, &error), qPrintable(error));
     // The private JWK (with its "d") is in the database file...
-    const auto jwk = server.store()->signingKeyJwk();
+    const auto jwk = server.store()->keys().signingKeyJwk();
     QVERIFY(jwk && jwk->contains("\"d\""));
     server.stop();
     // ...which only its owner can read.

@@ -83,10 +83,10 @@ void CodePanel::reload()
     m_record.reset();
     if (m_bank) {
         m_bank->withStore([&](BankStore &store) {
-            m_record = store.code(codeHash);
-            tokens = store.tokensFromCode(codeHash);
+            m_record = store.grants().code(codeHash);
+            tokens = store.grants().tokensFromCode(codeHash);
             if (m_record) {
-                if (const auto user = store.userById(m_record->userId))
+                if (const auto user = store.users().userById(m_record->userId))
                     username = user->username;
             }
         });

@@ -128,11 +128,11 @@ void LedgerPanel::reload()
         return;
     Snapshot s;
     m_bank->withStore([&s](BankStore &store) {
-        s.codes = store.recentCodes(50);
-        s.tokens = store.recentTokens(100);
-        s.consents = store.allConsents();
-        s.sessions = store.recentSessions(50);
-        s.audit = store.auditLog(200);
+        s.codes = store.grants().recentCodes(50);
+        s.tokens = store.grants().recentTokens(100);
+        s.consents = store.consents().allConsents();
+        s.sessions = store.sessions().recentSessions(50);
+        s.audit = store.auditLog().recent(200);
         QList<qint64> ids;
         for (const auto &c : s.codes)
             ids << c.userId;
@@ -144,7 +144,7 @@ void LedgerPanel::reload()
             ids << x.userId;
         for (qint64 id : ids) {
             if (!s.usernames.contains(id))
-                s.usernames.insert(id, store.userById(id).value_or(User {}).username);
+                s.usernames.insert(id, store.users().userById(id).value_or(User {}).username);
         }
     });
     const qint64 now = QDateTime::currentSecsSinceEpoch();

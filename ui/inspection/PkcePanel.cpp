@@ -140,7 +140,7 @@ void PkcePanel::render()
         const QByteArray codeHash = sha256Hex(r.code.toUtf8());
         if (!m_storedChallenges.contains(codeHash) && m_bank) {
             m_bank->withStore([&](BankStore &store) {
-                if (const auto code = store.code(codeHash))
+                if (const auto code = store.grants().code(codeHash))
                     m_storedChallenges.insert(codeHash, code->codeChallenge);
             });
         }

@@ -383,12 +383,12 @@ void TokenPanel::reload()
     if (m_bank && (!accessToken.isEmpty() || !refreshToken.isEmpty())) {
         m_bank->withStore([&](BankStore &store) {
             if (!accessToken.isEmpty())
-                accessRecord = store.token(sha256Hex(accessToken.toLatin1()));
+                accessRecord = store.grants().token(sha256Hex(accessToken.toLatin1()));
             if (!refreshToken.isEmpty())
-                refreshRecord = store.token(sha256Hex(refreshToken.toLatin1()));
+                refreshRecord = store.grants().token(sha256Hex(refreshToken.toLatin1()));
             const QString familyId = refreshRecord ? refreshRecord->familyId
                                                    : (accessRecord ? accessRecord->familyId : QString());
-            family = store.tokenFamily(familyId);
+            family = store.grants().tokenFamily(familyId);
         });
     }
     const qint64 now = QDateTime::currentSecsSinceEpoch();

@@ -299,7 +299,7 @@ QString LabWindow::bankDatabasePath() const
     const QString dir = m_options.dataDir.isEmpty()
         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/bank")
         : m_options.dataDir;
-    return QDir(dir).filePath(QString::fromLatin1(BankStore::DatabaseFileName));
+    return QDir(dir).filePath(QString::fromLatin1(Database::FileName));
 }
 
 bool LabWindow::resetWorkshop(QString *error)
