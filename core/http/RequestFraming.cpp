@@ -188,6 +188,18 @@ RequestCheck checkRequest(QByteArrayView received, const RequestLimits &limits)
                 check, 400, QStringLiteral("A header field is not 'name: value' (RFC 9112 §5, §5.1)."));
         }
         const QByteArrayView value = trimmedOws(field.sliced(colon + 1));
+        // RFC 9110 §5.5: a field value is visible characters, spaces and tabs (obs-text too). "A recipient of
+        // CR, LF, or NUL within a field value MUST either reject the message or replace each of those
+        // characters with SP": rejected here, with every other control, so that no part behind this one
+        // (QHttpServer drops such a field from 6.8 on, 6.4 keeps it) decides what the request meant.
+        for (const char c : value) {
+            if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7F) {
+                return refused(check, 400,
+                    QStringLiteral(
+                        "The header field %1 has a control character in its value (RFC 9110 §5.5).")
+                        .arg(QString::fromLatin1(name.first(std::min<qsizetype>(name.size(), 64)))));
+            }
+        }
         if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
             return refused(check, 411,
                 QStringLiteral("Send the body with a Content-Length: this server does not read transfer "

@@ -114,6 +114,17 @@ void tst_RequestFraming::frames_data()
     QTest::newRow("obs-fold") << QByteArray("GET / HTTP/1.1\r\nA: 1\r\n 2\r\n\r\n") << S::Refused << 400;
     QTest::newRow("field without colon") << QByteArray("GET / HTTP/1.1\r\nA\r\n\r\n") << S::Refused << 400;
     QTest::newRow("empty field name") << QByteArray("GET / HTTP/1.1\r\n: x\r\n\r\n") << S::Refused << 400;
+    // RFC 9110 §5.5: CR, LF or NUL in a field value are rejected (or made SP); so is every other control.
+    QTest::newRow("NUL in a field value")
+        << QByteArray("GET / HTTP/1.1\r\nAuthorization: Bearer a\0b\r\n\r\n", 45) << S::Refused << 400;
+    QTest::newRow("bare CR in a field value")
+        << QByteArray("GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n") << S::Refused << 400;
+    QTest::newRow("ESC in a field value")
+        << QByteArray("GET / HTTP/1.1\r\nX-A: a\x1b[2Jb\r\n\r\n") << S::Refused << 400;
+    QTest::newRow("DEL in a field value")
+        << QByteArray("GET / HTTP/1.1\r\nX-A: a\x7f\r\n\r\n") << S::Refused << 400;
+    QTest::newRow("tab and obs-text in a field value are fine")
+        << QByteArray("GET / HTTP/1.1\r\nX-A: a\tb \xc3\xa9\r\n\r\n") << S::Complete << Whole;
     QTest::newRow("Transfer-Encoding")
         << QByteArray("POST /token HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") << S::Refused << 411;
     QTest::newRow("Transfer-Encoding and Content-Length")
