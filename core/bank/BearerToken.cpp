@@ -1,5 +1,6 @@
 #include "bank/BearerToken.h"
 
+#include "bank/FormPost.h"
 #include "crypto/Jwt.h"
 
 namespace cfl {
@@ -16,18 +17,62 @@ Verdict notInTheUrl(BankContext &, BearerRequest &r)
         QStringLiteral("RFC 6750 §2.1, §5.3"));
 }
 
+// check a token in the body travels as RFC 6750 §2.2 has it: the access_token field of a POST whose body
+// is application/x-www-form-urlencoded, valid form encoding, with no field given twice (RFC 6749 §3.2);
+// a GET has no body to carry one. Only where the endpoint takes body tokens (userinfo); elsewhere a body
+// is the endpoint's own and never read for a token.
+Verdict bodyTokenForm(BankContext &, BearerRequest &r)
+{
+    if (!r.bodyAllowed || r.http.body.isEmpty())
+        return {};
+    const QByteArray contentType = r.http.header("Content-Type").split(';').value(0).trimmed().toLower();
+    if (contentType != "application/x-www-form-urlencoded")
+        return {}; // not a form: no token in it (RFC 6750 §2.2 "Content-Type ...
+                   // application/x-www-form-urlencoded")
+    QString error;
+    const auto form = parseFormPost(r.http, {}, &error);
+    if (!form)
+        return OAuthError::invalidRequest(error, QStringLiteral("RFC 6750 §2.2, RFC 6749 §3.2"));
+    if (!form->contains(QStringLiteral("access_token")))
+        return {};
+    if (r.http.method != "POST")
+        return OAuthError::invalidRequest(
+            QStringLiteral(
+                "a GET has no body: send the access token in the Authorization header or a POST body"),
+            QStringLiteral("RFC 6750 §2.2"));
+    r.bodyToken = form->valueOr(QStringLiteral("access_token")).toUtf8();
+    return {};
+}
+
+// check the token comes one way only: "Clients MUST NOT use more than one method to transmit the token in
+// each request" — a header and a body token at once are refused, whichever would have been read (RFC 6750
+// §2, §3.1 invalid_request)
+Verdict oneMethod(BankContext &, BearerRequest &r)
+{
+    if (r.bodyToken.isEmpty() || r.http.header("Authorization").isEmpty())
+        return {};
+    return OAuthError::invalidRequest(
+        QStringLiteral(
+            "the access token came both in the Authorization header and in the body: send it one way"),
+        QStringLiteral("RFC 6750 §2, §3.1"));
+}
+
 // check a token is sent at all; without one, the challenge carries no error code (RFC 6750 §3.1)
 Verdict tokenSent(BankContext &, BearerRequest &r)
 {
-    if (!r.http.header("Authorization").isEmpty())
+    if (!r.http.header("Authorization").isEmpty() || !r.bodyToken.isEmpty())
         return {};
     return OAuthError::noBearerToken();
 }
 
-// check the scheme: Bearer (RFC 6750 §2.1)
+// check the scheme: Bearer (RFC 6750 §2.1); a token from the body has none to check
 Verdict bearerScheme(BankContext &, BearerRequest &r)
 {
     const QByteArray authorization = r.http.header("Authorization");
+    if (authorization.isEmpty()) { // the body's token (the checks before made sure there is one)
+        r.token = r.bodyToken;
+        return {};
+    }
     r.token = authorization.mid(7).trimmed();
     if (authorization.left(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
         return {};
@@ -139,6 +184,12 @@ const CheckList<BearerRequest> &bearerChecks()
     static const CheckList<BearerRequest> checks {
         { "api.token.not_in_url", "the access token is not sent in the URL", "RFC 6750 §2.1, §5.3",
             notInTheUrl },
+        { "api.token.body_form",
+            "a token in the body is the access_token field of a form-encoded POST, given once (userinfo "
+            "only)",
+            "RFC 6750 §2.2", bodyTokenForm },
+        { "api.token.one_method", "the token comes one way only, never in the header and the body at once",
+            "RFC 6750 §2, §3.1", oneMethod },
         { "api.token.present", "an access token is sent; without one, a challenge without error code",
             "RFC 6750 §3.1", tokenSent },
         { "api.token.bearer_scheme", "the Authorization scheme is Bearer", "RFC 6750 §2.1", bearerScheme },

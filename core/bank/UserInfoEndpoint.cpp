@@ -48,7 +48,9 @@ QList<CheckSpec> UserInfoEndpoint::checks()
 HttpResponse UserInfoEndpoint::handle(HttpRequest &request)
 {
     // userinfo is for OpenID Connect requests: the access token must carry openid (OIDC Core §5.3).
-    BearerRequest bearer(request, QStringLiteral("openid"));
+    // The token in the Authorization header, or in a form-encoded POST body (OIDC Core §5.3.1, RFC 6750
+    // §2.2).
+    BearerRequest bearer(request, QStringLiteral("openid"), /*bodyAllowed=*/true);
     if (const auto refusal = runChecks(m_bank, bearerChecks(), bearer))
         return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm, bearer.requiredScope),
             { bearer.record.clientId });

@@ -442,6 +442,8 @@ for (const method of ['client_secret_basic', 'client_secret_post']) {
             assert.equal(typeof userinfo.email_verified, 'boolean');
             // OIDC Core §5.3.1: GET and POST
             assert.deepEqual(await client.userinfo(tokenSet, { method: 'POST' }), userinfo);
+            // RFC 6750 §2.2: the token as a form-encoded body parameter (the library's via: 'body')
+            assert.deepEqual(await client.userinfo(tokenSet, { method: 'POST', via: 'body' }), userinfo);
 
             // the resource API with the access token
             const accounts = await api(client, tokenSet, '/api/accounts');

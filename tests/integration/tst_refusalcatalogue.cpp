@@ -552,6 +552,16 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid accounts:read"));
         return m_coolLoan->get(m_bank->url(text("/api/accounts?access_token=") + tokens.accessToken));
     };
+    t[text("api.token.body_form")] = [this] {
+        return m_coolLoan->post(m_bank->url(text("/userinfo")), "access_token=a&access_token=b",
+            "application/x-www-form-urlencoded");
+    };
+    t[text("api.token.one_method")] = [this] {
+        const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid accounts:read"));
+        return m_coolLoan->post(m_bank->url(text("/userinfo")),
+            "access_token=" + tokens.accessToken.toLatin1(), "application/x-www-form-urlencoded",
+            { { "Authorization", "Bearer " + tokens.accessToken.toLatin1() } });
+    };
     t[text("api.token.present")] = [this] { return m_coolLoan->get(m_bank->url(text("/api/accounts"))); };
     t[text("api.token.bearer_scheme")] = [this] {
         return m_coolLoan->get(m_bank->url(text("/api/accounts")), { { "Authorization", "Basic abc" } });

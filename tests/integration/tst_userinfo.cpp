@@ -2,6 +2,7 @@
 // (RFC 6750 §3).
 
 #include "BankHarness.h"
+#include "RawHttpClient.h"
 #include "crypto/Jwt.h"
 
 #include <QTest>
@@ -19,6 +20,10 @@ private Q_SLOTS:
     void claimsFollowTheScope_data();
     void claimsFollowTheScope();
     void postWorksLikeGet();
+    void tokenInAPostBody();
+    void bodyTokensAsRfc6750Has_data();
+    void bodyTokensAsRfc6750Has();
+    void bankyTakesNoBodyToken();
     void subjectMatchesTheIdToken();
     void tokenWithoutOpenidIsInsufficient();
     void missingOrBadTokenIsRefused();
@@ -102,6 +107,109 @@ void tst_UserInfo::postWorksLikeGet()
             { { "Authorization", "Bearer " + tokens.accessToken.toLatin1() } });
     QCOMPARE(response.status, 200);
     QCOMPARE(response.json().value(QStringLiteral("preferred_username")).toString(), QStringLiteral("john"));
+}
+
+void tst_UserInfo::tokenInAPostBody()
+{
+    // RFC 6750 §2.2 (form-encoded body parameter), which OIDC Core §5.3.1 allows for userinfo.
+    const TokenSet tokens = tokensFor(QStringLiteral("openid profile"));
+    const HttpResult response = m_client->postForm(
+        m_bank->url(QStringLiteral("/userinfo")), { { QStringLiteral("access_token"), tokens.accessToken } });
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json().value(QStringLiteral("preferred_username")).toString(), QStringLiteral("john"));
+    QCOMPARE(response.header("Cache-Control"), QByteArray("no-store"));
+}
+
+void tst_UserInfo::bodyTokensAsRfc6750Has_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body"); // "TOKEN" stands for a valid access token
+    QTest::addColumn<bool>("withHeader");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("error"); // empty: a challenge without an error code (RFC 6750 §3.1)
+    QTest::addColumn<QString>("description"); // a part of error_description
+
+    const QByteArray form = "application/x-www-form-urlencoded";
+    // RFC 6750 §2: "Clients MUST NOT use more than one method to transmit the token in each request."
+    QTest::newRow("header and body") << QByteArray("POST") << form << QByteArray("access_token=TOKEN") << true
+                                     << 400 << QStringLiteral("invalid_request") << QStringLiteral("one way");
+    QTest::newRow("given twice") << QByteArray("POST") << form
+                                 << QByteArray("access_token=TOKEN&access_token=TOKEN") << false << 400
+                                 << QStringLiteral("invalid_request") << QStringLiteral("more than once");
+    QTest::newRow("malformed encoding") << QByteArray("POST") << form << QByteArray("access_token=%zz")
+                                        << false << 400 << QStringLiteral("invalid_request") << QString();
+    // §2.2: "The HTTP request method is one for which the request-body has defined semantics" — not GET.
+    QTest::newRow("in a GET body") << QByteArray("GET") << form << QByteArray("access_token=TOKEN") << false
+                                   << 400 << QStringLiteral("invalid_request")
+                                   << QStringLiteral("GET has no body");
+    // §2.2: "The entity-body ... Content-Type ... application/x-www-form-urlencoded": JSON carries no token.
+    QTest::newRow("JSON body") << QByteArray("POST") << QByteArray("application/json")
+                               << QByteArray("{\"access_token\":\"TOKEN\"}") << false << 401 << QString()
+                               << QString();
+    QTest::newRow("empty field") << QByteArray("POST") << form << QByteArray("access_token=") << false << 401
+                                 << QString() << QString();
+}
+
+void tst_UserInfo::bodyTokensAsRfc6750Has()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(bool, withHeader);
+    QFETCH(int, status);
+    QFETCH(QString, error);
+    QFETCH(QString, description);
+
+    const TokenSet tokens = tokensFor(QStringLiteral("openid profile"));
+    body.replace("TOKEN", tokens.accessToken.toLatin1());
+    RawHeaders headers { { "Content-Type", contentType } };
+    if (withHeader)
+        headers.append({ "Authorization", "Bearer " + tokens.accessToken.toLatin1() });
+    HttpResult response;
+    if (method == "GET") {
+        // QNetworkAccessManager leaves a GET's body out: the bytes go as written.
+        RawHttpClient raw(m_bank->server().port());
+        QVERIFY(raw.waitConnected());
+        QByteArray head = "GET /userinfo HTTP/1.1\r\nHost: "
+            + m_bank->url(QStringLiteral("/")).authority().toLatin1() + "\r\n";
+        for (const auto &[name, value] : headers)
+            head += name + ": " + value + "\r\n";
+        raw.send(head + "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n"
+            + body);
+        QVERIFY(raw.waitForResponses(1));
+        const QByteArray answer = raw.responses().constFirst();
+        response.status = RawHttpClient::statusOf(answer);
+        response.body = RawHttpClient::bodyOf(answer);
+        for (const QByteArray &line : answer.left(answer.indexOf("\r\n\r\n")).split('\n').mid(1)) {
+            const qsizetype colon = line.indexOf(':');
+            response.headers.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
+        }
+    } else {
+        response = m_client->send(method, m_bank->url(QStringLiteral("/userinfo")), body, headers);
+    }
+    QCOMPARE(response.status, status);
+    const QByteArray challenge = response.header("WWW-Authenticate");
+    QVERIFY2(challenge.startsWith("Bearer realm=\"userinfo\""), challenge.constData());
+    if (error.isEmpty()) {
+        QVERIFY2(!challenge.contains("error="), challenge.constData());
+    } else {
+        const QJsonObject json = response.json();
+        QCOMPARE(json.value(QStringLiteral("error")).toString(), error);
+        QVERIFY2(json.value(QStringLiteral("error_description")).toString().contains(description),
+            qPrintable(json.value(QStringLiteral("error_description")).toString()));
+    }
+    QVERIFY(!response.body.contains("john"));
+}
+
+void tst_UserInfo::bankyTakesNoBodyToken()
+{
+    // Only userinfo takes a body token; banky's bodies are its own (RFC 6750 §2.2 is a MAY per server).
+    const TokenSet tokens = tokensFor(QStringLiteral("openid accounts:read"));
+    const HttpResult response = m_client->postForm(m_bank->url(QStringLiteral("/api/payments")),
+        { { QStringLiteral("access_token"), tokens.accessToken } });
+    QCOMPARE(response.status, 401);
+    QCOMPARE(response.header("WWW-Authenticate"), QByteArray("Bearer realm=\"banky\""));
 }
 
 void tst_UserInfo::subjectMatchesTheIdToken()

@@ -36,7 +36,8 @@ const QStringList ClientRequest = words("client_request.content_type client_requ
                                         "client_auth.secret_present client_auth.secret_matches "
                                         "client_auth.public_no_secret client_request.parameters.once");
 // banky and userinfo start with the access token.
-const QStringList BearerToken = words("api.token.not_in_url api.token.present api.token.bearer_scheme "
+const QStringList BearerToken = words("api.token.not_in_url api.token.body_form api.token.one_method "
+                                      "api.token.present api.token.bearer_scheme "
                                       "api.token.signature api.token.type api.token.issuer "
                                       "api.token.audience api.token.expiry api.token.known "
                                       "api.token.not_revoked api.token.ledger_expiry api.token.scope");
