@@ -135,6 +135,18 @@ void tst_SequenceLayout::lifelinesOfATrace()
     // A party the seed does not know stands on "Other".
     if (lifelines.contains(QStringLiteral("Other")))
         QCOMPARE(layout.laneX(QStringLiteral("curl")), layout.laneX(QStringLiteral("Other")));
+
+    // Arrow by arrow, as a live run adds them (appendArrow lays out again only when a lane appears):
+    // the same lanes at the same places.
+    SequenceLayout live(metrics());
+    live.setViewportWidth(1000);
+    for (const TraceEvent &arrow : std::as_const(arrows))
+        live.appendArrow(arrow);
+    QCOMPARE(live.lifelines(), lifelines);
+    for (int lane = 0; lane < lifelines.size(); ++lane)
+        QCOMPARE(live.laneX(lane), layout.laneX(lane));
+    QCOMPARE(live.contentWidth(), layout.contentWidth());
+    QCOMPARE(live.contentHeight(), layout.contentHeight());
 }
 
 void tst_SequenceLayout::headers()

@@ -199,10 +199,13 @@ void SequenceDiagramView::reloadAll()
 {
     m_arrows = m_trace->diagramIndexes();
     m_unseen = 0;
+    m_seenSteps.clear();
     QList<TraceEvent> events;
     events.reserve(m_arrows.size());
-    for (int index : std::as_const(m_arrows))
+    for (int index : std::as_const(m_arrows)) {
         events.append(m_trace->at(index));
+        noteStep(events.constLast().step);
+    }
     m_canvas->setArrows(std::move(events));
     updateCurrent();
 }
@@ -212,15 +215,23 @@ void SequenceDiagramView::onAppended(int traceIndex)
     if (traceIndex < 0 || traceIndex >= m_trace->size() || !m_trace->at(traceIndex).belongsInDiagram())
         return;
     m_arrows.append(traceIndex);
+    noteStep(m_trace->at(traceIndex).step);
     if (!m_live)
         ++m_unseen;
     m_canvas->appendArrow(m_trace->at(traceIndex));
-    updateCurrent();
+    updateCurrent(TextUpdate::Coalesced);
+}
+
+void SequenceDiagramView::noteStep(int step)
+{
+    if (step > 0 && !m_seenSteps.contains(step))
+        m_seenSteps.append(step);
 }
 
 void SequenceDiagramView::onCleared()
 {
     m_arrows.clear();
+    m_seenSteps.clear();
     m_selected = -1;
     m_live = true;
     m_unseen = 0;
@@ -263,7 +274,7 @@ void SequenceDiagramView::setCurrent(int arrow, bool live)
     updateCurrent();
 }
 
-void SequenceDiagramView::updateCurrent()
+void SequenceDiagramView::updateCurrent(TextUpdate text)
 {
     const int current = selectedIndex();
     m_back->setEnabled(current > 0);
@@ -277,12 +288,7 @@ void SequenceDiagramView::updateCurrent()
     int step = 0;
     for (int arrow = current; arrow >= 0 && step == 0; --arrow)
         step = eventOf(arrow)->step;
-    QList<int> seen;
-    for (int arrow = 0; arrow < m_arrows.size(); ++arrow) {
-        const int s = eventOf(arrow)->step;
-        if (s > 0 && !seen.contains(s))
-            seen.append(s);
-    }
+    const QList<int> &seen = m_seenSteps;
     m_steps->setState(seen, step);
     if (m_arrows.isEmpty()) {
         m_position->setText(
@@ -301,8 +307,23 @@ void SequenceDiagramView::updateCurrent()
     m_canvas->setCurrent(current, m_live);
     m_canvas->ensureArrowVisible(current);
     m_canvas->viewport()->update();
-    updateExplanation();
-    updateDetail();
+    if (text == TextUpdate::Now) {
+        m_textPending = false;
+        updateExplanation();
+        updateDetail();
+    } else if (m_live && !m_textPending) { // not live: the arrow read stays, and so does its text
+        m_textPending = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (!m_textPending)
+                    return; // a direct update came first
+                m_textPending = false;
+                updateExplanation();
+                updateDetail();
+            },
+            Qt::QueuedConnection);
+    }
     Q_EMIT currentEventChanged(traceIndexOf(current));
 }
 

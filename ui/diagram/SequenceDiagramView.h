@@ -76,9 +76,15 @@ private:
     void applyFont();
     void onAppended(int traceIndex);
     void onCleared();
+    void noteStep(int step); // adds a seed step to m_seenSteps the first time an arrow shows it
     void reloadAll();
     void setCurrent(int arrow, bool live);
-    void updateCurrent();
+    // What changes with the current arrow. The explanation and the detail window are rich text, laid
+    // out anew each time (≈ 2–3 ms): while arrows arrive live, `Coalesced` lays them out once per turn of
+    // the event loop, not once per arrow, so a burst of 10,000 events is not 10,000 layouts
+    // (docs/benchmarks.md). Everything else, the position and the scrolling included, is immediate.
+    enum class TextUpdate { Now, Coalesced };
+    void updateCurrent(TextUpdate text = TextUpdate::Now);
     void updateExplanation();
     void updateDetail();
     bool handleKey(QKeyEvent *event);
@@ -88,9 +94,11 @@ private:
 
     TraceModel *m_trace;
     QList<int> m_arrows; // trace indexes
+    QList<int> m_seenSteps; // the seed steps among m_arrows, in order of arrival (kept as arrows arrive)
     int m_selected = -1; // arrow index while not live
     bool m_live = true;
     int m_unseen = 0; // arrows that arrived while not live
+    bool m_textPending = false; // a coalesced explanation update is queued
     SequenceDiagramCanvas *m_canvas;
     SequenceStepStrip *m_steps;
     QToolButton *m_back;

@@ -21,13 +21,30 @@ SequenceLayout::SequenceLayout(Metrics metrics)
 void SequenceLayout::setArrows(QList<TraceEvent> arrows)
 {
     m_arrows = std::move(arrows);
+    m_pirateLane = m_otherLane = false;
+    for (const TraceEvent &arrow : std::as_const(m_arrows))
+        noteLanes(arrow);
     layOut();
 }
 
 void SequenceLayout::appendArrow(const TraceEvent &arrow)
 {
     m_arrows.append(arrow);
-    layOut();
+    const bool pirate = m_pirateLane;
+    const bool other = m_otherLane;
+    noteLanes(arrow);
+    // The lanes change only when a first arrow needs one of those shown on demand.
+    if (pirate != m_pirateLane || other != m_otherLane)
+        layOut();
+}
+
+void SequenceLayout::noteLanes(const TraceEvent &arrow)
+{
+    for (const QString *party : { &arrow.from, &arrow.to }) {
+        const QString key = diagram::laneKey(*party);
+        m_pirateLane = m_pirateLane || key == QLatin1String("PirateLoan");
+        m_otherLane = m_otherLane || key == QLatin1String("Other");
+    }
 }
 
 void SequenceLayout::setViewportWidth(int width)
@@ -78,19 +95,10 @@ QStringList SequenceLayout::roleLines(const SequenceLane &lane) const
 
 void SequenceLayout::layOut()
 {
-    bool pirate = false;
-    bool other = false;
-    for (const TraceEvent &event : std::as_const(m_arrows)) {
-        for (const QString &party : { event.from, event.to }) {
-            const QString key = diagram::laneKey(party);
-            pirate = pirate || key == QLatin1String("PirateLoan");
-            other = other || key == QLatin1String("Other");
-        }
-    }
     m_lanes.clear();
     for (const SequenceLane &lane : diagram::lanes()) {
-        if ((lane.key == QLatin1String("PirateLoan") && !pirate)
-            || (lane.key == QLatin1String("Other") && !other))
+        if ((lane.key == QLatin1String("PirateLoan") && !m_pirateLane)
+            || (lane.key == QLatin1String("Other") && !m_otherLane))
             continue;
         m_lanes.append(lane);
     }

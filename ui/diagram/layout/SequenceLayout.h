@@ -96,10 +96,15 @@ public:
 
 private:
     void layOut();
+    // Notes which of the lanes shown only when used (PirateLoan, Other) `arrow` needs.
+    void noteLanes(const TraceEvent &arrow);
     double advance(Font font, const QString &text) const;
 
     Metrics m_metrics;
     QList<TraceEvent> m_arrows;
+    // Kept as arrows arrive, so that a layout costs the same with 10 or 10,000 arrows (docs/benchmarks.md).
+    bool m_pirateLane = false;
+    bool m_otherLane = false;
     int m_viewportWidth = 0;
     QList<SequenceLane> m_lanes; // visible ones
     QList<double> m_laneX;
