@@ -58,13 +58,23 @@ struct Tokens
 class Run
 {
 public:
-    explicit Run(const QList<Weakness> &weaknesses)
-        : browser(QStringLiteral("Browser"), BrowserAgent, true)
+    Run(const QList<Weakness> &weaknesses, RunHooks hooks)
+        : m_hooks(std::move(hooks))
+        , browser(QStringLiteral("Browser"), BrowserAgent, true)
         , coolLoan(QStringLiteral("CoolLoan"), CoolLoanAgent, false)
         , device(malloryDevice(), MalloryDeviceAgent, true)
         , malware(malloryMalware(), MalloryMalwareAgent, false)
     {
         outcome.weaknesses = weaknesses;
+        if (m_hooks.beforeExchange) {
+            for (WebAgent *agent : { &browser, &coolLoan, &device, &malware })
+                agent->setGate([this] {
+                    if (m_hooks.beforeExchange())
+                        return true;
+                    fail(QStringLiteral("the run was stopped"));
+                    return false;
+                });
+        }
         if (!m_dir.isValid()) {
             outcome.failure = QStringLiteral("no temporary directory for the bank");
             return;
@@ -114,7 +124,7 @@ public:
         event.from = party;
         event.to = party;
         event.summary = summary;
-        outcome.trace.append(event);
+        record(event);
     }
 
     // A request that reached Mallory's listener (John's browser followed a redirect there).
@@ -137,8 +147,8 @@ public:
         response.from = malloryListener();
         response.to = QStringLiteral("Browser");
         response.summary = QStringLiteral("200 OK \"Thanks, John.\"");
-        outcome.trace.append(request);
-        outcome.trace.append(response);
+        record(request);
+        record(response);
     }
 
     // John's browser from `url` through login and consent, until eddy sends it off the bank. Returns the
@@ -267,6 +277,7 @@ public:
         note(party.party(), QStringLiteral("Mallory now holds %1").arg(outcome.obtained));
     }
 
+    RunHooks m_hooks;
     AttackOutcome outcome;
     WebAgent browser;
     WebAgent coolLoan;
@@ -276,13 +287,27 @@ public:
     QString m_lastCode;
 
 private:
+    void record(const TraceEvent &event)
+    {
+        outcome.trace.append(event);
+        if (m_hooks.event)
+            m_hooks.event(event);
+    }
+
     void recordBank(const BankExchange &exchange)
     {
         const qint64 id = ++m_exchangeId;
-        outcome.trace.append(traceEventsFor(exchange, id));
+        for (const TraceEvent &event : traceEventsFor(exchange, id))
+            record(event);
         if (!m_attackStarted || !outcome.stoppedBy.isEmpty())
             return;
         for (const BankDecision &decision : exchange.decisions) {
+            if (decision.isSkippedCheck()) {
+                const auto spec = findCheck(decision.check);
+                outcome.skipped.append({ bankPartyFor(exchange.request.path()), decision.check,
+                    spec ? QStringLiteral("%1 (%2)").arg(spec->rule, spec->section) : QString() });
+                continue;
+            }
             if (!decision.refusal)
                 continue;
             outcome.stoppedBy = bankPartyFor(exchange.request.path());
@@ -411,9 +436,9 @@ QJsonObject AttackOutcome::toJson() const
     return json;
 }
 
-AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknesses)
+AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknesses, const RunHooks &hooks)
 {
-    Run run(weaknesses);
+    Run run(weaknesses, hooks);
     run.outcome.attack = scenario.id;
     if (run.ok()) {
         if (scenario.id == QLatin1String("code-replay"))
@@ -478,7 +503,7 @@ bool isExpected(const Scenario &scenario, const AttackOutcome &outcome, int expe
 
 NormalFlowOutcome runNormalFlow(const QList<Weakness> &weaknesses)
 {
-    Run run(weaknesses);
+    Run run(weaknesses, {});
     NormalFlowOutcome result;
     run.attackBegins(); // any refusal of the control is a failure
     if (run.ok()) {

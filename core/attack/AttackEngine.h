@@ -13,7 +13,28 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace cfl::attack {
+
+// A defence the run passed because it was switched off: the bank recorded "check skipped" where its
+// refusal would have been (bank/Check.h, runChecks) — what "Why it worked" shows.
+struct SkippedCheck
+{
+    QString party; // "eddy", "boris", "banky"
+    QString check; // its id (bank/Check.h)
+    QString rule; // "rule (section)", as the catalogue states it
+};
+
+// What a caller may see of a run while it is played: each trace event as it is recorded, and a gate
+// before every HTTP exchange of every party (the window plays one real exchange per step at its pace).
+// Both are called on the thread that runs the attack.
+struct RunHooks
+{
+    std::function<void(const TraceEvent &)> event;
+    // Returns false to end the run: the exchange is not sent, and the run stops with a failure.
+    std::function<bool()> beforeExchange;
+};
 
 struct AttackOutcome
 {
@@ -33,6 +54,7 @@ struct AttackOutcome
     QStringList accountsServedToMallory; // account ids banky answered Mallory's party with
     int johnsApiCallAfter = 0; // John's client's API call after the attack (0: not made)
     int johnsRefreshAfter = 0; // John's client's refresh after the attack (0: not made)
+    QList<SkippedCheck> skipped; // switched-off checks the attack passed, in order
     QList<TraceEvent> trace;
     QString failure; // the run could not be played (the bank did not start, a party got no answer...)
 
@@ -41,7 +63,8 @@ struct AttackOutcome
 
 // Plays `scenario` against a bank with `weaknesses` on. Bank weaknesses switch off the bank's checks;
 // CoolLoan's have no effect on the scripted clients of these scenarios.
-AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknesses);
+AttackOutcome runAttack(
+    const Scenario &scenario, const QList<Weakness> &weaknesses, const RunHooks &hooks = {});
 // The weak run (every weakness of the scenario), the defended run (none), and the run with every
 // weakness but one layer's ("peel": that layer back on).
 AttackOutcome runWeak(const Scenario &scenario);

@@ -92,6 +92,12 @@ WebAnswer WebAgent::postForm(const QUrl &url, const Fields &fields, const Header
 WebAnswer WebAgent::send(
     const QByteArray &verb, const QUrl &url, const QByteArray &body, const Headers &headers)
 {
+    if (m_gate && !m_gate()) {
+        WebAnswer stopped;
+        stopped.url = url;
+        stopped.networkError = QStringLiteral("the run was stopped");
+        return stopped;
+    }
     QNetworkRequest request(url);
     // Every redirect is a step of the story: the script decides which to follow.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);

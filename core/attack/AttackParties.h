@@ -47,6 +47,8 @@ public:
     ~WebAgent();
 
     const QString &party() const { return m_party; }
+    // Asked before every request; false: the request is not sent (the answer says why).
+    void setGate(std::function<bool()> gate) { m_gate = std::move(gate); }
     WebAnswer get(const QUrl &url, const Headers &headers = {});
     WebAnswer postForm(const QUrl &url, const Fields &fields, const Headers &headers = {});
 
@@ -55,6 +57,7 @@ private:
 
     QString m_party;
     QByteArray m_userAgent;
+    std::function<bool()> m_gate;
     QNetworkAccessManager m_nam;
 };
 
