@@ -121,6 +121,17 @@ void tst_SequenceLayout::lifelinesOfATrace_data()
         << QStringList { QStringLiteral("John"), QStringLiteral("Browser"), QStringLiteral("CoolLoan"),
                QStringLiteral("PirateLoan"), QStringLiteral("Other"), QStringLiteral("eddy"),
                QStringLiteral("boris"), QStringLiteral("banky") };
+    // The attack lab (issue 11): each of Mallory's parties on a lane of its own, next to the clients.
+    QTest::newRow("Mallory's malware replays a code, her listener gets John's redirect")
+        << QList<TraceEvent> { traced(TraceKind::Request, malloryMalware(), QStringLiteral("boris"),
+                                   QStringLiteral("POST /token")),
+               traced(TraceKind::Request, QStringLiteral("Browser"), malloryListener(),
+                   QStringLiteral("GET /steal")),
+               traced(TraceKind::Decision, malloryMalware(), malloryMalware(),
+                   QStringLiteral("Mallory now holds John's tokens")) }
+        << QStringList { QStringLiteral("John"), QStringLiteral("Browser"), QStringLiteral("CoolLoan"),
+               malloryMalware(), malloryListener(), QStringLiteral("eddy"), QStringLiteral("boris"),
+               QStringLiteral("banky") };
 }
 
 void tst_SequenceLayout::lifelinesOfATrace()
@@ -283,6 +294,13 @@ void tst_SequenceLayout::glyphWithoutAPicture()
     QCOMPARE(layout.nameLine(john), QStringLiteral("☺ John"));
     // Without the picture the browser's header is its name with the glyph, "◫ User Agent": 12 × 10 + 12.
     QCOMPARE(layout.headerWidth(1), 132.0);
+    // Mallory's parties have no picture: their glyph and name ("☣ Mallory's malware").
+    layout.setArrows({ traced(
+        TraceKind::Request, malloryMalware(), QStringLiteral("boris"), QStringLiteral("POST /token")) });
+    const SequenceLane &malware = layout.lanes().at(3);
+    QCOMPARE(malware.key, malloryMalware());
+    QCOMPARE(layout.nameLine(malware), QStringLiteral("☣ Mallory's malware"));
+    QVERIFY(!layout.hasIcon(malware));
 }
 
 void tst_SequenceLayout::biggerFontBiggerDiagram()

@@ -18,6 +18,8 @@ QColor laneColour(const QString &laneKey)
         return theme::PirateLoan;
     if (isBankParty(laneKey))
         return theme::Bank;
+    if (isMalloryParty(laneKey))
+        return theme::Mallory;
     return theme::OtherClient;
 }
 
@@ -29,7 +31,8 @@ QColor arrowColour(const TraceEvent &event)
     case TraceKind::Action:
         return theme::John;
     case TraceKind::Decision:
-        return theme::Decision;
+        // Mallory's own doings ("Mallory now holds John's code"), on her lifeline.
+        return isMalloryParty(event.from) ? theme::Mallory : theme::Decision;
     case TraceKind::Request:
     case TraceKind::Response:
         break;

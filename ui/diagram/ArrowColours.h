@@ -1,7 +1,8 @@
 #pragma once
 // How the live sequence diagram colours what it draws, from the theme: the lifelines in the cast's
 // colours; an arrow by the road it takes (front channel through John's browser, back channel server to
-// server), John's own actions in his colour, decisions in slate, refusals in red.
+// server), John's own actions in his colour, decisions in slate, refusals in red; Mallory's lifelines and
+// her own doings in her red.
 
 #include <QColor>
 #include <QString>

@@ -49,7 +49,8 @@ public:
     // range.
     QRect arrowRect(int arrow) const;
     QWidget *diagramViewport() const;
-    // The lifelines drawn, left to right: the seed's six, plus "PirateLoan" and "Other" when they took part.
+    // The lifelines drawn, left to right: the seed's six, plus "PirateLoan", "Other" and Mallory's when they
+    // took part.
     QStringList lifelines() const;
     // The window with the exact request and response, an ExchangeDetailView (nullptr until first opened).
     QDialog *detailDialog() const { return m_detail; }

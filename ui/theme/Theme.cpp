@@ -35,6 +35,8 @@ QColor partyColour(const QString &party)
         return PirateLoan;
     if (isBankParty(party) || party == QLatin1String("bank"))
         return Bank;
+    if (isMalloryParty(party) || party == QLatin1String("mallory"))
+        return Mallory;
     return Browser;
 }
 

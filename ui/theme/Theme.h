@@ -24,6 +24,9 @@ inline constexpr QColor Browser { 0x45, 0x5a, 0x64 };
 inline constexpr QColor CoolLoan { 0x1e, 0x7b, 0x34 };
 inline constexpr QColor PirateLoan { 0xb3, 0x26, 0x1e };
 inline constexpr QColor Bank { 0x0b, 0x5c, 0xad };
+// Mallory, the attack lab's attacker (issue 11): her lifelines, what she holds, the banner of a weakened
+// lab. A deeper red than PirateLoan's, so that the attacker is not taken for a refusal.
+inline constexpr QColor Mallory { 0x9c, 0x0d, 0x38 };
 // A client that is neither CoolLoan nor PirateLoan (curl, a script): grey, nobody of the story.
 inline constexpr QColor OtherClient { 0x75, 0x75, 0x75 };
 // Attention: the current step, focus rings, the keychain banner's border.
@@ -88,8 +91,8 @@ inline constexpr QColor JwtSignature { 0x02, 0x77, 0xbd };
 inline constexpr QColor JwtPaper { 0xfa, 0xf5, 0xfc };
 inline constexpr QColor JwtBorder { 0xd9, 0xc6, 0xe5 };
 
-// The colour of a party ("John", "Browser", "CoolLoan", "PirateLoan", "eddy", "boris", "banky") or of
-// who recorded an event ("coolloan", "pirateloan", "bank"); the browser's for anyone else.
+// The colour of a party ("John", "Browser", "CoolLoan", "PirateLoan", "eddy", "boris", "banky", Mallory's)
+// or of who recorded an event ("coolloan", "pirateloan", "bank", "mallory"); the browser's for anyone else.
 QColor partyColour(const QString &party);
 
 // The illustrations drawn for this app (resources/illustrations, compiled in): "john", "bank",

@@ -1,5 +1,7 @@
 #include "ui/diagram/layout/SequenceLanes.h"
 
+#include "trace/TraceEvent.h"
+
 namespace cfl::diagram {
 
 const QList<SequenceLane> &lanes()
@@ -15,6 +17,13 @@ const QList<SequenceLane> &lanes()
             QStringLiteral("PirateLoan"), QStringLiteral("3rd party, password") },
         { QStringLiteral("Other"), QString(), QStringLiteral("?"), QStringLiteral("Other client"),
             QStringLiteral("not CoolLoan") },
+        // The attack lab's attacker (issue 11): each of Mallory's parties on a lifeline of its own.
+        { malloryDevice(), QString(), QStringLiteral("▣"), malloryDevice(),
+            QStringLiteral("attacker: her client") },
+        { malloryMalware(), QString(), QStringLiteral("☣"), malloryMalware(),
+            QStringLiteral("attacker, on John's laptop") },
+        { malloryListener(), QString(), QStringLiteral("◎"), malloryListener(),
+            QStringLiteral("attacker: her site") },
         { QStringLiteral("eddy"), QStringLiteral("cast/eddy"), QStringLiteral("⌂"), QStringLiteral("eddy"),
             QStringLiteral("Authorization Server") },
         { QStringLiteral("boris"), QStringLiteral("cast/boris"), QStringLiteral("⇄"), QStringLiteral("boris"),
@@ -32,6 +41,11 @@ QString laneKey(const QString &party)
             return party;
     }
     return QStringLiteral("Other");
+}
+
+bool isOnDemandLane(const QString &key)
+{
+    return key == QLatin1String("PirateLoan") || key == QLatin1String("Other") || isMalloryParty(key);
 }
 
 QString partyTitle(const QString &party)

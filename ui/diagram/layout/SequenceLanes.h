@@ -1,7 +1,8 @@
 #pragma once
 // The lifelines of the live sequence diagram: the seed diagram's participants — John, his browser,
-// CoolLoan, eddy, boris, banky — with PirateLoan and any other client next to CoolLoan, for when they take
-// part. Plain data: the diagram's widgets give them their pictures and colours.
+// CoolLoan, eddy, boris, banky — with PirateLoan, any other client and Mallory's parties (the attack lab)
+// next to CoolLoan, for when they take part. Plain data: the diagram's widgets give them their pictures and
+// colours.
 
 #include <QList>
 #include <QString>
@@ -23,6 +24,8 @@ namespace diagram {
 const QList<SequenceLane> &lanes();
 // The lane a party is drawn on: its own, or "Other" for a party the seed does not know.
 QString laneKey(const QString &party);
+// Whether a lane is drawn only once a party of it takes part: PirateLoan, Other and Mallory's.
+bool isOnDemandLane(const QString &key);
 // The header title of the party's lane ("User Agent" for "Browser", "Other client" for a stranger).
 QString partyTitle(const QString &party);
 

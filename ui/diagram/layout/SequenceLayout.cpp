@@ -21,7 +21,7 @@ SequenceLayout::SequenceLayout(Metrics metrics)
 void SequenceLayout::setArrows(QList<TraceEvent> arrows)
 {
     m_arrows = std::move(arrows);
-    m_pirateLane = m_otherLane = false;
+    m_onDemandLanes.clear();
     for (const TraceEvent &arrow : std::as_const(m_arrows))
         noteLanes(arrow);
     layOut();
@@ -30,21 +30,22 @@ void SequenceLayout::setArrows(QList<TraceEvent> arrows)
 void SequenceLayout::appendArrow(const TraceEvent &arrow)
 {
     m_arrows.append(arrow);
-    const bool pirate = m_pirateLane;
-    const bool other = m_otherLane;
-    noteLanes(arrow);
     // The lanes change only when a first arrow needs one of those shown on demand.
-    if (pirate != m_pirateLane || other != m_otherLane)
+    if (noteLanes(arrow))
         layOut();
 }
 
-void SequenceLayout::noteLanes(const TraceEvent &arrow)
+bool SequenceLayout::noteLanes(const TraceEvent &arrow)
 {
+    bool added = false;
     for (const QString *party : { &arrow.from, &arrow.to }) {
         const QString key = diagram::laneKey(*party);
-        m_pirateLane = m_pirateLane || key == QLatin1String("PirateLoan");
-        m_otherLane = m_otherLane || key == QLatin1String("Other");
+        if (diagram::isOnDemandLane(key) && !m_onDemandLanes.contains(key)) {
+            m_onDemandLanes.insert(key);
+            added = true;
+        }
     }
+    return added;
 }
 
 void SequenceLayout::setViewportWidth(int width)
@@ -97,8 +98,7 @@ void SequenceLayout::layOut()
 {
     m_lanes.clear();
     for (const SequenceLane &lane : diagram::lanes()) {
-        if ((lane.key == QLatin1String("PirateLoan") && !m_pirateLane)
-            || (lane.key == QLatin1String("Other") && !m_otherLane))
+        if (diagram::isOnDemandLane(lane.key) && !m_onDemandLanes.contains(lane.key))
             continue;
         m_lanes.append(lane);
     }

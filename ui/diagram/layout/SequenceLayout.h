@@ -62,7 +62,8 @@ public:
     int arrowCount() const { return int(m_arrows.size()); }
     const TraceEvent &event(int arrow) const { return m_arrows.at(arrow); }
 
-    // The lanes drawn, left to right: the seed's six, plus PirateLoan and Other when they take part.
+    // The lanes drawn, left to right: the seed's six, plus PirateLoan, Other and Mallory's when they take
+    // part (diagram::isOnDemandLane).
     const QList<SequenceLane> &lanes() const { return m_lanes; }
     QStringList lifelines() const;
     double laneX(int lane) const { return m_laneX.at(lane); }
@@ -96,15 +97,15 @@ public:
 
 private:
     void layOut();
-    // Notes which of the lanes shown only when used (PirateLoan, Other) `arrow` needs.
-    void noteLanes(const TraceEvent &arrow);
+    // Notes which of the lanes shown only when used (PirateLoan, Other, Mallory's) `arrow` needs; true
+    // when it needs one not shown yet.
+    bool noteLanes(const TraceEvent &arrow);
     double advance(Font font, const QString &text) const;
 
     Metrics m_metrics;
     QList<TraceEvent> m_arrows;
     // Kept as arrows arrive, so that a layout costs the same with 10 or 10,000 arrows (docs/benchmarks.md).
-    bool m_pirateLane = false;
-    bool m_otherLane = false;
+    QSet<QString> m_onDemandLanes;
     int m_viewportWidth = 0;
     QList<SequenceLane> m_lanes; // visible ones
     QList<double> m_laneX;
