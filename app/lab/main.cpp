@@ -3,6 +3,7 @@
 #include "attack/AttackEngine.h"
 #include "process/QuitOnSignal.h"
 #include "trace/TraceExport.h"
+#include "ui/attack/AttackLabView.h"
 #include "ui/shell/Autoplay.h"
 #include "ui/shell/InspectionDock.h"
 #include "ui/shell/LabWindow.h"
@@ -208,6 +209,8 @@ int main(int argc, char *argv[])
     // The story on the first run, but not in scripted runs (tests, trainers' --autoplay demos).
     options.firstRunWelcome = !parser.isSet(autoplay);
     cfl::LabWindow window(options);
+    // The attack lab plays its attacks at the autoplay's pace.
+    window.attackLab()->setPaceMs(paceMs);
     const auto showInspectionTab = [&] {
         QTabWidget *tabs = window.inspection()->tabs();
         for (int i = 0; i < tabs->count() && parser.isSet(inspectionTab); ++i) {

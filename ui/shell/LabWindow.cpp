@@ -8,6 +8,8 @@
 #include "secrets/SecretStore.h"
 #include "trace/TraceExport.h"
 #include "trace/TraceModel.h"
+#include "ui/attack/AttackLabView.h"
+#include "ui/attack/WeaknessBanner.h"
 #include "ui/diagram/SequenceDiagramView.h"
 #include "ui/inspection/AuthorizationRequestPanel.h"
 #include "ui/inspection/CodePanel.h"
@@ -40,6 +42,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -158,6 +161,14 @@ void LabWindow::buildUi()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *attackMenu = menuBar()->addMenu(tr("&Attack lab"));
+    m_attackLabAction = attackMenu->addAction(tr("⚔ &Attack lab"));
+    m_attackLabAction->setObjectName(QStringLiteral("attackLabAction"));
+    m_attackLabAction->setCheckable(true);
+    m_attackLabAction->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    m_attackLabAction->setToolTip(tr("Switch a defence off, run a real attack, watch it work — and fail"));
+    connect(m_attackLabAction, &QAction::toggled, this, &LabWindow::showAttackLab);
+
     QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
     m_settingsAction
         = settingsMenu->addAction(tr("&Trainer settings…"), this, &LabWindow::openTrainerSettings);
@@ -181,6 +192,7 @@ void LabWindow::buildUi()
     m_autoplayAction = toolbar->addAction(tr("▶ Autoplay CoolLoan"));
     m_autoplayAction->setObjectName(QStringLiteral("autoplayAction"));
     m_autoplayAction->setToolTip(tr("Play the CoolLoan scenario by itself at a readable pace"));
+    toolbar->addAction(m_attackLabAction);
     toolbar->addSeparator();
     m_bankStatus = new QLabel(this);
     m_bankStatus->setObjectName(QStringLiteral("bankStatus"));
@@ -214,8 +226,16 @@ void LabWindow::buildUi()
         layout->addWidget(m_startupErrorLabel);
     }
 
-    layout->addWidget(new CastStrip(central));
-    auto *splitter = new QSplitter(Qt::Horizontal, central);
+    m_weaknessBanner = new WeaknessBanner(central);
+    layout->addWidget(m_weaknessBanner);
+
+    m_pages = new QStackedWidget(central);
+    auto *story = new QWidget(m_pages);
+    auto *storyLayout = new QVBoxLayout(story);
+    storyLayout->setContentsMargins(0, 0, 0, 0);
+    storyLayout->setSpacing(4);
+    storyLayout->addWidget(new CastStrip(story));
+    auto *splitter = new QSplitter(Qt::Horizontal, story);
     m_coolLoanPane = new CoolLoanPane(m_coolLoan, splitter);
     m_browser = new JohnsBrowser(splitter);
     m_pirateLoanPane = new PirateLoanPane(m_pirateLoan, splitter);
@@ -224,8 +244,14 @@ void LabWindow::buildUi()
     splitter->addWidget(m_pirateLoanPane);
     splitter->setSizes({ 430, 500, 340 });
     splitter->setChildrenCollapsible(false);
-    layout->addWidget(splitter, 1);
+    storyLayout->addWidget(splitter, 1);
+    m_pages->addWidget(story);
+    m_attackLab = new AttackLabView(m_bank.get(), m_coolLoan, m_weaknessBanner, m_pages);
+    m_pages->addWidget(m_attackLab);
+    layout->addWidget(m_pages, 1);
     setCentralWidget(central);
+    // A restarted bank has every defence on: the toggles made by hand apply to it again.
+    connect(this, &LabWindow::workshopReset, m_attackLab, &AttackLabView::reapplyWeaknesses);
 
     m_inspection = new InspectionDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_inspection);
@@ -250,6 +276,24 @@ void LabWindow::buildUi()
     m_welcome = new WelcomeView(this);
     connect(m_welcome, &WelcomeView::autoplayRequested, m_autoplayAction, &QAction::trigger);
     connect(m_welcome, &WelcomeView::connectRequested, m_coolLoan, &CoolLoanClient::connectBank);
+}
+
+void LabWindow::showAttackLab(bool shown)
+{
+    if (m_attackLabAction->isChecked() != shown) {
+        m_attackLabAction->setChecked(shown); // comes back here through toggled
+        return;
+    }
+    if ((m_pages->currentWidget() == m_attackLab) == shown)
+        return;
+    // The attack lab has a diagram of its own: the dock of the app's own run gives it the room.
+    if (shown) {
+        m_inspectionWasVisible = !m_inspection->isHidden();
+        m_inspection->hide();
+    } else if (m_inspectionWasVisible) {
+        m_inspection->show();
+    }
+    m_pages->setCurrentWidget(shown ? static_cast<QWidget *>(m_attackLab) : m_pages->widget(0));
 }
 
 void LabWindow::showBankStatus()

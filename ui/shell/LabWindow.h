@@ -12,10 +12,12 @@
 
 QT_BEGIN_NAMESPACE
 class QLabel;
+class QStackedWidget;
 QT_END_NAMESPACE
 
 namespace cfl {
 
+class AttackLabView;
 class BankHost;
 class CoolLoanClient;
 class CoolLoanPane;
@@ -26,6 +28,7 @@ class PirateLoanPane;
 class SecretStore;
 class SettingsDialog;
 class TraceModel;
+class WeaknessBanner;
 class WelcomeView;
 
 struct LabOptions
@@ -80,6 +83,12 @@ public:
     QAction *storyAction() const { return m_storyAction; }
     QAction *settingsAction() const { return m_settingsAction; }
     QAction *aboutAction() const { return m_aboutAction; }
+    // The attack lab (issue 11): a page in place of the parties' panes, with the inspection dock put away
+    // while it is shown. Its banner stays above both pages while any weakness is on.
+    AttackLabView *attackLab() const { return m_attackLab; }
+    QAction *attackLabAction() const { return m_attackLabAction; }
+    WeaknessBanner *weaknessBanner() const { return m_weaknessBanner; }
+    void showAttackLab(bool shown);
 
 Q_SIGNALS:
     // During resetWorkshop(): the database is fresh and the keychain entries are gone; the bank is
@@ -112,6 +121,11 @@ private:
     QAction *m_settingsAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_autoplayAction = nullptr;
+    QAction *m_attackLabAction = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    AttackLabView *m_attackLab = nullptr;
+    WeaknessBanner *m_weaknessBanner = nullptr;
+    bool m_inspectionWasVisible = true;
     TraceModel *m_trace = nullptr;
     InspectionDock *m_inspection = nullptr;
     QString m_startupError;
