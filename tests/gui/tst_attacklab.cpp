@@ -1,0 +1,153 @@
+// The attack lab in the real LabWindow (issue 11): Attack lab → code-replay, Run attack plays a real attack
+// (a bank of its own on loopback, Mallory's malware speaking HTTP) at a pace, the diagram gets Mallory's
+// red lifeline and "Why it worked"; Run defended is stopped by boris's invalid_grant and "Why it failed"
+// names token.code.unused; the red banner is there while a weakness is on — by hand or during a weak run —
+// and gone after. Asserted on the run's facts (attack/AttackEngine.h, AttackOutcome), the view's lifelines
+// and the banner's visibility.
+//
+// With CFL_ATTACK_SCREENSHOTS=DIR, it also saves the window after each run (docs/screenshots/).
+
+#include "attack/AttackScenario.h"
+#include "gui/LabFixture.h"
+#include "trace/TraceEvent.h"
+#include "trace/TraceModel.h"
+#include "ui/attack/AttackLabView.h"
+#include "ui/attack/WeaknessBanner.h"
+#include "ui/attack/WeaknessPanel.h"
+#include "ui/diagram/ArrowColours.h"
+#include "ui/diagram/SequenceDiagramView.h"
+#include "ui/theme/Theme.h"
+
+#include <QAction>
+#include <QDir>
+#include <QListWidget>
+#include <QPushButton>
+#include <QScreen>
+#include <QSignalSpy>
+
+using namespace cfl;
+
+class tst_AttackLab : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void bannerFollowsWeaknessesByHand();
+    void codeReplayWeakThenDefended();
+
+private:
+    // Clicks `button` and waits for the run to finish (a real bank starts for each run).
+    bool run(AttackLabView *view, const char *button);
+    void screenshot(const QString &name);
+
+    std::unique_ptr<test::LabSession> m_lab;
+};
+
+void tst_AttackLab::initTestCase()
+{
+    m_lab = std::make_unique<test::LabSession>();
+    QVERIFY2(m_lab->isReady(), qPrintable(m_lab->why()));
+    QAction *open = m_lab->widget<QAction>("attackLabAction");
+    QVERIFY2(open, "no Attack lab action in the window");
+    open->trigger();
+    AttackLabView *view = m_lab->window()->attackLab();
+    QVERIFY(view->isVisible());
+    view->setPaceMs(qEnvironmentVariableIsSet("CFL_ATTACK_SCREENSHOTS") ? 200 : 20);
+    QVERIFY(view->selectScenario(QStringLiteral("code-replay")));
+}
+
+void tst_AttackLab::bannerFollowsWeaknessesByHand()
+{
+    auto *banner = m_lab->widget<WeaknessBanner>("weaknessBanner");
+    QVERIFY(banner);
+    QVERIFY2(!banner->isVisible(), "the lab starts with every defence on: no banner");
+    WeaknessPanel *panel = m_lab->window()->attackLab()->weaknessPanel();
+    QCOMPARE(panel->list()->count(), attack::allWeaknesses().size());
+
+    panel->setChecked(attack::Weakness::CodeReusable, true);
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(QLatin1String("code-reusable")), qPrintable(banner->text()));
+    panel->setChecked(attack::Weakness::StateNotChecked, true);
+    QVERIFY(banner->text().contains(QLatin1String("state-not-checked")));
+    panel->setChecked(attack::Weakness::CodeReusable, false);
+    QVERIFY(!banner->text().contains(QLatin1String("code-reusable")));
+    panel->setChecked(attack::Weakness::StateNotChecked, false);
+    QVERIFY2(!banner->isVisible(), "no weakness on: the banner goes");
+}
+
+bool tst_AttackLab::run(AttackLabView *view, const char *button)
+{
+    auto *push = view->findChild<QPushButton *>(QString::fromLatin1(button));
+    if (!push || !push->isEnabled())
+        return false;
+    QSignalSpy finished(view, &AttackLabView::runFinished);
+    push->click();
+    return finished.wait(90'000);
+}
+
+void tst_AttackLab::screenshot(const QString &name)
+{
+    const QString dir = qEnvironmentVariable("CFL_ATTACK_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(300); // the last arrow and the explanation paint (screenshots only, never asserted on)
+    const QSize screen = m_lab->window()->screen()->size();
+    const QString path = QDir(dir).filePath(
+        QStringLiteral("%1-%2x%3.png").arg(name).arg(screen.width()).arg(screen.height()));
+    QVERIFY2(m_lab->window()->grab().save(path), qPrintable(path));
+}
+
+void tst_AttackLab::codeReplayWeakThenDefended()
+{
+    AttackLabView *view = m_lab->window()->attackLab();
+    auto *banner = m_lab->widget<WeaknessBanner>("weaknessBanner");
+
+    // Weak: code-reusable on for this run only; the banner names it while it plays.
+    QSignalSpy started(view, &AttackLabView::runStarted);
+    QSignalSpy finished(view, &AttackLabView::runFinished);
+    auto *weak = view->findChild<QPushButton *>(QStringLiteral("runAttackButton"));
+    QVERIFY(weak && weak->isEnabled());
+    weak->click();
+    QCOMPARE(started.size(), 1);
+    QVERIFY2(banner->isVisible(), "a weak run is under way: the banner must show");
+    QVERIFY(banner->text().contains(QLatin1String("code-reusable")));
+    QVERIFY(view->isRunning());
+    QVERIFY(finished.wait(90'000));
+    const attack::AttackOutcome weakOutcome = view->lastOutcome();
+    QVERIFY2(weakOutcome.failure.isEmpty(), qPrintable(weakOutcome.failure));
+    QVERIFY(weakOutcome.succeeded);
+    QCOMPARE(weakOutcome.malloryTokenSubject, weakOutcome.johnSubject);
+    QVERIFY(!weakOutcome.johnSubject.isEmpty());
+    QVERIFY2(!banner->isVisible(), "the run is over and nothing is on by hand: no banner");
+    // Mallory's malware has a lifeline of her own, in her red.
+    QVERIFY2(view->diagram()->lifelines().contains(malloryMalware()),
+        qPrintable(view->diagram()->lifelines().join(QStringLiteral(", "))));
+    QCOMPARE(diagram::laneColour(malloryMalware()), QColor(theme::Mallory));
+    QCOMPARE(view->diagram()->arrowCount(), int(view->trace()->diagramIndexes().size()));
+    QVERIFY2(view->explanationText().contains(QLatin1String("Why it worked")),
+        qPrintable(view->explanationText()));
+    QVERIFY(view->explanationText().contains(QLatin1String("token.code.unused")));
+    screenshot(QStringLiteral("attack-code-replay-weak"));
+
+    // Defended: boris refuses the replay and revokes John's tokens.
+    QVERIFY(run(view, "runDefendedButton"));
+    const attack::AttackOutcome defended = view->lastOutcome();
+    QVERIFY2(defended.failure.isEmpty(), qPrintable(defended.failure));
+    QVERIFY(!defended.succeeded);
+    QCOMPARE(defended.stoppedBy, QStringLiteral("boris"));
+    QCOMPARE(defended.status, 400);
+    QCOMPARE(defended.error, QStringLiteral("invalid_grant"));
+    QCOMPARE(defended.check, QStringLiteral("token.code.unused"));
+    QVERIFY(defended.malloryTokenSubject.isEmpty());
+    QCOMPARE(defended.johnsApiCallAfter, 401);
+    const QString why = view->explanationText();
+    QVERIFY2(why.contains(QLatin1String("Why it failed")), qPrintable(why));
+    QVERIFY2(why.contains(QLatin1String("token.code.unused")), qPrintable(why));
+    QVERIFY(!banner->isVisible());
+    QVERIFY(view->diagram()->lifelines().contains(malloryMalware()));
+    screenshot(QStringLiteral("attack-code-replay-defended"));
+}
+
+CFL_GUI_TEST_MAIN(tst_AttackLab)
+#include "tst_attacklab.moc"
