@@ -148,6 +148,12 @@ droot_setup() {
     } >"$dir/etc/apt/sources.list"
     rm -f "$dir"/etc/apt/sources.list.d/*.sources
     cp -L /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+    # "localhost" resolves as on every installed Debian (the installer writes these lines; debootstrap
+    # leaves /etc/hosts to the administrator): the bank's issuer is http://localhost:PORT (RFC 8252 §8.3),
+    # and without them the installed app cannot reach it ("Host localhost not found").
+    if ! grep -qs '^127\.0\.0\.1[[:space:]].*\blocalhost\b' "$dir/etc/hosts"; then
+        printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >>"$dir/etc/hosts"
+    fi
     # The .deb cache below is a host folder that apt's _apt user cannot write to: download as root.
     echo 'APT::Sandbox::User "root";' >"$dir/etc/apt/apt.conf.d/99cfl-root"
     printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d" # no services start in the root

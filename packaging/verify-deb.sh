@@ -113,11 +113,13 @@ coproc BANK { exec codeflow-bank serve --port 0 --data-dir "$data" 2>/tmp/verify
 bank_pid=$BANK_PID # bash unsets BANK_PID once the coprocess is gone
 issuer=
 read -r -t 20 issuer <&"${BANK[0]}" || true
-if [[ $issuer =~ ^http://127\.0\.0\.1:([0-9]+)$ ]]; then
+# The issuer is http://localhost:PORT, on 127.0.0.1 and ::1 (RFC 8252 §8.3; docs/security-model.md); the
+# bank answers only requests whose Host is that name (docs/architecture.md, request.host.allowed).
+if [[ $issuer =~ ^http://localhost:([0-9]+)$ ]]; then
     port=${BASH_REMATCH[1]}
     response=
     if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
-        printf 'GET /.well-known/openid-configuration HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$port" >&3
+        printf 'GET /.well-known/openid-configuration HTTP/1.0\r\nHost: localhost:%s\r\n\r\n' "$port" >&3
         response=$(timeout 10 cat <&3)
         exec 3>&-
     fi
