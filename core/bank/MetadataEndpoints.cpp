@@ -48,7 +48,9 @@ HttpResponse MetadataEndpoints::openIdConfiguration(HttpRequest &)
         { QStringLiteral("code_challenge_methods_supported"), list({ "S256" }) },
         { QStringLiteral("claims_supported"),
             list({ "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name", "given_name",
-                "family_name", "preferred_username", "updated_at", "email", "email_verified" }) },
+                "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture",
+                "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at", "email",
+                "email_verified", "address", "phone_number", "phone_number_verified" }) },
         { QStringLiteral("prompt_values_supported"), list({ "none", "login", "consent", "select_account" }) },
         { QStringLiteral("authorization_response_iss_parameter_supported"), true }, // RFC 9207 §3
         { QStringLiteral("request_parameter_supported"), false },

@@ -7,10 +7,15 @@ const QList<ScopeInfo> &all()
     static const QList<ScopeInfo> list {
         { QStringLiteral("openid"), QStringLiteral("Sign you in with your bank identity"),
             QStringLiteral("A stable identifier for you (no name, no e-mail) in an ID token"), false },
-        { QStringLiteral("profile"), QStringLiteral("Know your name"),
-            QStringLiteral("Your full name, first name, last name and user name") },
+        { QStringLiteral("profile"), QStringLiteral("Know who you are"),
+            QStringLiteral("Your names and nickname, user name, birthday, gender, photo, web pages, time "
+                           "zone and language") },
         { QStringLiteral("email"), QStringLiteral("Know your e-mail address"),
             QStringLiteral("Your e-mail address and whether the bank verified it") },
+        { QStringLiteral("address"), QStringLiteral("Know where you live"),
+            QStringLiteral("Your postal address: street, town, postcode and country") },
+        { QStringLiteral("phone"), QStringLiteral("Know your phone number"),
+            QStringLiteral("Your phone number and whether the bank verified it") },
         { QStringLiteral("offline_access"), QStringLiteral("Stay connected when you are away"),
             QStringLiteral("A refresh token, so the app keeps access without asking you to log in again, "
                            "until you revoke it") },

@@ -20,6 +20,28 @@ struct User
     QString email;
     bool emailVerified = false;
     qint64 updatedAt = 0;
+    // The other standard claims of OpenID Connect Core §5.1, released by scope (§5.4): profile …
+    QString middleName;
+    QString nickname;
+    QString profileUrl; // "profile": a page about the user
+    QString pictureUrl; // "picture"
+    QString website;
+    QString gender;
+    QString birthdate; // YYYY-MM-DD (ISO 8601)
+    QString zoneinfo; // a tz database name, "Europe/Berlin"
+    QString locale; // BCP 47, "en-GB"
+    // … phone (§5.1: E.164 recommended) …
+    QString phoneNumber;
+    bool phoneNumberVerified = false;
+    // … and address (§5.1.1; "formatted" is made from these parts)
+    struct Address
+    {
+        QString streetAddress; // lines joined by '\n'
+        QString locality;
+        QString region;
+        QString postalCode;
+        QString country;
+    } address;
 };
 
 struct BankAccount

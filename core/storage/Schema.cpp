@@ -182,6 +182,28 @@ const std::vector<QStringList> &migrations()
             QStringLiteral("CREATE INDEX login_failures_by_time ON login_failures(failed_at)"),
             QStringLiteral("PRAGMA user_version = 4"),
         },
+        // 5: the rest of OpenID Connect's standard claims (OIDC Core §5.1), released by the profile, phone
+        // and address scopes (§5.4). A database from before gets them empty (userinfo leaves empty claims
+        // out, §5.3.2); a workshop reset seeds them.
+        {
+            QStringLiteral("ALTER TABLE users ADD COLUMN middle_name TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN nickname TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN profile_url TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN picture_url TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN website TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN gender TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN birthdate TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN zoneinfo TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN phone_number TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN phone_number_verified INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN street_address TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN locality TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN region TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN postal_code TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE users ADD COLUMN country TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("PRAGMA user_version = 5"),
+        },
     };
     return list;
 }

@@ -301,6 +301,21 @@ SeedContent makeSeedContent(const QDate &today, qint64 now, const QByteArray &jo
     john.email = QStringLiteral("john.miller@example.com");
     john.emailVerified = true;
     john.updatedAt = now;
+    // Every standard claim of OIDC Core §5.1, as a certified provider can release them: fictional, on the
+    // example domains of RFC 2606 and a fictional Berlin number.
+    john.middleName = QStringLiteral("Robert");
+    john.nickname = QStringLiteral("Johnny");
+    john.profileUrl = QStringLiteral("https://people.example.com/john.miller");
+    john.pictureUrl = QStringLiteral("https://people.example.com/john.miller/photo.png");
+    john.website = QStringLiteral("https://john-miller.example.org");
+    john.gender = QStringLiteral("male");
+    john.birthdate = QStringLiteral("1986-04-12");
+    john.zoneinfo = QStringLiteral("Europe/Berlin");
+    john.locale = QStringLiteral("en-DE");
+    john.phoneNumber = QStringLiteral("+49 30 5550 1234");
+    john.phoneNumberVerified = true;
+    john.address = { QStringLiteral("Lindenstraße 12"), QStringLiteral("Berlin"), QStringLiteral("Berlin"),
+        QStringLiteral("10969"), QStringLiteral("Germany") };
 
     qint64 checkingBalance = 0;
     qint64 savingsBalance = 0;
@@ -332,6 +347,16 @@ SeedContent makeSeedContent(const QDate &today, qint64 now, const QByteArray &jo
     mallory.email = QStringLiteral("mallory.jones@example.com");
     mallory.emailVerified = true;
     mallory.updatedAt = now;
+    mallory.nickname = QStringLiteral("Mal");
+    mallory.profileUrl = QStringLiteral("https://people.example.com/mallory.jones");
+    mallory.gender = QStringLiteral("female");
+    mallory.birthdate = QStringLiteral("1990-10-31");
+    mallory.zoneinfo = QStringLiteral("Europe/London");
+    mallory.locale = QStringLiteral("en-GB");
+    mallory.phoneNumber = QStringLiteral("+44 20 7946 0666");
+    mallory.phoneNumberVerified = false;
+    mallory.address = { QStringLiteral("13 Shadow Lane"), QStringLiteral("London"), QString(),
+        QStringLiteral("E1 6AN"), QStringLiteral("United Kingdom") };
 
     qint64 malloryBalance = 0;
     writeMalloryHistory(today, &seed.mallory.transactions, &malloryBalance);

@@ -95,9 +95,16 @@ void tst_Discovery::metadata()
     QVERIFY(authMethods.contains(QStringLiteral("client_secret_basic")));
     QVERIFY(authMethods.contains(QStringLiteral("client_secret_post")));
     const QStringList scopes = strings(metadata.value(QStringLiteral("scopes_supported")));
-    for (const char *scope : { "openid", "profile", "email", "offline_access", "accounts:read",
-             "transactions:read", "payments:write" })
+    for (const char *scope : { "openid", "profile", "email", "address", "phone", "offline_access",
+             "accounts:read", "transactions:read", "payments:write" })
         QVERIFY2(scopes.contains(QLatin1String(scope)), scope);
+    // OIDC Core §5.1: every standard claim the bank releases (userinfo) is advertised.
+    const QStringList claims = strings(metadata.value(QStringLiteral("claims_supported")));
+    for (const char *claim :
+        { "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile",
+            "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at", "email",
+            "email_verified", "address", "phone_number", "phone_number_verified" })
+        QVERIFY2(claims.contains(QLatin1String(claim)), claim);
     // RFC 9207 §3
     QCOMPARE(
         metadata.value(QStringLiteral("authorization_response_iss_parameter_supported")), QJsonValue(true));

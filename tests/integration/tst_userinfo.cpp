@@ -19,6 +19,9 @@ private Q_SLOTS:
 
     void claimsFollowTheScope_data();
     void claimsFollowTheScope();
+    void standardClaimsByScope_data();
+    void standardClaimsByScope();
+    void consentNamesAddressAndPhone();
     void postWorksLikeGet();
     void tokenInAPostBody();
     void bodyTokensAsRfc6750Has_data();
@@ -34,6 +37,7 @@ private:
     std::unique_ptr<TestBank> m_bank;
     std::unique_ptr<Browser> m_browser;
     std::unique_ptr<OAuthClient> m_client;
+    std::unique_ptr<OAuthClient> m_profileApp; // registered for address and phone as well
 };
 
 void tst_UserInfo::initTestCase()
@@ -44,6 +48,12 @@ void tst_UserInfo::initTestCase()
     m_browser = std::make_unique<Browser>(*m_bank);
     m_client = std::make_unique<OAuthClient>(
         *m_bank, ClientCredentials { QString::fromLatin1(CoolLoanId), m_bank->coolLoanSecret() });
+    const RegisteredClient app = m_bank->registerClient(QStringLiteral("Profile App"),
+        { QStringLiteral("http://127.0.0.1/callback") },
+        QStringLiteral("openid profile email address phone").split(QLatin1Char(' ')));
+    QVERIFY(!app.clientSecret.isEmpty());
+    m_profileApp
+        = std::make_unique<OAuthClient>(*m_bank, ClientCredentials { app.clientId, app.clientSecret });
 }
 
 TokenSet tst_UserInfo::tokensFor(const QString &scope)
@@ -96,6 +106,81 @@ void tst_UserInfo::claimsFollowTheScope()
         QVERIFY(claims.value(QStringLiteral("email")).toString().contains(QLatin1Char('@')));
         QVERIFY(claims.value(QStringLiteral("email_verified")).isBool());
     }
+}
+
+void tst_UserInfo::standardClaimsByScope_data()
+{
+    QTest::addColumn<QString>("scope");
+    QTest::addColumn<QStringList>("released");
+    QTest::addColumn<QStringList>("withheld");
+    // OIDC Core §5.4: profile, email, address and phone each release their claims of §5.1, and only those.
+    const QStringList profile = QStringLiteral("name given_name family_name middle_name nickname "
+                                               "preferred_username profile picture website gender birthdate "
+                                               "zoneinfo locale updated_at")
+                                    .split(QLatin1Char(' '));
+    const QStringList email { QStringLiteral("email"), QStringLiteral("email_verified") };
+    const QStringList address { QStringLiteral("address") };
+    const QStringList phone { QStringLiteral("phone_number"), QStringLiteral("phone_number_verified") };
+    QTest::newRow("profile") << QStringLiteral("openid profile") << profile << email + address + phone;
+    QTest::newRow("address") << QStringLiteral("openid address") << address << profile + email + phone;
+    QTest::newRow("phone") << QStringLiteral("openid phone") << phone << profile + email + address;
+    QTest::newRow("all four") << QStringLiteral("openid profile email address phone")
+                              << profile + email + address + phone << QStringList {};
+}
+
+void tst_UserInfo::standardClaimsByScope()
+{
+    QFETCH(QString, scope);
+    QFETCH(QStringList, released);
+    QFETCH(QStringList, withheld);
+
+    AuthorizationRequest request;
+    request.clientId = m_profileApp->credentials().id;
+    request.redirectUri = QStringLiteral("http://127.0.0.1:9/callback");
+    request.scope = scope;
+    const TokenSet tokens = obtainTokens(*m_bank, *m_profileApp, request, m_browser.get());
+    QVERIFY(tokens.isValid());
+    const QJsonObject claims = m_profileApp->api(QStringLiteral("/userinfo"), tokens.accessToken).json();
+    for (const QString &claim : released)
+        QVERIFY2(claims.contains(claim), qPrintable(claim));
+    for (const QString &claim : withheld)
+        QVERIFY2(!claims.contains(claim), qPrintable(claim));
+    // The values as §5.1 types them: strings, booleans, a number, and the address as a JSON object.
+    if (claims.contains(QStringLiteral("birthdate"))) {
+        QCOMPARE(claims.value(QStringLiteral("birthdate")).toString(), QStringLiteral("1986-04-12"));
+        QCOMPARE(claims.value(QStringLiteral("zoneinfo")).toString(), QStringLiteral("Europe/Berlin"));
+        QVERIFY(claims.value(QStringLiteral("updated_at")).isDouble());
+    }
+    if (claims.contains(QStringLiteral("address"))) {
+        const QJsonObject address = claims.value(QStringLiteral("address")).toObject();
+        QCOMPARE(
+            address.value(QStringLiteral("street_address")).toString(), QStringLiteral("Lindenstraße 12"));
+        QCOMPARE(address.value(QStringLiteral("postal_code")).toString(), QStringLiteral("10969"));
+        QCOMPARE(address.value(QStringLiteral("country")).toString(), QStringLiteral("Germany"));
+        QCOMPARE(address.value(QStringLiteral("formatted")).toString(),
+            QStringLiteral("Lindenstraße 12\n10969 Berlin\nGermany"));
+    }
+    if (claims.contains(QStringLiteral("phone_number"))) {
+        QCOMPARE(claims.value(QStringLiteral("phone_number")).toString(), QStringLiteral("+49 30 5550 1234"));
+        QCOMPARE(claims.value(QStringLiteral("phone_number_verified")), QJsonValue(true));
+    }
+}
+
+void tst_UserInfo::consentNamesAddressAndPhone()
+{
+    // The consent page says in plain words what address and phone release, like the other scopes.
+    Browser browser(*m_bank);
+    AuthorizationRequest request;
+    request.clientId = m_profileApp->credentials().id;
+    request.redirectUri = QStringLiteral("http://127.0.0.1:9/callback");
+    request.scope = QStringLiteral("openid address phone");
+    request.prompt = QStringLiteral("consent");
+    const AuthorizationRun run = browser.authorize(request);
+    QVERIFY2(run.sawConsentPage, qPrintable(run.describe()));
+    const HttpResult consentPage = run.trail.at(run.trail.size() - 2);
+    for (const char *words : { "Know where you live", "Your postal address", "<code>address</code>",
+             "Know your phone number", "<code>phone</code>" })
+        QVERIFY2(consentPage.body.contains(words), words);
 }
 
 void tst_UserInfo::postWorksLikeGet()

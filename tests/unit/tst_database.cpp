@@ -18,6 +18,22 @@
 using namespace cfl;
 using namespace cfl::storetest;
 
+// Takes schema 5's user columns (OIDC Core §5.1's other standard claims) away again, as an older
+// database has it.
+bool withoutSchema5(const QSqlDatabase &db)
+{
+    for (const char *column : { "middle_name", "nickname", "profile_url", "picture_url", "website", "gender",
+             "birthdate", "zoneinfo", "locale", "phone_number", "phone_number_verified", "street_address",
+             "locality", "region", "postal_code", "country" }) {
+        QSqlQuery query(db);
+        if (!query.exec(QStringLiteral("ALTER TABLE users DROP COLUMN %1").arg(QLatin1String(column)))) {
+            qWarning() << query.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
 class tst_Database : public QObject, private StoreFixture
 {
     Q_OBJECT
@@ -52,6 +68,14 @@ void tst_Database::opensAndSeeds()
     QCOMPARE(john->name, text("John Miller"));
     QCOMPARE(john->givenName, text("John"));
     QCOMPARE(john->familyName, text("Miller"));
+    // The other standard claims (OIDC Core §5.1, schema 5), as seeded, read back by name.
+    QCOMPARE(john->middleName, text("Robert"));
+    QCOMPARE(john->birthdate, text("1986-04-12"));
+    QCOMPARE(john->zoneinfo, text("Europe/Berlin"));
+    QCOMPARE(john->phoneNumber, text("+49 30 5550 1234"));
+    QVERIFY(john->phoneNumberVerified);
+    QCOMPARE(john->address.postalCode, text("10969"));
+    QCOMPARE(john->address.country, text("Germany"));
     QCOMPARE(john->email, text("john.miller@example.com"));
     QVERIFY(john->emailVerified);
     QVERIFY(john->updatedAt > 0);
@@ -79,7 +103,7 @@ void tst_Database::opensAndSeeds()
 
 void tst_Database::schemaAndJournalMode()
 {
-    QCOMPARE(Database::latestSchemaVersion(), 4);
+    QCOMPARE(Database::latestSchemaVersion(), 5);
     QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
     QCOMPARE(m_store->database().journalMode(), text("wal"));
     QVERIFY(QFile::exists(m_store->database().path() + QStringLiteral("-wal")));
@@ -149,6 +173,7 @@ void tst_Database::migratesAVersion1Database()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema5(db));
         db.close();
     }
     QSqlDatabase::removeDatabase(text("version-1"));
@@ -166,6 +191,12 @@ void tst_Database::migratesAVersion1Database()
     QCOMPARE(log[0].checkId, text("token.code.pkce"));
     QCOMPARE(log[1].detail, text("written by version 1"));
     QVERIFY(log[1].checkId.isEmpty());
+    // Schema 5's claims arrive empty for users from before (userinfo leaves them out).
+    const std::optional<User> john = m_store->users().userByUsername(text("john"));
+    QVERIFY(john);
+    QCOMPARE(john->name, text("John Miller"));
+    QVERIFY(john->phoneNumber.isEmpty());
+    QVERIFY(john->address.country.isEmpty());
 }
 
 void tst_Database::migratingToVersion3EndsOldSessions()
@@ -193,6 +224,7 @@ void tst_Database::migratingToVersion3EndsOldSessions()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema5(db));
         db.close();
     }
     QSqlDatabase::removeDatabase(text("version-2"));
