@@ -35,6 +35,7 @@ private Q_SLOTS:
     void initTestCase();
     void bannerFollowsWeaknessesByHand();
     void codeReplayWeakThenDefended();
+    void pkceDowngradePeelsLayerByLayer();
 
 private:
     // Clicks `button` and waits for the run to finish (a real bank starts for each run).
@@ -147,6 +148,30 @@ void tst_AttackLab::codeReplayWeakThenDefended()
     QVERIFY(!banner->isVisible());
     QVERIFY(view->diagram()->lifelines().contains(malloryMalware()));
     screenshot(QStringLiteral("attack-code-replay-defended"));
+}
+
+void tst_AttackLab::pkceDowngradePeelsLayerByLayer()
+{
+    AttackLabView *view = m_lab->window()->attackLab();
+    QVERIFY(view->selectScenario(QStringLiteral("code-replay")));
+    auto *peel = view->findChild<QPushButton *>(QStringLiteral("peelLayersButton"));
+    QVERIFY2(!peel->isEnabled(), "code-replay has one layer: nothing to peel");
+    // pkce-downgrade: eddy's challenge check, then boris's verifier check — one run each, that layer on.
+    QVERIFY(view->selectScenario(QStringLiteral("pkce-downgrade")));
+    QVERIFY(peel->isEnabled());
+    QSignalSpy finished(view, &AttackLabView::runFinished);
+    peel->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 120'000);
+    QVERIFY(!view->isRunning());
+    const attack::AttackOutcome &last = view->lastOutcome();
+    QCOMPARE(last.stoppedBy, QStringLiteral("boris"));
+    QCOMPARE(last.check, QStringLiteral("token.code.verifier_present"));
+    QVERIFY(last.malloryTokenSubject.isEmpty());
+    const QString why = view->explanationText();
+    QVERIFY2(why.contains(QLatin1String("authorize.pkce.challenge_present")), qPrintable(why));
+    QVERIFY(why.contains(QLatin1String("token.code.verifier_present")));
+    QVERIFY2(!why.contains(QLatin1String("Not the expected outcome")), qPrintable(why));
+    QVERIFY(!m_lab->widget<WeaknessBanner>("weaknessBanner")->isVisible());
 }
 
 CFL_GUI_TEST_MAIN(tst_AttackLab)
