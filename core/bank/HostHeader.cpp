@@ -142,13 +142,9 @@ std::optional<HttpResponse> HostHeader::refusal(const HttpRequest &request)
     const auto refusal = runChecks(m_bank, hostChecks(), r);
     if (!refusal)
         return std::nullopt;
-    // Plain text, as the connection's own limits answer (http/ConnectionGuard.cpp): no page of the bank's
-    // is served to a host that is not the bank.
-    return refuse(m_bank, *refusal, RefusalForm::page([](const OAuthError &error) {
-        HttpResponse response = HttpResponse::text(error.description().toUtf8() + '\n', error.status());
-        response.setHeader("Cache-Control", "no-store");
-        return response;
-    }));
+    // {"error", "error_description"}, as the connection's own limits answer (http/ConnectionGuard.cpp): no
+    // page of the bank's is served to a host that is not the bank.
+    return refuse(m_bank, *refusal, RefusalForm::resourceError());
 }
 
 } // namespace cfl

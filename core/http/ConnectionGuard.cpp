@@ -3,6 +3,8 @@
 #include "http/HttpMessage.h"
 #include "http/LogEscaping.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QTimer>
@@ -44,9 +46,15 @@ void shutdownWriting(QTcpSocket *socket)
 
 QByteArray guardAnswer(int status, const QString &reason)
 {
-    const QByteArray body = reason.toUtf8() + '\n';
+    // The bank's error shape (RFC 6749 §5.2), so that a client library reads it like any other refusal:
+    // temporarily_unavailable when the bank is full (RFC 6749 §4.1.2.1), invalid_request otherwise.
+    const QJsonObject error { { QStringLiteral("error"),
+                                  status == 503 ? QStringLiteral("temporarily_unavailable")
+                                                : QStringLiteral("invalid_request") },
+        { QStringLiteral("error_description"), reason } };
+    const QByteArray body = QJsonDocument(error).toJson(QJsonDocument::Compact) + '\n';
     QByteArray answer = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    answer += "Content-Type: text/plain; charset=utf-8\r\n";
+    answer += "Content-Type: application/json\r\n";
     answer += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     answer += "Connection: close\r\n";
     answer += "Cache-Control: no-store\r\n";

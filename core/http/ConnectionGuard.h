@@ -55,7 +55,8 @@ private:
     qint64 m_drained = 0;
 };
 
-// Builds the HTTP/1.1 error answer the guard sends: text/plain, the reason as its body, Connection: close.
+// Builds the HTTP/1.1 error answer the guard sends: {"error", "error_description": reason} as JSON,
+// Connection: close.
 QByteArray guardAnswer(int status, const QString &reason);
 
 } // namespace cfl

@@ -8,6 +8,7 @@
 #include "BankHarness.h"
 #include "RawHttpClient.h"
 
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -110,8 +111,13 @@ void tst_HostHeader::host()
     QVERIFY2(RawHttpClient::bodyOf(response).contains(says), response.constData());
     if (status == 200)
         return;
-    // A clear answer, in plain text, and the refusal names its check in the trace and the audit log.
-    QVERIFY(RawHttpClient::headerOf(response, "Content-Type").startsWith("text/plain"));
+    // A clear answer, {"error", "error_description"}, and the refusal names its check in the trace and the
+    // audit log.
+    QVERIFY(RawHttpClient::headerOf(response, "Content-Type").startsWith("application/json"));
+    const QJsonObject error = QJsonDocument::fromJson(RawHttpClient::bodyOf(response)).object();
+    QCOMPARE(error.value(QStringLiteral("error")).toString(),
+        status == 421 ? QStringLiteral("misdirected_request") : QStringLiteral("invalid_request"));
+    QVERIFY(!error.value(QStringLiteral("error_description")).toString().isEmpty());
     QCOMPARE(exchanges.count(), 1);
     const BankExchange served = exchanges.first().at(0).value<BankExchange>();
     QVERIFY(!served.decisions.isEmpty());

@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -188,7 +189,10 @@ void tst_RequestLimits::refusedBeforeTheHandler()
     QCOMPARE(RawHttpClient::statusOf(response), status);
     QVERIFY2(RawHttpClient::bodyOf(response).contains(says), response.constData());
     QCOMPARE(RawHttpClient::headerOf(response, "Connection"), QByteArray("close"));
-    QCOMPARE(RawHttpClient::headerOf(response, "Content-Type"), QByteArray("text/plain; charset=utf-8"));
+    QCOMPARE(RawHttpClient::headerOf(response, "Content-Type"), QByteArray("application/json"));
+    const QJsonObject error = QJsonDocument::fromJson(RawHttpClient::bodyOf(response)).object();
+    QCOMPARE(error.value(QStringLiteral("error")).toString(),
+        status == 503 ? QStringLiteral("temporarily_unavailable") : QStringLiteral("invalid_request"));
     // The guard closes the connection (half-close first: the client sees end of file), and QHttpServer
     // never read the request.
     QVERIFY(client.waitForClose());
