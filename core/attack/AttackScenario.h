@@ -1,5 +1,5 @@
 #pragma once
-// An attack of the attack lab, as a record (issue 11, ../shared/ATTACK-LAB.md "A scenario is a record"):
+// An attack of the attack lab, as a record (docs/architecture.md, "Attack lab"):
 // what Mallory wants, the story in two lines, the weaknesses that let it through, and the defences that
 // stop it, in the order the attack meets them, each with the refusal it must produce. The engine
 // (attack/AttackEngine.h) plays it; the window, the command line and the tests read the same record.

@@ -1,6 +1,6 @@
-// The attack lab's switches (BankConfig::disabledChecks, docs/ATTACK-LAB design): one per named check, in
-// memory only. A switched-off check does not refuse; it records "check skipped: <id> (<rule>)" where its
-// refusal would have been, and the checks after it still run.
+// The attack lab's switches (BankConfig::disabledChecks, docs/architecture.md, "Attack lab"): one per named
+// check, in memory only. A switched-off check does not refuse; it records "check skipped: <id> (<rule>)"
+// where its refusal would have been, and the checks after it still run.
 
 #include "BankHarness.h"
 #include "bank/BankHost.h"
