@@ -6,10 +6,11 @@
 # core/mutation/MutationSwitch.h), runs a baseline (every relevant test must pass with nothing switched
 # off), then for each check, with CFL_MUTATE_CHECKS=<id>, in a private D-Bus session with an unlocked
 # gnome-keyring, offscreen (./dev's `headless`):
-#   1. the tests whose sources name the check (the likeliest to kill it), all of them;
+#   1. the tests whose sources name the check (the likeliest to kill it), until one fails;
+#   1b. if none failed, the tests of the check's endpoint (`neighbours_of`), until one fails;
 #   2. if none failed, every other unit and integration test, until one fails;
 #   3. if none failed, the GUI tests (the real window, WebEngine, the keychain), until one fails;
-#   4. the catalogue walk (tst_refusalcatalogue), which refuses with every check by construction.
+#   4. if none failed, the catalogue walk (tst_refusalcatalogue), which refuses with every check by construction.
 # Killed: some test failed, and failed again when run alone (a flaky failure is not a kill). Independent:
 # a test other than the catalogue walk killed it. Exits 1 if any check survived or could not be decided.
 # Environment: CFL_MUTATE_BUILD_DIR (default build-mutate), CFL_JOBS (default 2), CFL_BUILD_LOCK (default
@@ -120,7 +121,8 @@ run_tests() {
     fi
 }
 
-# The failing tests of a run that fail again on their own, with the same switch.
+# The first failing test of a run that fails again on its own, with the same switch: one confirmed kill
+# is enough, and re-running every failing test would double the cost of a check.
 confirmed() {
     local ids=$1 test
     shift
@@ -128,9 +130,29 @@ confirmed() {
     for test in "$@"; do
         [[ $test == \?* ]] && continue
         run_tests "^${test}\$" "$ids"
-        ((${#FAILED[@]})) && CONFIRMED+=("$test")
+        if ((${#FAILED[@]})); then
+            CONFIRMED=("$test")
+            return 0
+        fi
     done
     return 0
+}
+
+# The tests of a check's endpoint, by the first part of its id. Most checks have no test that names them
+# (the catalogue walk aside): their endpoint's tests send the requests they refuse and assert the error,
+# so they are the likeliest independent killers after the tests that name the id.
+neighbours_of() {
+    case ${1%%.*} in
+    authorize | interaction | login | consent)
+        echo tst_authorizationendpoint tst_sessionisolation tst_loginthrottle tst_webbanking tst_badinput ;;
+    client_auth | client_request | token)
+        echo tst_tokenendpoint tst_refresh tst_revokedrefreshtoken tst_singleuse tst_introspection tst_badinput ;;
+    revoke | introspect) echo tst_revocation tst_introspection tst_badinput ;;
+    api | userinfo) echo tst_resourceapi tst_accesstokenclaims tst_resourceownership tst_userinfo tst_badinput ;;
+    web) echo tst_webbanking tst_connectedapps tst_logforging tst_badinput ;;
+    request) echo tst_hostheader tst_requestlimits tst_badinput ;;
+    coolloan) echo tst_coolloanchecks tst_coolloan ;;
+    esac
 }
 
 mkdir -p "$BUILD/mutation-logs"
@@ -172,9 +194,23 @@ for id in "${IDS[@]}"; do
         printf '%s\n' "${UNIT_INTEGRATION[@]}" "${GUI[@]}" | grep -qx "$t" && present+=("$t")
     done
     if ((${#present[@]})); then
-        run_tests "$(regex_of "${present[@]}")" "$id"
+        run_tests "$(regex_of "${present[@]}")" "$id" --stop-on-failure
         confirmed "$id" "${FAILED[@]}"
         killers+=("${CONFIRMED[@]}")
+    fi
+    # 1b. The tests of the check's endpoint, until one fails.
+    if ((${#killers[@]} == 0)); then
+        near=()
+        for t in $(neighbours_of "$id"); do
+            printf '%s\n' "${present[@]}" | grep -qx "$t" && continue
+            printf '%s\n' "${UNIT_INTEGRATION[@]}" "${GUI[@]}" | grep -qx "$t" && near+=("$t")
+        done
+        if ((${#near[@]})); then
+            run_tests "$(regex_of "${near[@]}")" "$id" --stop-on-failure
+            confirmed "$id" "${FAILED[@]}"
+            killers+=("${CONFIRMED[@]}")
+        fi
+        present+=("${near[@]}")
     fi
     # 2. Every other unit and integration test, then 3. the GUI tests, until one fails.
     for stage in UNIT_INTEGRATION GUI; do
@@ -194,8 +230,8 @@ for id in "${IDS[@]}"; do
     done
     independent=no
     ((${#killers[@]})) && independent=yes
-    # 4. The catalogue walk, for the record.
-    if [[ $WALK_RUNS == yes ]]; then
+    # 4. The catalogue walk, when no other test killed the check.
+    if [[ $WALK_RUNS == yes && $independent == no ]]; then
         run_tests "^${WALK}\$" "$id"
         ((${#FAILED[@]})) && [[ ${FAILED[0]} != \?* ]] && killers+=("$WALK")
     fi
