@@ -28,7 +28,8 @@ lock=()
 [[ -n ${CFL_BUILD_LOCK:-} ]] && lock=(flock "$CFL_BUILD_LOCK")
 log "building the fuzz targets in $BUILD (clang, ASan + UBSan + libFuzzer)"
 mkdir -p "$BUILD"
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+# -g1: line tables, all a crash report needs (as ./dev's builds).
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O2 -g1 -DNDEBUG' -DCMAKE_CXX_COMPILER=clang++ \
     -DCFL_FUZZ=ON -DCFL_BUILD_GUI=OFF -DCFL_BUILD_WIDGETS=OFF >"$BUILD/fuzz-configure.log" 2>&1 ||
     { tail -n 30 "$BUILD/fuzz-configure.log" >&2; die "cmake could not configure $BUILD"; }
 if ! "${lock[@]}" cmake --build "$BUILD" -j "$JOBS" --target "${TARGETS[@]/#/fuzz_}" >"$BUILD/fuzz-build.log" 2>&1; then
