@@ -22,6 +22,7 @@ private Q_SLOTS:
     void postFormIsAcceptedToo();
     void untrustedClientOrRedirectShowsPageAndNeverRedirects_data();
     void untrustedClientOrRedirectShowsPageAndNeverRedirects();
+    void malformedQueryIsRefusedForItsEncoding();
     void loopbackRedirectAcceptsAnyPort_data();
     void loopbackRedirectAcceptsAnyPort();
     void loopbackRedirectVariesOnlyInItsPort_data();
@@ -122,51 +123,59 @@ void tst_AuthorizationEndpoint::untrustedClientOrRedirectShowsPageAndNeverRedire
 {
     QTest::addColumn<QStringList>("edits");
     QTest::addColumn<QString>("error");
+    // What the page says is wrong, where the next check would refuse the request too, with the same
+    // error: the answer must name the rule that was broken, not a later one.
+    QTest::addColumn<QString>("says");
 
     const QString invalidRequest = QStringLiteral("invalid_request");
     QTest::newRow("unknown client") << QStringList { QStringLiteral("client_id=nobody") }
-                                    << QStringLiteral("invalid_client");
+                                    << QStringLiteral("invalid_client") << QString();
     QTest::newRow("unknown client, bad response_type too")
         << QStringList { QStringLiteral("client_id=nobody"), QStringLiteral("response_type=token") }
-        << QStringLiteral("invalid_client");
-    QTest::newRow("client_id missing") << QStringList { QStringLiteral("-client_id") } << invalidRequest;
+        << QStringLiteral("invalid_client") << QString();
+    QTest::newRow("client_id missing") << QStringList { QStringLiteral("-client_id") } << invalidRequest
+                                       << QStringLiteral("client_id is missing");
     QTest::newRow("client_id repeated")
-        << QStringList { QStringLiteral("+client_id=coolloan") } << invalidRequest;
-    QTest::newRow("redirect_uri missing")
-        << QStringList { QStringLiteral("-redirect_uri") } << invalidRequest;
+        << QStringList { QStringLiteral("+client_id=coolloan") } << invalidRequest << QString();
+    QTest::newRow("redirect_uri missing") << QStringList { QStringLiteral("-redirect_uri") } << invalidRequest
+                                          << QStringLiteral("redirect_uri is missing");
     QTest::newRow("redirect_uri repeated")
-        << QStringList { QStringLiteral("+redirect_uri=http://127.0.0.1:5555/callback") } << invalidRequest;
+        << QStringList { QStringLiteral("+redirect_uri=http://127.0.0.1:5555/callback") } << invalidRequest
+        << QString();
     QTest::newRow("other host") << QStringList { QStringLiteral("redirect_uri=http://evil.example/callback") }
-                                << invalidRequest;
+                                << invalidRequest << QString();
     QTest::newRow("loopback look-alike host")
         << QStringList { QStringLiteral("redirect_uri=http://127.0.0.1.evil.example/callback") }
-        << invalidRequest;
+        << invalidRequest << QString();
     QTest::newRow("other path") << QStringList { QStringLiteral("redirect_uri=http://127.0.0.1:5555/other") }
-                                << invalidRequest;
+                                << invalidRequest << QString();
     QTest::newRow("longer path") << QStringList {
         QStringLiteral("redirect_uri=http://127.0.0.1:5555/callback/x")
-    } << invalidRequest;
+    } << invalidRequest << QString();
     QTest::newRow("trailing slash") << QStringList {
         QStringLiteral("redirect_uri=http://127.0.0.1:5555/callback/")
-    } << invalidRequest;
+    } << invalidRequest << QString();
     QTest::newRow("https instead of http")
-        << QStringList { QStringLiteral("redirect_uri=https://127.0.0.1:5555/callback") } << invalidRequest;
+        << QStringList { QStringLiteral("redirect_uri=https://127.0.0.1:5555/callback") } << invalidRequest
+        << QString();
     QTest::newRow("fragment") << QStringList {
         QStringLiteral("redirect_uri=http://127.0.0.1:5555/callback#frag")
-    } << invalidRequest;
+    } << invalidRequest << QString();
     QTest::newRow("query added") << QStringList {
         QStringLiteral("redirect_uri=http://127.0.0.1:5555/callback?next=evil")
-    } << invalidRequest;
+    } << invalidRequest << QString();
     QTest::newRow("user info") << QStringList {
         QStringLiteral("redirect_uri=http://evil@127.0.0.1:5555/callback")
-    } << invalidRequest;
-    QTest::newRow("not a URL") << QStringList { QStringLiteral("redirect_uri=callback") } << invalidRequest;
+    } << invalidRequest << QString();
+    QTest::newRow("not a URL") << QStringList { QStringLiteral("redirect_uri=callback") } << invalidRequest
+                               << QString();
 }
 
 void tst_AuthorizationEndpoint::untrustedClientOrRedirectShowsPageAndNeverRedirects()
 {
     QFETCH(QStringList, edits);
     QFETCH(QString, error);
+    QFETCH(QString, says);
 
     Browser browser(*m_bank);
     const HttpResult answer = browser.get(AuthorizationRequest().url(*m_bank, edits));
@@ -176,8 +185,24 @@ void tst_AuthorizationEndpoint::untrustedClientOrRedirectShowsPageAndNeverRedire
     QVERIFY(answer.header("Content-Type").startsWith("text/html"));
     QVERIFY2(answer.body.contains(QStringLiteral("<code>%1</code>").arg(error).toUtf8()),
         qPrintable(answer.describe()));
+    QVERIFY2(answer.body.contains(says.toUtf8()), qPrintable(answer.describe()));
     // Nothing was started for this browser.
     QVERIFY(!browser.hasCookie(QStringLiteral("cfl_interaction"), QStringLiteral("/interaction/x")));
+}
+
+void tst_AuthorizationEndpoint::malformedQueryIsRefusedForItsEncoding()
+{
+    // RFC 6749 Appendix B: a query that is not valid form encoding (here a field that is not UTF-8) is
+    // refused for that, before any parameter is read — not as a request without a client_id.
+    Browser browser(*m_bank);
+    QUrl url = AuthorizationRequest().url(*m_bank);
+    url.setQuery(url.query(QUrl::FullyEncoded) + QStringLiteral("&x=%FF"), QUrl::StrictMode);
+    QVERIFY(url.query(QUrl::FullyEncoded).endsWith(QStringLiteral("&x=%FF")));
+    const HttpResult answer = browser.get(url);
+    QCOMPARE(answer.status, 400);
+    QVERIFY2(answer.header("Location").isEmpty(), qPrintable(answer.describe()));
+    QVERIFY2(answer.body.contains("<code>invalid_request</code>"), qPrintable(answer.describe()));
+    QVERIFY2(answer.body.contains("bad percent-encoding or not UTF-8"), qPrintable(answer.describe()));
 }
 
 void tst_AuthorizationEndpoint::loopbackRedirectAcceptsAnyPort_data()
