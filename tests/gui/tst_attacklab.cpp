@@ -20,10 +20,15 @@
 
 #include <QAction>
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QListWidget>
 #include <QPushButton>
 #include <QScreen>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 using namespace cfl;
 
@@ -41,6 +46,7 @@ private:
     // Clicks `button` and waits for the run to finish (a real bank starts for each run).
     bool run(AttackLabView *view, const char *button);
     void screenshot(const QString &name);
+    void verifyExportShowsMallory(AttackLabView *view);
 
     std::unique_ptr<test::LabSession> m_lab;
 };
@@ -130,6 +136,7 @@ void tst_AttackLab::codeReplayWeakThenDefended()
         qPrintable(view->explanationText()));
     QVERIFY(view->explanationText().contains(QLatin1String("token.code.unused")));
     screenshot(QStringLiteral("attack-code-replay-weak"));
+    verifyExportShowsMallory(view);
 
     // Defended: boris refuses the replay and revokes John's tokens.
     QVERIFY(run(view, "runDefendedButton"));
@@ -148,6 +155,33 @@ void tst_AttackLab::codeReplayWeakThenDefended()
     QVERIFY(!banner->isVisible());
     QVERIFY(view->diagram()->lifelines().contains(malloryMalware()));
     screenshot(QStringLiteral("attack-code-replay-defended"));
+    verifyExportShowsMallory(view);
+}
+
+// File ▸ Export run while the attack lab is shown writes the attack's run: Mallory's exchanges in the
+// JSON, her lifeline in the PlantUML, every event of the attack's trace (not the code flow's).
+void tst_AttackLab::verifyExportShowsMallory(AttackLabView *view)
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString json = dir.filePath(QStringLiteral("attack.json"));
+    const QString uml = dir.filePath(QStringLiteral("attack.puml"));
+    QString error;
+    QVERIFY2(m_lab->window()->exportRun(json, uml, false, &error), qPrintable(error));
+    QFile jsonFile(json);
+    QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+    const QJsonArray events = QJsonDocument::fromJson(jsonFile.readAll()).array();
+    QVERIFY(!events.isEmpty());
+    int fromMallory = 0;
+    for (const QJsonValue &event : events)
+        fromMallory += event.toObject().value(QStringLiteral("from")).toString() == malloryMalware();
+    QVERIFY2(fromMallory > 0, "the exported run has no exchange sent by Mallory's malware");
+    QCOMPARE(events.size(), int(view->trace()->events().size()));
+    QFile umlFile(uml);
+    QVERIFY(umlFile.open(QIODevice::ReadOnly));
+    const QString plantUml = QString::fromUtf8(umlFile.readAll());
+    QVERIFY2(plantUml.contains(QStringLiteral("participant \"%1\"").arg(malloryMalware())),
+        qPrintable(plantUml.left(2000)));
 }
 
 void tst_AttackLab::pkceDowngradePeelsLayerByLayer()

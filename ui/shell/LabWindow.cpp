@@ -143,8 +143,11 @@ void LabWindow::buildUi()
     QAction *exportAction = file->addAction(tr("&Export run…"));
     exportAction->setObjectName(QStringLiteral("exportRunAction"));
     connect(exportAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export run"), QStringLiteral("codeflow-run.json"), tr("Trace (*.json)"));
+        const bool attack = m_pages->currentWidget() == m_attackLab;
+        const QString path
+            = QFileDialog::getSaveFileName(this, attack ? tr("Export attack run") : tr("Export run"),
+                attack ? QStringLiteral("codeflow-attack.json") : QStringLiteral("codeflow-run.json"),
+                tr("Trace (*.json)"));
         if (path.isEmpty())
             return;
         QString uml = path;
@@ -411,11 +414,14 @@ bool LabWindow::exportRun(
         }
         return true;
     };
+    // The attack lab keeps a trace of its own (Mallory's parties, the attack bank): what is on screen is
+    // what gets exported.
+    const TraceModel *shown = m_pages->currentWidget() == m_attackLab ? m_attackLab->trace() : m_trace;
     if (!jsonPath.isEmpty()
         && !write(jsonPath,
-            QJsonDocument(traceToJson(m_trace->events(), includeSecrets)).toJson(QJsonDocument::Indented)))
+            QJsonDocument(traceToJson(shown->events(), includeSecrets)).toJson(QJsonDocument::Indented)))
         return false;
-    return umlPath.isEmpty() || write(umlPath, traceToPlantUml(m_trace->events(), includeSecrets).toUtf8());
+    return umlPath.isEmpty() || write(umlPath, traceToPlantUml(shown->events(), includeSecrets).toUtf8());
 }
 
 } // namespace cfl

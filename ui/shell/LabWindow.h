@@ -57,7 +57,8 @@ public:
     QAction *autoplayAction() const { return m_autoplayAction; }
     TraceModel *trace() const { return m_trace; }
     InspectionDock *inspection() const { return m_inspection; }
-    // Writes the run as JSON (and PlantUML when umlPath is given); false and *error on failure.
+    // Writes the run on screen — the attack lab's while it is shown, else the code flow's — as JSON (and
+    // PlantUML when umlPath is given); false and *error on failure.
     bool exportRun(
         const QString &jsonPath, const QString &umlPath, bool includeSecrets, QString *error) const;
 
