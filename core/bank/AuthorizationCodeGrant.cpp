@@ -192,6 +192,9 @@ std::variant<QJsonObject, Refusal> AuthorizationCodeGrant::exchange(const Client
     grant.scopes = x.record.scopes;
     grant.nonce = x.record.nonce;
     grant.authTime = x.record.authTime;
+    grant.amr = x.record.amr;
+    grant.acr = x.record.acr;
+    grant.claims = x.record.claims;
     grant.codeHash = x.codeHash;
     grant.familyId = QUuid::createUuid().toString(QUuid::WithoutBraces); // a new refresh token family
     const QJsonObject tokens = m_issuer.issue(grant);

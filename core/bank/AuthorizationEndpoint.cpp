@@ -5,9 +5,12 @@
 
 #include "bank/AuthorizationEndpoint.h"
 
+#include "bank/AuthenticationContext.h"
+#include "bank/ClaimsRequest.h"
 #include "bank/RedirectUri.h"
 #include "bank/Refusal.h"
 #include "bank/Scopes.h"
+#include "bank/UserClaims.h"
 #include "crypto/Pkce.h"
 #include "http/FormData.h"
 
@@ -29,6 +32,7 @@ struct AuthorizeRequest
     Interaction interaction; // what the request asks for: becomes the interaction, or the code
     QString scopeText;
     QStringList prompts;
+    ClaimsRequest claims; // the claims parameter, once the check found it well-formed
     LoginSessions &sessions;
     Interactions &interactions;
 };
@@ -304,6 +308,40 @@ Verdict maxAgeSeconds(BankContext &, AuthorizeRequest &r)
         QStringLiteral("OpenID Connect Core §3.1.2.1"));
 }
 
+// check claims: a JSON object whose id_token and userinfo members are objects of claim name → null or
+// { essential: boolean, value, values: array } (OIDC Core §5.5, §5.5.1)
+Verdict claimsWellFormed(BankContext &, AuthorizeRequest &r)
+{
+    r.interaction.acrValues = r.form.valueOr(QStringLiteral("acr_values"));
+    const auto text = r.form.value(QStringLiteral("claims"));
+    if (!text)
+        return {};
+    QString problem;
+    const auto claims = ClaimsRequest::parse(*text, &problem);
+    if (claims) {
+        r.claims = *claims;
+        r.interaction.claims = claims->stored();
+        return {};
+    }
+    return OAuthError::invalidRequest(problem, QStringLiteral("OpenID Connect Core §5.5"));
+}
+
+// check acr: one requested as essential through claims is one the bank can assert; otherwise the
+// authentication has failed (OIDC Core §5.5.1.1). The bank answers access_denied (RFC 6749 §4.1.2.1), at
+// once: a password is its only login, so no login page could meet the request, and login_required or
+// interaction_required would tell the client that asking John again might (OIDC Core §3.1.2.6).
+Verdict essentialAcrMet(BankContext &, AuthorizeRequest &r)
+{
+    const auto unmet = authn::unmetEssentialAcr(r.claims);
+    if (!unmet)
+        return {};
+    return OAuthError::essentialAcrUnmet(
+        QStringLiteral("the essential acr (%1) cannot be met: this bank "
+                       "authenticates with a password only, acr %2")
+            .arg(unmet->join(QStringLiteral(", ")), authn::supportedAcrValues().join(QStringLiteral(", "))))
+        .compared(authn::supportedAcrValues().join(QLatin1Char(' ')), unmet->join(QLatin1Char(' ')));
+}
+
 // --- prompt=none: an answer at once, without a page ----------------------------------------------
 
 // check prompt=none: John is logged in already (OIDC Core §3.1.2.6 login_required)
@@ -333,7 +371,8 @@ Verdict silentNotForUnprovenClient(BankContext &, AuthorizeRequest &r)
 Verdict silentConsent(BankContext &, AuthorizeRequest &r)
 {
     if (!r.prompts.contains(QStringLiteral("none"))
-        || r.interactions.consentCovers(r.interaction.userId, r.interaction.clientId, r.interaction.scopes))
+        || r.interactions.consentCovers(r.interaction.userId, r.interaction.clientId,
+            Interactions::scopesToConsent(r.interaction, r.client)))
         return {};
     return OAuthError::consentRequired();
 }
@@ -390,6 +429,13 @@ const CheckList<AuthorizeRequest> &requestChecks()
             promptNoneAlone },
         { "authorize.max_age.seconds", "max_age is a non-negative integer", "OpenID Connect Core §3.1.2.1",
             maxAgeSeconds },
+        { "authorize.claims.well_formed",
+            "claims is a JSON object of id_token/userinfo objects, each claim null or {essential, value, "
+            "values}",
+            "OpenID Connect Core §5.5, §5.5.1", claimsWellFormed },
+        { "authorize.claims.essential_acr",
+            "an acr requested as essential names a value the bank can assert; otherwise access_denied",
+            "OpenID Connect Core §5.5.1.1", essentialAcrMet },
     };
     return checks;
 }
@@ -425,7 +471,7 @@ QList<CheckSpec> AuthorizationEndpoint::checks()
 HttpResponse AuthorizationEndpoint::handle(HttpRequest &request)
 {
     m_bank.requestRealises(seed::AuthorizationRequest); // refused or not
-    AuthorizeRequest r { request, {}, {}, {}, {}, {}, m_sessions, m_interactions };
+    AuthorizeRequest r { request, {}, {}, {}, {}, {}, {}, m_sessions, m_interactions };
     r.interaction.kind = QStringLiteral("authorize");
     if (const auto refusal = runChecks(m_bank, clientChecks(), r))
         return refuse(m_bank, *refusal, RefusalForm::errorPage(), { r.interaction.clientId });
@@ -443,11 +489,22 @@ HttpResponse AuthorizationEndpoint::handle(HttpRequest &request)
     // An existing login session at the bank may skip the login page, unless the client asked for a
     // fresh login (prompt=login) or the session is older than max_age (max_age=0: always, OIDC Core
     // §3.1.2.1).
+    // A session of someone else than the subject the client asked for by value (claims id_token sub,
+    // OIDC Core §5.5.1) answers nothing either: "MUST NOT reply with an ID Token or Access Token for a
+    // different user" — John is asked to log in (with prompt=none: login_required).
+    const auto requestedSubject = r.claims.claim(ClaimsRequest::Target::IdToken, QStringLiteral("sub"));
     if (const auto session = m_sessions.current(request)) {
         const bool tooOld = ia.maxAge == 0 || (ia.maxAge > 0 && m_bank.now() - session->authTime > ia.maxAge);
-        if (!r.prompts.contains(QStringLiteral("login")) && !tooOld) {
+        const bool otherSubject = requestedSubject && !requestedSubject->value.isUndefined()
+            && requestedSubject->value != QJsonValue(userclaims::subjectOf(session->userId));
+        if (otherSubject)
+            m_bank.decide(
+                QStringLiteral("the login session is another customer's than the subject the client "
+                               "asked for (claims sub value): John must log in (OIDC Core §5.5.1)"));
+        if (!r.prompts.contains(QStringLiteral("login")) && !tooOld && !otherSubject) {
             ia.userId = session->userId;
             ia.authTime = session->authTime;
+            ia.amr = session->amr; // a silent re-authorization carries the login's methods on
         }
     }
     if (const auto refusal = runChecks(m_bank, silentChecks(), r))

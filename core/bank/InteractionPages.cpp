@@ -3,10 +3,13 @@
 
 #include "bank/InteractionPages.h"
 
+#include "bank/AuthenticationContext.h"
+#include "bank/ClaimsRequest.h"
 #include "bank/FormPost.h"
 #include "bank/PageRenderer.h"
 #include "bank/Refusal.h"
 #include "bank/Scopes.h"
+#include "bank/UserClaims.h"
 #include "crypto/Digest.h"
 #include "crypto/PasswordHasher.h"
 #include "http/FormData.h"
@@ -178,6 +181,19 @@ Verdict passwordVerified(BankContext &bank, PageRequest &r)
     return wrongCredentials(bank, r);
 }
 
+// check the subject: when the client asked for one by value (claims id_token sub), the customer who
+// logged in is that one; the bank "MUST NOT reply with an ID Token or Access Token for a different user"
+// (OIDC Core §5.5.1). The login form again, and no session for him.
+Verdict requestedSubject(BankContext &, PageRequest &r)
+{
+    const auto sub = ClaimsRequest::fromStored(r.interaction.claims)
+                         .claim(ClaimsRequest::Target::IdToken, QStringLiteral("sub"));
+    if (!sub || sub->value.isUndefined() || sub->value == QJsonValue(userclaims::subjectOf(r.user.id)))
+        return {};
+    return OAuthError::otherSubjectRequested().compared(
+        sub->value.toString(), userclaims::subjectOf(r.user.id));
+}
+
 // --- the consent form ----------------------------------------------------------------------------
 
 // check the consent form: form-encoded, valid, each field once but the scope checkboxes (RFC 6749
@@ -250,6 +266,10 @@ const CheckList<PageRequest> &loginChecklist()
                     "OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2", unknownUserBudget },
                 { "login.password", "the password verifies against the user's argon2id hash",
                     "OpenID Connect Core §3.1.2.3", passwordVerified },
+                { "login.requested_subject",
+                    "when the client asked for a subject by value (claims id_token sub), that customer "
+                    "logged in",
+                    "OpenID Connect Core §5.5.1", requestedSubject },
             });
         return list;
     }();
@@ -382,16 +402,18 @@ HttpResponse InteractionPages::login(HttpRequest &request)
     m_bank.decide(QStringLiteral("John is authenticated (user name and password checked)"));
 
     const qint64 authTime = m_bank.now();
-    const QByteArray sessionCookie = m_sessions.start(r.user.id, authTime);
+    const QStringList amr = authn::passwordLogin(); // the login form: a password (RFC 8176 §2)
+    const QByteArray sessionCookie = m_sessions.start(r.user.id, authTime, amr);
     HttpResponse response;
     if (r.interaction.kind == QLatin1String("web-login")) {
         m_bank.store().sessions().deleteInteraction(r.interaction.id);
         response = HttpResponse::redirect(QUrl(QStringLiteral("/web")), 303);
     } else {
-        m_bank.store().sessions().updateInteractionLogin(r.interaction.id, r.user.id, authTime);
+        m_bank.store().sessions().updateInteractionLogin(r.interaction.id, r.user.id, authTime, amr);
         Interaction loggedIn = r.interaction;
         loggedIn.userId = r.user.id;
         loggedIn.authTime = authTime;
+        loggedIn.amr = amr;
         // A remembered consent that covers every requested scope skips the consent page, unless the client
         // asked for it again (prompt=consent) or cannot prove who it is (RFC 8252 §8.6).
         if (m_interactions.rememberedConsentAnswers(loggedIn)) {
@@ -421,10 +443,32 @@ HttpResponse InteractionPages::showConsent(const Interaction &interaction, const
             { QStringLiteral("name"), scope }, { QStringLiteral("title"), info->title },
             { QStringLiteral("releases"), info->releases }, { QStringLiteral("optional"), info->optional } });
     }
+    // consent.html's "claims": the standard claims the client asked for by name (OIDC Core §5.5) that no
+    // requested scope releases already, in plain words, so that John sees everything he releases. They
+    // come with the request: he allows them all, or denies.
+    PageList claimEntries;
+    const ClaimsRequest claims = ClaimsRequest::fromStored(interaction.claims);
+    for (const QString &name : claims.userClaims(client ? client->allowedScopes : QStringList())) {
+        const userclaims::ClaimInfo *info = userclaims::find(name);
+        if (interaction.scopes.contains(info->scope))
+            continue;
+        const bool essential = [&] {
+            for (const auto target : { ClaimsRequest::Target::IdToken, ClaimsRequest::Target::UserInfo }) {
+                const auto claim = claims.claim(target, name);
+                if (claim && claim->essential)
+                    return true;
+            }
+            return false;
+        }();
+        claimEntries.append(PageValues { { QStringLiteral("id"), QStringLiteral("claim-") + name },
+            { QStringLiteral("name"), name }, { QStringLiteral("words"), info->words },
+            { QStringLiteral("essential"), essential } });
+    }
     return HttpResponse::html(PageRenderer::render(QStringLiteral("consent.html"),
         QStringLiteral("Allow %1?").arg(clientName),
         { { QStringLiteral("client"), clientName }, { QStringLiteral("user"), user.name },
-            { QStringLiteral("scopes"), scopeEntries },
+            { QStringLiteral("scopes"), scopeEntries }, { QStringLiteral("claims"), claimEntries },
+            { QStringLiteral("has_claims"), !claimEntries.isEmpty() },
             { QStringLiteral("action"), QStringLiteral("/interaction/%1/consent").arg(interaction.id) },
             { QStringLiteral("csrf"), QString::fromLatin1(interaction.csrfToken) },
             { QStringLiteral("redirect"), interaction.redirectUri },

@@ -1,7 +1,10 @@
 #include "bank/Interactions.h"
 
+#include "bank/AuthenticationContext.h"
+#include "bank/ClaimsRequest.h"
 #include "bank/RedirectUri.h"
 #include "bank/Scopes.h"
+#include "bank/UserClaims.h"
 #include "crypto/Digest.h"
 #include "crypto/SecureRandom.h"
 
@@ -51,12 +54,24 @@ bool Interactions::clientIdentityUnproven(const Client &client, const QString &r
     return client.isPublic && redirect::isLoopbackRedirect(redirectUri);
 }
 
+QStringList Interactions::scopesToConsent(const Interaction &interaction, const Client &client)
+{
+    QStringList scopes = interaction.scopes;
+    for (const QString &name :
+        ClaimsRequest::fromStored(interaction.claims).userClaims(client.allowedScopes)) {
+        const QString scope = userclaims::find(name)->scope;
+        if (!scopes.contains(scope))
+            scopes.append(scope);
+    }
+    return scopes;
+}
+
 bool Interactions::rememberedConsentAnswers(const Interaction &interaction)
 {
-    if (interaction.userId == 0 || interaction.prompt.contains(QStringLiteral("consent"))
-        || !consentCovers(interaction.userId, interaction.clientId, interaction.scopes))
-        return false;
     const auto client = m_bank.store().clients().client(interaction.clientId);
+    if (interaction.userId == 0 || interaction.prompt.contains(QStringLiteral("consent")) || !client
+        || !consentCovers(interaction.userId, interaction.clientId, scopesToConsent(interaction, *client)))
+        return false;
     if (!client || clientIdentityUnproven(*client, interaction.redirectUri)) {
         m_bank.decide(
             QStringLiteral("John is asked again: his remembered consent does not answer for a public "
@@ -84,6 +99,12 @@ HttpResponse Interactions::issueCode(
     record.codeChallenge = interaction.codeChallenge;
     record.codeChallengeMethod = interaction.codeChallengeMethod;
     record.authTime = interaction.authTime;
+    record.amr = interaction.amr;
+    const ClaimsRequest claims = ClaimsRequest::fromStored(interaction.claims);
+    record.acr = authn::acrFor(claims, interaction.acrValues);
+    // What was asked by name, as John's consent leaves it (OIDC Core §5.5): kept with the grant.
+    const Client client = m_bank.store().clients().client(interaction.clientId).value_or(Client {});
+    record.claims = claims.consentedTo(interaction.scopes, granted, client.allowedScopes).stored();
     record.issuedAt = m_bank.now();
     record.expiresAt = m_bank.now() + m_bank.config().codeLifetime;
     m_bank.store().grants().insertCode(record);

@@ -31,9 +31,14 @@ public:
     // a loopback port and name itself with the client's id, so nothing proves who receives the code.
     // A remembered consent must not answer for John there (RFC 8252 §8.6, RFC 6749 §10.2).
     static bool clientIdentityUnproven(const Client &client, const QString &redirectUri);
+    // What John's consent must cover: the requested scopes, and the scope of every standard claim the
+    // client asked for by name (OIDC Core §5.5) — a remembered consent to "openid" does not release a
+    // phone number asked for one by one. A claim is not a scope, but the bank remembers consent by scope.
+    static QStringList scopesToConsent(const Interaction &interaction, const Client &client);
     // Whether John's remembered consent answers for him now, instead of the consent page: it covers
-    // every scope (consentCovers), the client did not ask for consent again (prompt=consent), and the
-    // client's identity is not unproven (above). Records the decision for the trace.
+    // every scope and claim (consentCovers, scopesToConsent), the client did not ask for consent again
+    // (prompt=consent), and the client's identity is not unproven (above). Records the decision for the
+    // trace.
     bool rememberedConsentAnswers(const Interaction &interaction);
     // The authorization response (seed steps 9 and 10): a code bound to client, redirect URI, PKCE
     // challenge, nonce and the granted scopes, sent back with state and iss.

@@ -26,13 +26,14 @@ std::optional<LoginSession> LoginSessions::current(const HttpRequest &request) c
     return session;
 }
 
-QByteArray LoginSessions::start(qint64 userId, qint64 authTime)
+QByteArray LoginSessions::start(qint64 userId, qint64 authTime, const QStringList &amr)
 {
     const QByteArray value = randomToken();
     LoginSession session;
     session.idHash = sha256Hex(value);
     session.userId = userId;
     session.authTime = authTime;
+    session.amr = amr;
     session.expiresAt = m_bank.now() + m_bank.config().sessionLifetime;
     // Independent of the cookie's value: knowing one tells nothing about the other.
     session.csrfToken = randomToken();

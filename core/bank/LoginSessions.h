@@ -19,9 +19,9 @@ public:
 
     // The browser's session, when it sent a cookie for one that is neither revoked nor expired.
     std::optional<LoginSession> current(const HttpRequest &request) const;
-    // Stores a new session, with a fresh random CSRF token for its forms, and returns its Set-Cookie value
-    // (random, stored hashed, HttpOnly; SameSite=Lax).
-    QByteArray start(qint64 userId, qint64 authTime);
+    // Stores a new session, with a fresh random CSRF token for its forms and how John authenticated (amr,
+    // RFC 8176), and returns its Set-Cookie value (random, stored hashed, HttpOnly; SameSite=Lax).
+    QByteArray start(qint64 userId, qint64 authTime, const QStringList &amr);
     // Whether a form carries its session's CSRF token: the random one stored with the session when it
     // started (synchronizer token; OWASP CSRF Prevention Cheat Sheet), compared in constant time. Never
     // computed from the cookie: whoever sees a cookie could compute that. A session without a token

@@ -3,8 +3,10 @@
 
 #include "bank/MetadataEndpoints.h"
 
+#include "bank/AuthenticationContext.h"
 #include "bank/PageRenderer.h"
 #include "bank/Scopes.h"
+#include "bank/UserClaims.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -46,16 +48,22 @@ HttpResponse MetadataEndpoints::openIdConfiguration(HttpRequest &)
         { QStringLiteral("introspection_endpoint_auth_methods_supported"),
             list({ "client_secret_basic", "client_secret_post" }) },
         { QStringLiteral("code_challenge_methods_supported"), list({ "S256" }) },
+        // Every claim the ID token or userinfo may carry: the protocol's (OIDC Core §2) and the standard
+        // claims of §5.1 (bank/UserClaims.h).
         { QStringLiteral("claims_supported"),
-            list({ "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name", "given_name",
-                "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture",
-                "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at", "email",
-                "email_verified", "address", "phone_number", "phone_number_verified" }) },
+            QJsonArray::fromStringList(
+                QStringList { QStringLiteral("sub"), QStringLiteral("iss"), QStringLiteral("aud"),
+                    QStringLiteral("azp"), QStringLiteral("exp"), QStringLiteral("iat"),
+                    QStringLiteral("auth_time"), QStringLiteral("nonce"), QStringLiteral("at_hash"),
+                    QStringLiteral("acr"), QStringLiteral("amr") }
+                + userclaims::names()) },
+        // OIDC Core §2: the one acr the bank asserts for its password login (bank/AuthenticationContext.cpp).
+        { QStringLiteral("acr_values_supported"), QJsonArray::fromStringList(authn::supportedAcrValues()) },
         { QStringLiteral("prompt_values_supported"), list({ "none", "login", "consent", "select_account" }) },
         { QStringLiteral("authorization_response_iss_parameter_supported"), true }, // RFC 9207 §3
         { QStringLiteral("request_parameter_supported"), false },
         { QStringLiteral("request_uri_parameter_supported"), false },
-        { QStringLiteral("claims_parameter_supported"), false },
+        { QStringLiteral("claims_parameter_supported"), true }, // OIDC Core §5.5
     };
     return HttpResponse::json(QJsonDocument(metadata));
 }

@@ -72,6 +72,19 @@ OAuthError OAuthError::accessDenied(const QString &description)
     return { 403, "access_denied", description, QStringLiteral("RFC 6749 §4.1.2.1") };
 }
 
+OAuthError OAuthError::essentialAcrUnmet(const QString &description)
+{
+    return { 403, "access_denied", description, QStringLiteral("OpenID Connect Core §5.5.1.1") };
+}
+
+OAuthError OAuthError::otherSubjectRequested()
+{
+    return { 403, "access_denied",
+        QStringLiteral("The app asked the bank to sign in another customer. Log in as that customer, or go "
+                       "back to the app."),
+        QStringLiteral("OpenID Connect Core §5.5.1") };
+}
+
 OAuthError OAuthError::loginRequired()
 {
     return { 400, "login_required", QStringLiteral("prompt=none was given but John is not logged in"),

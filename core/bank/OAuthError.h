@@ -31,6 +31,11 @@ public:
         const QString &description, const QString &rfc = QStringLiteral("RFC 6749 §3.3"));
     static OAuthError accessDenied(const QString &description);
     static OAuthError loginRequired();
+    // An acr requested as essential that the bank cannot assert: a failed authentication (OIDC Core
+    // §5.5.1.1), answered access_denied.
+    static OAuthError essentialAcrUnmet(const QString &description);
+    // The login form: someone else logged in than the subject the client asked for (OIDC Core §5.5.1).
+    static OAuthError otherSubjectRequested();
     static OAuthError consentRequired();
     // prompt=none where John must be asked whatever he consented to before (RFC 8252 §8.6).
     static OAuthError consentRequired(const QString &description, const QString &rfc);

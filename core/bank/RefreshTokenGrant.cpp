@@ -193,6 +193,11 @@ std::variant<QJsonObject, Refusal> RefreshTokenGrant::refresh(const ClientReques
     grant.grantScopes = r.record.scopes; // the new refresh token keeps the grant's scope (RFC 6749 §6)
     grant.nonce = r.record.nonce;
     grant.authTime = r.record.authTime;
+    // The login and the claims request of the grant, not of this moment: a refresh is not a login
+    // (OIDC Core §12.2).
+    grant.amr = r.record.amr;
+    grant.acr = r.record.acr;
+    grant.claims = r.record.claims;
     grant.codeHash = r.record.codeHash;
     grant.familyId = r.record.familyId;
     grant.parentHash = r.hash;

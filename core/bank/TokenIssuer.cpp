@@ -1,10 +1,13 @@
 #include "bank/TokenIssuer.h"
 
+#include "bank/ClaimsRequest.h"
 #include "bank/Scopes.h"
+#include "bank/UserClaims.h"
 #include "crypto/Digest.h"
 #include "crypto/Jwt.h"
 #include "crypto/SecureRandom.h"
 
+#include <QJsonArray>
 #include <QUuid>
 
 namespace cfl {
@@ -20,7 +23,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
     // for a narrower access token.
     const QStringList grantScopes = grant.grantScopes.isEmpty() ? grant.scopes : grant.grantScopes;
     const qint64 issuedAt = m_bank.now();
-    const QString subject = QStringLiteral("user-%1").arg(grant.user.id);
+    const QString subject = userclaims::subjectOf(grant.user.id);
     const QString scope = scopes::join(grant.scopes);
 
     // Access token: a JWT in the RFC 9068 profile, so that the teaching panels can decode it. banky
@@ -35,6 +38,9 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
     access.familyId = grant.familyId;
     access.nonce = grant.nonce;
     access.authTime = grant.authTime;
+    access.amr = grant.amr;
+    access.acr = grant.acr;
+    access.claims = grant.claims; // userinfo releases the userinfo ones (OIDC Core §5.5)
     access.issuedAt = issuedAt;
     access.expiresAt = issuedAt + config.accessTokenLifetime;
     QJsonObject accessClaims {
@@ -76,9 +82,16 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
         response.insert(QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken));
     }
 
-    // ID token whenever openid was granted, on refresh too (OIDC Core §12.2).
+    // ID token whenever openid was granted, on refresh too (OIDC Core §12.2), with the same requested
+    // claims and the same authentication as the first: a refresh is not a login.
     if (grant.scopes.contains(QStringLiteral("openid"))) {
-        QJsonObject idClaims {
+        QJsonObject idClaims;
+        // The claims requested for the ID token (OIDC Core §5.5) first, so that the protocol's own below
+        // are never replaced by a user claim of the same name.
+        userclaims::insertNamed(idClaims, grant.user,
+            ClaimsRequest::fromStored(grant.claims)
+                .userClaims(ClaimsRequest::Target::IdToken, grant.client.allowedScopes));
+        const QJsonObject protocolClaims {
             { QStringLiteral("iss"), m_bank.issuer() },
             { QStringLiteral("sub"), subject },
             { QStringLiteral("aud"), grant.client.clientId },
@@ -87,7 +100,13 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
             { QStringLiteral("exp"), issuedAt + config.accessTokenLifetime },
             { QStringLiteral("auth_time"), grant.authTime },
             { QStringLiteral("at_hash"), QString::fromLatin1(atHash(accessToken)) },
+            // OIDC Core §2: how John authenticated; both always, the same after a silent re-authorization
+            // and a refresh (bank/AuthenticationContext.h).
+            { QStringLiteral("acr"), grant.acr },
+            { QStringLiteral("amr"), QJsonArray::fromStringList(grant.amr) },
         };
+        for (auto it = protocolClaims.begin(); it != protocolClaims.end(); ++it)
+            idClaims.insert(it.key(), *it);
         if (!grant.nonce.isEmpty())
             idClaims.insert(QStringLiteral("nonce"), grant.nonce);
         response.insert(

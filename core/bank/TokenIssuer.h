@@ -19,6 +19,9 @@ struct GrantContext
     QStringList grantScopes; // of the grant, which a new refresh token keeps; empty: `scopes`
     QString nonce; // of the authorization request, for the ID token (OIDC Core §3.1.3.6)
     qint64 authTime = 0;
+    QStringList amr; // how John authenticated (RFC 8176), in every ID token (OIDC Core §2)
+    QString acr; // the class the bank asserted for that login (OIDC Core §2)
+    QString claims; // the claims request John consented to (OIDC Core §5.5), ClaimsRequest::stored()
     QByteArray codeHash; // the code the grant started from: a replay revokes by it (RFC 6749 §10.5)
     QString familyId; // the refresh token family (RFC 9700 §4.14.2)
     QByteArray parentHash; // the refresh token this one rotates, if any

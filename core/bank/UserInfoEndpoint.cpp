@@ -1,9 +1,11 @@
-// OpenID Connect Core §5.3: claims about John, released by scope (§5.4).
+// OpenID Connect Core §5.3: claims about John, released by scope (§5.4) and by name (§5.5).
 
 #include "bank/UserInfoEndpoint.h"
 
 #include "bank/BearerToken.h"
+#include "bank/ClaimsRequest.h"
 #include "bank/Refusal.h"
+#include "bank/UserClaims.h"
 
 #include <QJsonDocument>
 
@@ -27,62 +29,15 @@ Verdict userExists(BankContext &bank, UserInfoRequest &r)
     return OAuthError::invalidToken(QStringLiteral("the user of this token no longer exists"));
 }
 
-// A claim only when the bank knows it: "If a Claim is not returned, that Claim Name SHOULD be omitted from
-// the JSON object" (OIDC Core §5.3.2), never an empty string.
-void insertKnown(QJsonObject &claims, const QString &name, const QString &value)
+// OIDC Core §5.4: what the token's scopes release, and §5.5: what the claims request asked for userinfo
+// and John consented to (bank/UserClaims.h: the standard claims of §5.1, unknown ones left out).
+QJsonObject releasedClaims(BankContext &bank, const User &user, const IssuedToken &token)
 {
-    if (!value.isEmpty())
-        claims.insert(name, value);
-}
-
-// OIDC Core §5.4: what each scope releases. §5.1's standard claims, the address as its §5.1.1 object.
-QJsonObject claimsByScope(const User &user, const QStringList &scopes)
-{
-    QJsonObject claims { { QStringLiteral("sub"), QStringLiteral("user-%1").arg(user.id) } };
-    if (scopes.contains(QStringLiteral("profile"))) {
-        insertKnown(claims, QStringLiteral("name"), user.name);
-        insertKnown(claims, QStringLiteral("given_name"), user.givenName);
-        insertKnown(claims, QStringLiteral("family_name"), user.familyName);
-        insertKnown(claims, QStringLiteral("middle_name"), user.middleName);
-        insertKnown(claims, QStringLiteral("nickname"), user.nickname);
-        insertKnown(claims, QStringLiteral("preferred_username"), user.username);
-        insertKnown(claims, QStringLiteral("profile"), user.profileUrl);
-        insertKnown(claims, QStringLiteral("picture"), user.pictureUrl);
-        insertKnown(claims, QStringLiteral("website"), user.website);
-        insertKnown(claims, QStringLiteral("gender"), user.gender);
-        insertKnown(claims, QStringLiteral("birthdate"), user.birthdate);
-        insertKnown(claims, QStringLiteral("zoneinfo"), user.zoneinfo);
-        insertKnown(claims, QStringLiteral("locale"), user.locale);
-        claims.insert(QStringLiteral("updated_at"), user.updatedAt); // a number: seconds since the epoch
-    }
-    if (scopes.contains(QStringLiteral("email")) && !user.email.isEmpty()) {
-        claims.insert(QStringLiteral("email"), user.email);
-        claims.insert(QStringLiteral("email_verified"), user.emailVerified);
-    }
-    if (scopes.contains(QStringLiteral("address"))) {
-        const User::Address &a = user.address;
-        QJsonObject address;
-        insertKnown(address, QStringLiteral("street_address"), a.streetAddress);
-        insertKnown(address, QStringLiteral("locality"), a.locality);
-        insertKnown(address, QStringLiteral("region"), a.region);
-        insertKnown(address, QStringLiteral("postal_code"), a.postalCode);
-        insertKnown(address, QStringLiteral("country"), a.country);
-        // §5.1.1 formatted: "the full mailing address, formatted for display", lines joined by "\n".
-        QStringList lines { a.streetAddress };
-        lines.append(QStringList { a.postalCode, a.locality }.join(QLatin1Char(' ')).trimmed());
-        if (!a.region.isEmpty() && a.region != a.locality)
-            lines.append(a.region);
-        lines.append(a.country);
-        lines.removeAll(QString());
-        if (!lines.isEmpty()) {
-            address.insert(QStringLiteral("formatted"), lines.join(QLatin1Char('\n')));
-            claims.insert(QStringLiteral("address"), address);
-        }
-    }
-    if (scopes.contains(QStringLiteral("phone")) && !user.phoneNumber.isEmpty()) {
-        claims.insert(QStringLiteral("phone_number"), user.phoneNumber);
-        claims.insert(QStringLiteral("phone_number_verified"), user.phoneNumberVerified);
-    }
+    QJsonObject claims = userclaims::byScope(user, token.scopes);
+    const QStringList allowed
+        = bank.store().clients().client(token.clientId).value_or(Client {}).allowedScopes;
+    userclaims::insertNamed(claims, user,
+        ClaimsRequest::fromStored(token.claims).userClaims(ClaimsRequest::Target::UserInfo, allowed));
     return claims;
 }
 
@@ -119,7 +74,7 @@ HttpResponse UserInfoEndpoint::handle(HttpRequest &request)
     UserInfoRequest r { bearer, {} };
     if (const auto refusal = runChecks(m_bank, userChecks(), r))
         return refuse(m_bank, *refusal, RefusalForm::bearerChallenge(Realm), { bearer.record.clientId });
-    return HttpResponse::json(QJsonDocument(claimsByScope(r.user, bearer.record.scopes))).noStore();
+    return HttpResponse::json(QJsonDocument(releasedClaims(m_bank, r.user, bearer.record))).noStore();
 }
 
 } // namespace cfl

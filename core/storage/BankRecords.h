@@ -100,6 +100,7 @@ struct LoginSession
     // The online banking forms' CSRF token: random, per session, never derived from the cookie
     // (synchronizer token, OWASP CSRF Prevention Cheat Sheet). Empty: a session without one (refused).
     QByteArray csrfToken;
+    QStringList amr; // how John authenticated when the session began (RFC 8176 §2: "pwd")
 };
 
 // A pending browser interaction: an authorization request waiting for login and consent, or a login
@@ -121,6 +122,9 @@ struct Interaction
     QByteArray csrfToken;
     qint64 userId = 0; // set once John has logged in during this interaction
     qint64 authTime = 0; // when he did
+    QStringList amr; // and how (RFC 8176 §2), from the login form or the login session
+    QString claims; // the claims request parameter, as ClaimsRequest::stored() (OIDC Core §5.5); '' none
+    QString acrValues; // acr_values as given, space-separated (OIDC Core §3.1.2.1)
     qint64 createdAt = 0;
     qint64 expiresAt = 0;
 };
@@ -136,6 +140,9 @@ struct AuthorizationCode
     QString codeChallenge;
     QString codeChallengeMethod;
     qint64 authTime = 0;
+    QStringList amr; // RFC 8176
+    QString acr; // the class the bank asserted for the login (OIDC Core §2)
+    QString claims; // what the claims parameter asked and John consented to (OIDC Core §5.5); '' none
     qint64 issuedAt = 0;
     qint64 expiresAt = 0;
     qint64 redeemedAt = 0;
@@ -156,6 +163,11 @@ struct IssuedToken
     QByteArray parentHash; // the refresh token this one was rotated from, if any
     QString nonce;
     qint64 authTime = 0;
+    // The grant's authentication and claims request, carried from the code to every refresh (OIDC Core
+    // §2, §5.5, §12.2).
+    QStringList amr;
+    QString acr;
+    QString claims;
     qint64 issuedAt = 0;
     qint64 expiresAt = 0;
     qint64 rotatedAt = 0; // refresh tokens: when it was exchanged for a new one

@@ -18,8 +18,8 @@ const QString &codeSelect()
 {
     static const QString sql
         = QStringLiteral("SELECT code_hash, client_id, user_id, redirect_uri, scopes, nonce, code_challenge, "
-                         "code_challenge_method, auth_time, issued_at, expires_at, redeemed_at "
-                         "FROM authorization_codes ");
+                         "code_challenge_method, auth_time, amr, acr, claims, issued_at, expires_at, "
+                         "redeemed_at FROM authorization_codes ");
     return sql;
 }
 
@@ -35,6 +35,9 @@ AuthorizationCode readCode(const SqlStatement &row)
     code.codeChallenge = row.text("code_challenge");
     code.codeChallengeMethod = row.text("code_challenge_method");
     code.authTime = row.integer("auth_time");
+    code.amr = scopes::parse(row.text("amr"));
+    code.acr = row.text("acr");
+    code.claims = row.text("claims");
     code.issuedAt = row.integer("issued_at");
     code.expiresAt = row.integer("expires_at");
     code.redeemedAt = row.integer("redeemed_at");
@@ -45,7 +48,8 @@ const QString &tokenSelect()
 {
     static const QString sql = QStringLiteral(
         "SELECT token_hash, kind, jti, client_id, user_id, scopes, code_hash, family_id, parent_hash, nonce, "
-        "auth_time, issued_at, expires_at, rotated_at, revoked_at, revoked_reason FROM tokens ");
+        "auth_time, amr, acr, claims, issued_at, expires_at, rotated_at, revoked_at, revoked_reason "
+        "FROM tokens ");
     return sql;
 }
 
@@ -63,6 +67,9 @@ IssuedToken readToken(const SqlStatement &row)
     token.parentHash = row.bytes("parent_hash");
     token.nonce = row.text("nonce");
     token.authTime = row.integer("auth_time");
+    token.amr = scopes::parse(row.text("amr"));
+    token.acr = row.text("acr");
+    token.claims = row.text("claims");
     token.issuedAt = row.integer("issued_at");
     token.expiresAt = row.integer("expires_at");
     token.rotatedAt = row.integer("rotated_at");
@@ -79,12 +86,12 @@ bool GrantLedger::insertCode(const AuthorizationCode &c)
 {
     static const QString sql = QStringLiteral(
         "INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, scopes, "
-        "nonce, code_challenge, code_challenge_method, auth_time, issued_at, expires_at, "
-        "redeemed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "nonce, code_challenge, code_challenge_method, auth_time, amr, acr, claims, issued_at, "
+        "expires_at, redeemed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     return m_db.change(sql,
                { c.codeHash, c.clientId, c.userId, c.redirectUri, scopes::join(c.scopes), c.nonce,
-                   c.codeChallenge, c.codeChallengeMethod, c.authTime, c.issuedAt, c.expiresAt,
-                   c.redeemedAt })
+                   c.codeChallenge, c.codeChallengeMethod, c.authTime, scopes::join(c.amr), c.acr, c.claims,
+                   c.issuedAt, c.expiresAt, c.redeemedAt })
         == 1;
 }
 
@@ -120,12 +127,12 @@ bool GrantLedger::insertToken(const IssuedToken &t)
 {
     static const QString sql = QStringLiteral(
         "INSERT INTO tokens (token_hash, kind, jti, client_id, user_id, scopes, code_hash, family_id, "
-        "parent_hash, nonce, auth_time, issued_at, expires_at, rotated_at, revoked_at, revoked_reason) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "parent_hash, nonce, auth_time, amr, acr, claims, issued_at, expires_at, rotated_at, revoked_at, "
+        "revoked_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     return m_db.change(sql,
                { t.tokenHash, tokenKindName(t.kind), t.jti, t.clientId, t.userId, scopes::join(t.scopes),
-                   t.codeHash, t.familyId, t.parentHash, t.nonce, t.authTime, t.issuedAt, t.expiresAt,
-                   t.rotatedAt, t.revokedAt, t.revokedReason })
+                   t.codeHash, t.familyId, t.parentHash, t.nonce, t.authTime, scopes::join(t.amr), t.acr,
+                   t.claims, t.issuedAt, t.expiresAt, t.rotatedAt, t.revokedAt, t.revokedReason })
         == 1;
 }
 

@@ -204,6 +204,27 @@ const std::vector<QStringList> &migrations()
             QStringLiteral("ALTER TABLE users ADD COLUMN country TEXT NOT NULL DEFAULT ''"),
             QStringLiteral("PRAGMA user_version = 5"),
         },
+        // 6: how John authenticated (amr, RFC 8176; acr, OIDC Core §2) with his login session and each
+        // grant, and the claims request parameter (OIDC Core §5.5) with the interaction and the grant. amr
+        // lists are space-separated like scopes. Everything from before came from the password form, the
+        // bank's only login: 'pwd', and acr '0' (bank/AuthenticationContext.cpp says why "0").
+        {
+            QStringLiteral("ALTER TABLE login_sessions ADD COLUMN amr TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("UPDATE login_sessions SET amr = 'pwd'"),
+            QStringLiteral("ALTER TABLE interactions ADD COLUMN amr TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE interactions ADD COLUMN claims TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE interactions ADD COLUMN acr_values TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("UPDATE interactions SET amr = 'pwd' WHERE user_id <> 0"),
+            QStringLiteral("ALTER TABLE authorization_codes ADD COLUMN amr TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE authorization_codes ADD COLUMN acr TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE authorization_codes ADD COLUMN claims TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("UPDATE authorization_codes SET amr = 'pwd', acr = '0'"),
+            QStringLiteral("ALTER TABLE tokens ADD COLUMN amr TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE tokens ADD COLUMN acr TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE tokens ADD COLUMN claims TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("UPDATE tokens SET amr = 'pwd', acr = '0'"),
+            QStringLiteral("PRAGMA user_version = 6"),
+        },
     };
     return list;
 }

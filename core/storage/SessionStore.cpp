@@ -14,7 +14,7 @@ namespace {
 const QString &sessionSelect()
 {
     static const QString sql = QStringLiteral(
-        "SELECT id_hash, user_id, auth_time, expires_at, revoked_at, csrf_token FROM login_sessions ");
+        "SELECT id_hash, user_id, auth_time, expires_at, revoked_at, csrf_token, amr FROM login_sessions ");
     return sql;
 }
 
@@ -27,6 +27,7 @@ LoginSession readSession(const SqlStatement &row)
     s.expiresAt = row.integer("expires_at");
     s.revokedAt = row.integer("revoked_at");
     s.csrfToken = row.bytes("csrf_token");
+    s.amr = scopes::parse(row.text("amr"));
     return s;
 }
 
@@ -34,8 +35,8 @@ const QString &interactionSelect()
 {
     static const QString sql = QStringLiteral(
         "SELECT id, kind, client_id, redirect_uri, scopes, state, nonce, code_challenge, "
-        "code_challenge_method, prompt, max_age, csrf_token, user_id, auth_time, created_at, "
-        "expires_at FROM interactions ");
+        "code_challenge_method, prompt, max_age, csrf_token, user_id, auth_time, amr, claims, acr_values, "
+        "created_at, expires_at FROM interactions ");
     return sql;
 }
 
@@ -56,6 +57,9 @@ Interaction readInteraction(const SqlStatement &row)
     i.csrfToken = row.bytes("csrf_token");
     i.userId = row.integer("user_id");
     i.authTime = row.integer("auth_time");
+    i.amr = scopes::parse(row.text("amr"));
+    i.claims = row.text("claims");
+    i.acrValues = row.text("acr_values");
     i.createdAt = row.integer("created_at");
     i.expiresAt = row.integer("expires_at");
     return i;
@@ -69,8 +73,10 @@ bool SessionStore::insertSession(const LoginSession &s)
 {
     static const QString sql
         = QStringLiteral("INSERT INTO login_sessions (id_hash, user_id, auth_time, "
-                         "expires_at, revoked_at, csrf_token) VALUES (?, ?, ?, ?, ?, ?)");
-    return m_db.change(sql, { s.idHash, s.userId, s.authTime, s.expiresAt, s.revokedAt, s.csrfToken }) == 1;
+                         "expires_at, revoked_at, csrf_token, amr) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    return m_db.change(sql,
+               { s.idHash, s.userId, s.authTime, s.expiresAt, s.revokedAt, s.csrfToken, scopes::join(s.amr) })
+        == 1;
 }
 
 std::optional<LoginSession> SessionStore::session(const QByteArray &idHash) const
@@ -100,12 +106,12 @@ bool SessionStore::insertInteraction(const Interaction &i)
     static const QString sql
         = QStringLiteral("INSERT INTO interactions (id, kind, client_id, redirect_uri, scopes, state, nonce, "
                          "code_challenge, code_challenge_method, prompt, max_age, csrf_token, user_id, "
-                         "auth_time, created_at, expires_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "auth_time, amr, claims, acr_values, created_at, expires_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     return m_db.change(sql,
                { i.id, i.kind, i.clientId, i.redirectUri, scopes::join(i.scopes), i.state, i.nonce,
                    i.codeChallenge, i.codeChallengeMethod, i.prompt, i.maxAge, i.csrfToken, i.userId,
-                   i.authTime, i.createdAt, i.expiresAt })
+                   i.authTime, scopes::join(i.amr), i.claims, i.acrValues, i.createdAt, i.expiresAt })
         == 1;
 }
 
@@ -115,11 +121,12 @@ std::optional<Interaction> SessionStore::interaction(const QString &id) const
     return m_db.selectOne(sql, { id }, readInteraction);
 }
 
-bool SessionStore::updateInteractionLogin(const QString &id, qint64 userId, qint64 authTime)
+bool SessionStore::updateInteractionLogin(
+    const QString &id, qint64 userId, qint64 authTime, const QStringList &amr)
 {
     static const QString sql
-        = QStringLiteral("UPDATE interactions SET user_id = ?, auth_time = ? WHERE id = ?");
-    return m_db.change(sql, { userId, authTime, id }) == 1;
+        = QStringLiteral("UPDATE interactions SET user_id = ?, auth_time = ?, amr = ? WHERE id = ?");
+    return m_db.change(sql, { userId, authTime, scopes::join(amr), id }) == 1;
 }
 
 bool SessionStore::deleteInteraction(const QString &id)

@@ -29,7 +29,7 @@ public:
     // Interactions
     bool insertInteraction(const Interaction &interaction);
     std::optional<Interaction> interaction(const QString &id) const;
-    bool updateInteractionLogin(const QString &id, qint64 userId, qint64 authTime);
+    bool updateInteractionLogin(const QString &id, qint64 userId, qint64 authTime, const QStringList &amr);
     bool deleteInteraction(const QString &id);
 
     // Login throttling, per user name (compared case-insensitively) and client (its address, or an IPv6

@@ -4,7 +4,7 @@ add_library(cfl_bank_harness STATIC BankHarness.cpp BankHarness.h)
 target_link_libraries(cfl_bank_harness PUBLIC cfl_bank Qt6::Network Qt6::Test cfl_build_flags)
 
 foreach(subject IN ITEMS authorizationendpoint tokenendpoint idtoken refresh resourceapi userinfo revocation
-                         introspection webbanking discovery)
+                         introspection webbanking discovery claimsparameter acr)
     cfl_add_test(tst_${subject} SOURCES tst_${subject}.cpp LIBS cfl_bank_harness LABELS "integration;sanitize")
 endforeach()
 

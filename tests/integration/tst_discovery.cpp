@@ -103,8 +103,12 @@ void tst_Discovery::metadata()
     for (const char *claim :
         { "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile",
             "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at", "email",
-            "email_verified", "address", "phone_number", "phone_number_verified" })
+            "email_verified", "address", "phone_number", "phone_number_verified", "acr", "amr", "auth_time" })
         QVERIFY2(claims.contains(QLatin1String(claim)), claim);
+    // OIDC Core §5.5: the claims request parameter; §2: the one acr the bank asserts for a password login.
+    QCOMPARE(metadata.value(QStringLiteral("claims_parameter_supported")), QJsonValue(true));
+    QCOMPARE(
+        strings(metadata.value(QStringLiteral("acr_values_supported"))), QStringList { QStringLiteral("0") });
     // RFC 9207 §3
     QCOMPARE(
         metadata.value(QStringLiteral("authorization_response_iss_parameter_supported")), QJsonValue(true));

@@ -239,6 +239,9 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
     t[text("authorize.prompt.known")] = edits({ text("prompt=sometimes") });
     t[text("authorize.prompt.none_alone")] = edits({ text("prompt=none login") });
     t[text("authorize.max_age.seconds")] = edits({ text("max_age=soon") });
+    t[text("authorize.claims.well_formed")] = edits({ text(R"(claims={"userinfo":["email"]})") });
+    t[text("authorize.claims.essential_acr")]
+        = edits({ text(R"(claims={"id_token":{"acr":{"essential":true,"values":["urn:example:gold"]}}})") });
     t[text("authorize.prompt_none.login")] = edits({ text("prompt=none") });
     t[text("authorize.prompt_none.public_loopback")] = [this] {
         // A public client on loopback: whatever John consented to, he is asked (RFC 8252 §8.6).
@@ -313,6 +316,14 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
     t[text("login.password")] = [this] {
         Browser browser(*m_bank);
         return browser.submitLogin(loginPage(browser), { QStringLiteral("john"), QStringLiteral("wrong") });
+    };
+    t[text("login.requested_subject")] = [this] {
+        // The client asked for another customer by subject (OIDC Core §5.5.1); John logs in.
+        Browser browser(*m_bank);
+        AuthorizationRequest request;
+        const HttpResult page = browser.open(
+            request.url(*m_bank, { text(R"(claims={"id_token":{"sub":{"value":"user-999"}}})") }));
+        return browser.submitLogin(page, {});
     };
     t[text("consent.form_encoding")] = [this] {
         Browser browser(*m_bank);

@@ -55,6 +55,9 @@ inline IssuedToken makeToken(const char *value, TokenKind kind, const char *fami
     token.familyId = QString::fromLatin1(family);
     token.nonce = text("n-0S6_WzA2Mj");
     token.authTime = kNow - 30;
+    token.amr = { text("pwd") };
+    token.acr = text("0");
+    token.claims = text(R"({"userinfo":{"phone_number":null}})");
     token.issuedAt = kNow;
     token.expiresAt = kNow + (kind == TokenKind::Access ? 300 : 86400);
     return token;
@@ -89,6 +92,9 @@ inline AuthorizationCode makeCode(const char *value, qint64 expiresAt)
     code.codeChallenge = text("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     code.codeChallengeMethod = text("S256");
     code.authTime = expiresAt - 90;
+    code.amr = { text("pwd") };
+    code.acr = text("0");
+    code.claims = text(R"({"id_token":{"email":{"essential":true}}})");
     code.issuedAt = expiresAt - 60;
     code.expiresAt = expiresAt;
     return code;

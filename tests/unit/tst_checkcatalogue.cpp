@@ -70,6 +70,7 @@ const QList<Pinned> &pinnedOrder()
                   "authorize.pkce.challenge_present authorize.pkce.method_s256 "
                   "authorize.pkce.challenge_format authorize.prompt.known "
                   "authorize.prompt.none_alone authorize.max_age.seconds "
+                  "authorize.claims.well_formed authorize.claims.essential_acr "
                   // prompt=none, after the session is known
                   "authorize.prompt_none.login authorize.prompt_none.public_loopback "
                   "authorize.prompt_none.consent") },
@@ -77,7 +78,7 @@ const QList<Pinned> &pinnedOrder()
         { "login", Endpoint::Login,
             Interaction
                 + words("login.form_encoding login.csrf login.credentials_given login.throttle "
-                        "login.unknown_user_budget login.password") },
+                        "login.unknown_user_budget login.password login.requested_subject") },
         { "consent", Endpoint::Consent,
             Interaction
                 + words("consent.form_encoding consent.csrf consent.logged_in consent.decision_known "

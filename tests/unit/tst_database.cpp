@@ -20,6 +20,25 @@ using namespace cfl::storetest;
 
 // Takes schema 5's user columns (OIDC Core §5.1's other standard claims) away again, as an older
 // database has it.
+// Schema 6's columns dropped again: amr and acr, and the claims request (OIDC Core §2, §5.5).
+bool withoutSchema6(const QSqlDatabase &db)
+{
+    for (const char *sql :
+        { "ALTER TABLE login_sessions DROP COLUMN amr", "ALTER TABLE interactions DROP COLUMN amr",
+            "ALTER TABLE interactions DROP COLUMN claims", "ALTER TABLE interactions DROP COLUMN acr_values",
+            "ALTER TABLE authorization_codes DROP COLUMN amr",
+            "ALTER TABLE authorization_codes DROP COLUMN acr",
+            "ALTER TABLE authorization_codes DROP COLUMN claims", "ALTER TABLE tokens DROP COLUMN amr",
+            "ALTER TABLE tokens DROP COLUMN acr", "ALTER TABLE tokens DROP COLUMN claims" }) {
+        QSqlQuery query(db);
+        if (!query.exec(QString::fromLatin1(sql))) {
+            qWarning() << query.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
 bool withoutSchema5(const QSqlDatabase &db)
 {
     for (const char *column : { "middle_name", "nickname", "profile_url", "picture_url", "website", "gender",
@@ -48,6 +67,7 @@ private slots:
     void secondConnectionSeesWrites();
     void migratesAVersion1Database();
     void migratingToVersion3EndsOldSessions();
+    void migratingToVersion6KeepsPasswordLogins();
     void transactionsRollBack();
     void resetReseeds();
     void purgeExpired();
@@ -103,7 +123,7 @@ void tst_Database::opensAndSeeds()
 
 void tst_Database::schemaAndJournalMode()
 {
-    QCOMPARE(Database::latestSchemaVersion(), 5);
+    QCOMPARE(Database::latestSchemaVersion(), 6);
     QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
     QCOMPARE(m_store->database().journalMode(), text("wal"));
     QVERIFY(QFile::exists(m_store->database().path() + QStringLiteral("-wal")));
@@ -173,6 +193,7 @@ void tst_Database::migratesAVersion1Database()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema6(db));
         QVERIFY(withoutSchema5(db));
         db.close();
     }
@@ -224,6 +245,7 @@ void tst_Database::migratingToVersion3EndsOldSessions()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema6(db));
         QVERIFY(withoutSchema5(db));
         db.close();
     }
@@ -237,6 +259,47 @@ void tst_Database::migratingToVersion3EndsOldSessions()
     QVERIFY(migrated.has_value());
     QVERIFY(migrated->csrfToken.isEmpty());
     QVERIFY(migrated->revokedAt != 0);
+}
+
+void tst_Database::migratingToVersion6KeepsPasswordLogins()
+{
+    // Sessions and grants of schema version 5 all came from the password form, the bank's only login: they
+    // say so after the migration (amr "pwd", acr "0"), so that their next ID token does too (OIDC Core §2).
+    LoginSession session;
+    session.idHash = hashOf("version-5 session");
+    session.userId = johnId();
+    session.authTime = kNow;
+    session.expiresAt = kNow + 3600;
+    session.csrfToken = "token";
+    QVERIFY(m_store->sessions().insertSession(session));
+    QVERIFY(m_store->grants().insertCode(makeCode("version-5 code", kNow + 60)));
+    QVERIFY(m_store->grants().insertToken(makeToken("version-5 refresh", TokenKind::Refresh, "f", "c")));
+    const QString path = m_store->database().path();
+    m_store.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-5"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QVERIFY(withoutSchema6(db));
+        QSqlQuery query(db);
+        QVERIFY(query.exec(text("PRAGMA user_version = 5")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(text("version-5"));
+
+    QString error;
+    m_store = BankStore::open(m_dir->path(), &error);
+    QVERIFY2(m_store, qPrintable(error));
+    QCOMPARE(m_store->database().schemaVersion(), 6);
+    QCOMPARE(m_store->sessions().session(session.idHash)->amr, QStringList { text("pwd") });
+    const auto code = m_store->grants().code(hashOf("version-5 code"));
+    QCOMPARE(code->amr, QStringList { text("pwd") });
+    QCOMPARE(code->acr, text("0"));
+    QVERIFY(code->claims.isEmpty());
+    const auto token = m_store->grants().token(hashOf("version-5 refresh"));
+    QCOMPARE(token->amr, QStringList { text("pwd") });
+    QCOMPARE(token->acr, text("0"));
+    QVERIFY(token->claims.isEmpty());
 }
 
 void tst_Database::transactionsRollBack()

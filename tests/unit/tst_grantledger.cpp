@@ -40,6 +40,9 @@ void tst_GrantLedger::codeIsRedeemedOnce()
     QCOMPARE(read->codeChallenge, code.codeChallenge);
     QCOMPARE(read->codeChallengeMethod, code.codeChallengeMethod);
     QCOMPARE(read->authTime, code.authTime);
+    QCOMPARE(read->amr, code.amr);
+    QCOMPARE(read->acr, code.acr);
+    QCOMPARE(read->claims, code.claims);
     QCOMPARE(read->issuedAt, code.issuedAt);
     QCOMPARE(read->expiresAt, code.expiresAt);
     QCOMPARE(read->redeemedAt, 0);
@@ -75,6 +78,9 @@ void tst_GrantLedger::tokenRotationIsOnceAndOnlyForLiveRefreshTokens()
     QVERIFY(read->parentHash.isEmpty());
     QCOMPARE(read->nonce, access.nonce);
     QCOMPARE(read->authTime, access.authTime);
+    QCOMPARE(read->amr, access.amr);
+    QCOMPARE(read->acr, access.acr);
+    QCOMPARE(read->claims, access.claims);
     QCOMPARE(read->issuedAt, access.issuedAt);
     QCOMPARE(read->expiresAt, access.expiresAt);
     QVERIFY(!m_store->grants().tokenByJti(QString()));

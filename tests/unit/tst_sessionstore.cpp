@@ -30,10 +30,12 @@ void tst_SessionStore::sessions()
     session.userId = johnId();
     session.authTime = kNow;
     session.expiresAt = kNow + 3600;
+    session.amr = { text("pwd") };
     QVERIFY(m_store->sessions().insertSession(session));
 
     std::optional<LoginSession> read = m_store->sessions().session(session.idHash);
     QVERIFY(read);
+    QCOMPARE(read->amr, session.amr);
     QCOMPARE(read->idHash, session.idHash);
     QCOMPARE(read->userId, session.userId);
     QCOMPARE(read->authTime, kNow);
@@ -52,6 +54,9 @@ void tst_SessionStore::interactions()
     interaction.nonce = text("n-0S6_WzA2Mj");
     interaction.prompt = text("login consent");
     interaction.maxAge = 0;
+    interaction.claims
+        = text(R"({"id_token":{"acr":{"essential":true,"values":["0"]}},"userinfo":{"email":null}})");
+    interaction.acrValues = text("urn:example:silver 0");
     QVERIFY(m_store->sessions().insertInteraction(interaction));
 
     std::optional<Interaction> read = m_store->sessions().interaction(interaction.id);
@@ -69,6 +74,9 @@ void tst_SessionStore::interactions()
     QCOMPARE(read->csrfToken, interaction.csrfToken);
     QCOMPARE(read->userId, 0);
     QCOMPARE(read->authTime, 0);
+    QVERIFY(read->amr.isEmpty());
+    QCOMPARE(read->claims, interaction.claims);
+    QCOMPARE(read->acrValues, interaction.acrValues);
     QCOMPARE(read->createdAt, interaction.createdAt);
     QCOMPARE(read->expiresAt, interaction.expiresAt);
 
@@ -83,11 +91,12 @@ void tst_SessionStore::interactions()
     QCOMPARE(m_store->sessions().interaction(webLogin.id)->maxAge, -1);
     QVERIFY(m_store->sessions().interaction(webLogin.id)->clientId.isEmpty());
 
-    QVERIFY(m_store->sessions().updateInteractionLogin(interaction.id, johnId(), kNow + 42));
+    QVERIFY(m_store->sessions().updateInteractionLogin(interaction.id, johnId(), kNow + 42, { text("pwd") }));
     read = m_store->sessions().interaction(interaction.id);
     QCOMPARE(read->userId, johnId());
     QCOMPARE(read->authTime, kNow + 42);
-    QVERIFY(!m_store->sessions().updateInteractionLogin(text("unknown"), johnId(), kNow));
+    QCOMPARE(read->amr, QStringList { text("pwd") });
+    QVERIFY(!m_store->sessions().updateInteractionLogin(text("unknown"), johnId(), kNow, { text("pwd") }));
 
     QVERIFY(m_store->sessions().deleteInteraction(interaction.id));
     QVERIFY(!m_store->sessions().interaction(interaction.id));
