@@ -897,6 +897,63 @@ test('expiry: an expired code is invalid_grant, an expired access token is refus
     await stopBank(shortLived);
 });
 
+test('claims request parameter: claims by name in the ID token and at userinfo, again on refresh (OIDC Core §5.5)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    assert.equal(issuer.metadata.claims_parameter_supported, true, 'OIDC Discovery §3');
+    for (const claim of ['acr', 'amr', 'email', 'given_name'])
+        assert.ok(issuer.metadata.claims_supported.includes(claim), `claims_supported names ${claim}`);
+    const claims = { id_token: { email: { essential: true }, name: null }, userinfo: { given_name: null } };
+    const { tokenSet } = await login(coolLoan, COOLLOAN_REDIRECT, {
+        browser: new Browser(),
+        scope: 'openid offline_access',
+        params: { claims: JSON.stringify(claims) },
+    });
+    const idToken = tokenSet.claims();
+    assert.ok(idToken.email, 'email asked for the ID token');
+    assert.ok(idToken.name, 'name asked for the ID token');
+    assert.equal(idToken.given_name, undefined, 'given_name was asked for userinfo only');
+    const userinfo = await coolLoan.userinfo(tokenSet);
+    assert.equal(userinfo.sub, idToken.sub);
+    assert.ok(userinfo.given_name, 'given_name asked for userinfo');
+    assert.equal(userinfo.email, undefined, 'email was asked for the ID token only, and no email scope');
+    // OIDC Core §12.2: the refreshed ID token is the same grant's, with the same claims.
+    const refreshed = await coolLoan.refresh(tokenSet);
+    assert.equal(refreshed.claims().email, idToken.email);
+    assert.equal(refreshed.claims().name, idToken.name);
+
+    // Malformed: invalid_request back to the client, with state and iss (RFC 6749 §4.1.2.1).
+    for (const malformed of ['{"userinfo":', '["email"]', '{"userinfo":{"email":"yes"}}', '{"id_token":{"acr":{"essential":1}}}']) {
+        const e = await authorizationError(coolLoan, COOLLOAN_REDIRECT, { claims: malformed });
+        assert.equal(e.error, 'invalid_request', `claims=${malformed}: ${e.error_description ?? ''}`);
+    }
+});
+
+test('acr and amr: acr_values honoured, amr says "pwd", after a login, a silent re-authorization and a refresh (OIDC Core §2, §3.1.2.1; RFC 8176)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    assert.deepEqual(issuer.metadata.acr_values_supported, ['0']);
+    const browser = new Browser();
+    const { tokenSet } = await login(coolLoan, COOLLOAN_REDIRECT, {
+        browser,
+        scope: 'openid offline_access',
+        params: { acr_values: 'urn:example:loa:gold 0' },
+    });
+    assert.equal(tokenSet.claims().acr, '0', 'the first acr value the bank can assert');
+    assert.deepEqual(tokenSet.claims().amr, ['pwd']);
+
+    const silent = await authorize(coolLoan, COOLLOAN_REDIRECT, { browser, scope: 'openid', params: { prompt: 'none' } });
+    const silentSet = await coolLoan.callback(COOLLOAN_REDIRECT, silent.params, silent.checks);
+    assert.deepEqual(silentSet.claims().amr, ['pwd']);
+    assert.equal(silentSet.claims().acr, '0');
+    assert.equal(silentSet.claims().auth_time, tokenSet.claims().auth_time, 'no new login');
+
+    const refreshed = await coolLoan.refresh(tokenSet);
+    assert.deepEqual(refreshed.claims().amr, ['pwd']);
+    assert.equal(refreshed.claims().acr, '0');
+
+    // An essential acr the bank cannot assert is a failed authentication (OIDC Core §5.5.1.1).
+    const essential = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:example:loa:gold'] } } });
+    const e = await authorizationError(coolLoan, COOLLOAN_REDIRECT, { claims: essential }, { browser: new Browser() });
+    assert.equal(e.error, 'access_denied');
+});
+
 // ---------------------------------------------------------------------------------------------
 // Findings: behaviour that contradicts the RFCs or the bank's own metadata (see the report in the
 // test names; these fail until the bank is fixed).
