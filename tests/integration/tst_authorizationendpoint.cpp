@@ -39,6 +39,9 @@ private Q_SLOTS:
     void wrongPasswordShowsTheFormAgain_data();
     void wrongPasswordShowsTheFormAgain();
     void repeatedFailuresAreThrottled();
+    void unknownScopeIsNamedAsUnknown();
+    void malformedFormsAreRefusedForTheirEncoding_data();
+    void malformedFormsAreRefusedForTheirEncoding();
     void csrfTokenIsRequired_data();
     void csrfTokenIsRequired();
     void interactionBelongsToTheBrowserThatStartedIt();
@@ -598,6 +601,61 @@ void tst_AuthorizationEndpoint::repeatedFailuresAreThrottled()
     page = browser.submitLogin(page, {});
     QCOMPARE(page.status, 303);
     QVERIFY(browser.hasCookie(QStringLiteral("cfl_session")));
+}
+
+void tst_AuthorizationEndpoint::unknownScopeIsNamedAsUnknown()
+{
+    // RFC 6749 §3.3: a scope the bank has never heard of is refused as unknown, not as one CoolLoan may
+    // not ask for — that would send a developer to the client's registration instead of to the typo.
+    const HttpResult answer
+        = firstAnswer(AuthorizationRequest(), { QStringLiteral("scope=openid telepathy") });
+    QCOMPARE(answer.status, 302);
+    const UrlParameters parameters = UrlParameters::of(answer.location());
+    QCOMPARE(parameters.value(QStringLiteral("error")), QStringLiteral("invalid_scope"));
+    QCOMPARE(
+        parameters.value(QStringLiteral("error_description")), QStringLiteral("unknown scope: telepathy"));
+}
+
+void tst_AuthorizationEndpoint::malformedFormsAreRefusedForTheirEncoding_data()
+{
+    QTest::addColumn<QString>("form");
+    QTest::newRow("login") << QStringLiteral("login");
+    QTest::newRow("consent") << QStringLiteral("consent");
+}
+
+void tst_AuthorizationEndpoint::malformedFormsAreRefusedForTheirEncoding()
+{
+    // RFC 6749 Appendix B: a form whose encoding is broken (a field that is not UTF-8) is refused for
+    // that, with the right CSRF token and every other field in it — not as a form without a CSRF token.
+    QFETCH(QString, form);
+
+    Browser browser(*m_bank);
+    AuthorizationRequest request;
+    request.prompt = QStringLiteral("consent"); // always show the consent page
+    HttpResult page = browser.open(request.url(*m_bank));
+    QCOMPARE(page.status, 200);
+    if (form == QLatin1String("consent")) {
+        page = browser.follow(browser.submitLogin(page, {}));
+        QCOMPARE(page.status, 200);
+        QVERIFY2(page.body.contains("name=\"decision\""), qPrintable(page.describe()));
+    }
+    const auto htmlForm = findForm(page.body, QLatin1Char('/') + form);
+    QVERIFY(htmlForm.has_value());
+    FormFields fields = htmlForm->hiddenFields();
+    if (form == QLatin1String("login")) {
+        fields.append({ QStringLiteral("username"), QStringLiteral("john") });
+        fields.append({ QStringLiteral("password"), QStringLiteral("banking-is-fun") });
+    } else {
+        fields.append({ QStringLiteral("scope"), QStringLiteral("openid") });
+        fields.append({ QStringLiteral("decision"), QStringLiteral("approve") });
+    }
+    const HttpResult refused = browser.post(page.url.resolved(QUrl(htmlForm->action)),
+        encodeForm(fields) + "&x=%FF", "application/x-www-form-urlencoded");
+    QCOMPARE(refused.status, 400);
+    QVERIFY(refused.header("Location").isEmpty());
+    QVERIFY2(refused.body.contains("bad percent-encoding or not UTF-8"), qPrintable(refused.describe()));
+    if (form == QLatin1String("login"))
+        QVERIFY(!browser.hasCookie(QStringLiteral("cfl_session")));
 }
 
 void tst_AuthorizationEndpoint::csrfTokenIsRequired_data()
