@@ -38,6 +38,8 @@ private Q_SLOTS:
     void promptLoginForcesTheLoginForm();
     void wrongPasswordShowsTheFormAgain_data();
     void wrongPasswordShowsTheFormAgain();
+    void emptyCredentialsAskForBoth_data();
+    void emptyCredentialsAskForBoth();
     void repeatedFailuresAreThrottled();
     void unknownScopeIsNamedAsUnknown();
     void malformedFormsAreRefusedForTheirEncoding_data();
@@ -601,6 +603,33 @@ void tst_AuthorizationEndpoint::repeatedFailuresAreThrottled()
     page = browser.submitLogin(page, {});
     QCOMPARE(page.status, 303);
     QVERIFY(browser.hasCookie(QStringLiteral("cfl_session")));
+}
+
+void tst_AuthorizationEndpoint::emptyCredentialsAskForBoth_data()
+{
+    QTest::addColumn<QString>("username");
+    QTest::addColumn<QString>("password");
+
+    QTest::newRow("no password") << QStringLiteral("john") << QString();
+    QTest::newRow("no user name") << QString() << QStringLiteral("banking-is-fun");
+    QTest::newRow("blank user name") << QStringLiteral("   ") << QStringLiteral("banking-is-fun");
+}
+
+void tst_AuthorizationEndpoint::emptyCredentialsAskForBoth()
+{
+    // OIDC Core §3.1.2.3: a form with a field left empty asks for both — it is not a wrong password, which
+    // would count towards John's throttle and cost a password hash.
+    QFETCH(QString, username);
+    QFETCH(QString, password);
+
+    Browser browser(*m_bank);
+    const HttpResult loginPage = browser.open(AuthorizationRequest().url(*m_bank));
+    QCOMPARE(loginPage.status, 200);
+    const HttpResult again = browser.submitLogin(loginPage, { username, password });
+    QCOMPARE(again.status, 400);
+    QVERIFY2(again.body.contains("Enter your user name and your password."), qPrintable(again.describe()));
+    QVERIFY(!again.body.contains("Wrong user name or password."));
+    QVERIFY(!browser.hasCookie(QStringLiteral("cfl_session")));
 }
 
 void tst_AuthorizationEndpoint::unknownScopeIsNamedAsUnknown()
