@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
@@ -57,7 +58,7 @@ Usage:
                       [--code-lifetime S] [--access-token-lifetime S] [--refresh-token-lifetime S]
                       [--weakness KEY...]  (loopback only; --list-weaknesses lists them)
   codeflow-bank register-client [--data-dir DIR] --name NAME --redirect-uri URI [--redirect-uri URI...]
-                      [--scope "SCOPES"] [--public]
+                      [--post-logout-redirect-uri URI...] [--scope "SCOPES"] [--public]
   codeflow-bank client-secret [--data-dir DIR] --client-id ID
   codeflow-bank reset [--data-dir DIR]
   codeflow-bank --version | --help
@@ -261,11 +262,15 @@ int registerClientCommand(const QStringList &arguments)
     const QCommandLineOption redirectUri(QStringLiteral("redirect-uri"),
         QStringLiteral("A redirect URI (repeatable). http://127.0.0.1/... allows any port."),
         QStringLiteral("URI"));
+    const QCommandLineOption postLogoutRedirectUri(QStringLiteral("post-logout-redirect-uri"),
+        QStringLiteral("Where the bank may send John back after logging him out (repeatable; OpenID Connect "
+                       "RP-Initiated Logout 1.0 §3). Same rules as --redirect-uri."),
+        QStringLiteral("URI"));
     const QCommandLineOption scope(QStringLiteral("scope"),
         QStringLiteral("Allowed scopes, space-separated."), QStringLiteral("SCOPES"));
     const QCommandLineOption isPublic(
         QStringLiteral("public"), QStringLiteral("A public client (no secret; PKCE only)."));
-    parser.addOptions({ dataDirOption(), name, redirectUri, scope, isPublic });
+    parser.addOptions({ dataDirOption(), name, redirectUri, postLogoutRedirectUri, scope, isPublic });
     if (const int code = parse(parser, QStringLiteral("register-client"), arguments,
             QStringLiteral("Register an OAuth client.")))
         return code < 0 ? 0 : code;
@@ -278,12 +283,18 @@ int registerClientCommand(const QStringList &arguments)
     ClientRegistrationRequest request;
     request.name = parser.value(name);
     request.redirectUris = parser.values(redirectUri);
+    request.postLogoutRedirectUris = parser.values(postLogoutRedirectUri);
     request.scopes = scopes::parse(parser.value(scope));
     request.isPublic = parser.isSet(isPublic);
     // Check the arguments before touching the database.
     for (const QString &uri : request.redirectUris) {
         if (const auto problem = redirect::registrationProblem(uri))
             return usageError(*problem, QStringLiteral("register-client"));
+    }
+    for (const QString &uri : request.postLogoutRedirectUris) {
+        if (const auto problem = redirect::registrationProblem(uri))
+            return usageError(QStringLiteral("--post-logout-redirect-uri: %1").arg(*problem),
+                QStringLiteral("register-client"));
     }
     for (const QString &s : request.scopes) {
         if (!scopes::find(s))
@@ -305,6 +316,11 @@ int registerClientCommand(const QStringList &arguments)
     QJsonObject json { { QStringLiteral("client_id"), client.clientId } };
     if (!client.clientSecret.isEmpty())
         json.insert(QStringLiteral("client_secret"), QString::fromLatin1(client.clientSecret));
+    // What was registered, under the names of OpenID Connect Dynamic Client Registration (§2; RP-Initiated
+    // Logout 1.0 §3.1), so that a typo shows at once.
+    json.insert(QStringLiteral("redirect_uris"), QJsonArray::fromStringList(client.record.redirectUris));
+    json.insert(QStringLiteral("post_logout_redirect_uris"),
+        QJsonArray::fromStringList(client.record.postLogoutRedirectUris));
     out(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)));
     return 0;
 }

@@ -21,6 +21,10 @@ std::variant<RegisteredClient, QString> registerClient(
         if (const auto problem = redirect::registrationProblem(uri))
             return *problem;
     }
+    for (const QString &uri : request.postLogoutRedirectUris) {
+        if (const auto problem = redirect::registrationProblem(uri))
+            return QStringLiteral("post-logout redirect URI: %1").arg(*problem);
+    }
     QStringList scopes = request.scopes;
     if (scopes.isEmpty()) {
         scopes = { QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
@@ -51,6 +55,7 @@ std::variant<RegisteredClient, QString> registerClient(
     result.record.name = name;
     result.record.isPublic = request.isPublic;
     result.record.redirectUris = request.redirectUris;
+    result.record.postLogoutRedirectUris = request.postLogoutRedirectUris;
     result.record.allowedScopes = scopes::parse(scopes.join(QLatin1Char(' ')));
     result.record.createdAt = now;
     if (!request.isPublic) {

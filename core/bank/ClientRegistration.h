@@ -18,6 +18,9 @@ struct ClientRegistrationRequest
     QStringList redirectUris;
     QStringList scopes; // empty: openid profile email offline_access accounts:read transactions:read
     bool isPublic = false;
+    // Where the bank may send John back after logging him out (OpenID Connect RP-Initiated Logout 1.0 §3):
+    // none, or URIs under the same rules as redirect URIs.
+    QStringList postLogoutRedirectUris;
 };
 
 struct RegisteredClient

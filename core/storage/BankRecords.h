@@ -76,6 +76,9 @@ struct Client
     QStringList redirectUris;
     QStringList allowedScopes;
     qint64 createdAt = 0;
+    // Where the bank may send John back after logging him out (OpenID Connect RP-Initiated Logout 1.0
+    // §3); empty: never.
+    QStringList postLogoutRedirectUris;
 };
 
 struct Consent

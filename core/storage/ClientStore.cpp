@@ -37,7 +37,8 @@ QStringList fromJsonArray(const QString &text)
 const QString &clientSelect()
 {
     static const QString sql = QStringLiteral("SELECT client_id, name, secret_hash, is_public, "
-                                              "redirect_uris, allowed_scopes, created_at FROM clients ");
+                                              "redirect_uris, allowed_scopes, created_at, "
+                                              "post_logout_redirect_uris FROM clients ");
     return sql;
 }
 
@@ -51,6 +52,7 @@ Client readClient(const SqlStatement &row)
     client.redirectUris = fromJsonArray(row.text("redirect_uris"));
     client.allowedScopes = scopes::parse(row.text("allowed_scopes"));
     client.createdAt = row.integer("created_at");
+    client.postLogoutRedirectUris = fromJsonArray(row.text("post_logout_redirect_uris"));
     return client;
 }
 
@@ -75,8 +77,8 @@ bool ClientStore::insertClient(const Client &newClient, QString *error)
         return false;
     }
     static const QString sql = QStringLiteral("INSERT INTO clients (client_id, name, secret_hash, is_public, "
-                                              "redirect_uris, allowed_scopes, created_at) "
-                                              "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                              "redirect_uris, allowed_scopes, created_at, "
+                                              "post_logout_redirect_uris) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     bool exists = false;
     const bool ok = m_db.inTransaction([&] {
         exists = client(newClient.clientId).has_value();
@@ -84,7 +86,7 @@ bool ClientStore::insertClient(const Client &newClient, QString *error)
             && m_db.change(sql,
                    { newClient.clientId, newClient.name, newClient.secretHash, newClient.isPublic,
                        toJsonArray(newClient.redirectUris), scopes::join(newClient.allowedScopes),
-                       newClient.createdAt })
+                       newClient.createdAt, toJsonArray(newClient.postLogoutRedirectUris) })
             == 1;
     });
     if (!ok) {

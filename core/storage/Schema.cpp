@@ -225,6 +225,17 @@ const std::vector<QStringList> &migrations()
             QStringLiteral("UPDATE tokens SET amr = 'pwd', acr = '0'"),
             QStringLiteral("PRAGMA user_version = 6"),
         },
+        // 7: where a client may have John sent back after logging out (OpenID Connect RP-Initiated Logout
+        // 1.0 §3), a JSON array like redirect_uris. The seeded CoolLoan gets its loopback one, as a
+        // workshop reset would seed it; other clients from before get none (no redirect after logout).
+        {
+            QStringLiteral(
+                "ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]'"),
+            QStringLiteral(
+                "UPDATE clients SET post_logout_redirect_uris = '[\"http://127.0.0.1/logged-out\"]' "
+                "WHERE client_id = 'coolloan'"),
+            QStringLiteral("PRAGMA user_version = 7"),
+        },
     };
     return list;
 }

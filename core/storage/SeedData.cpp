@@ -375,6 +375,9 @@ SeedContent makeSeedContent(const QDate &today, qint64 now, const QByteArray &jo
     seed.coolLoan.isPublic = false;
     // A native app's loopback redirect: the bank accepts any port on it (RFC 8252 §7.3).
     seed.coolLoan.redirectUris = { QStringLiteral("http://127.0.0.1/callback") };
+    // Where the bank sends John back after CoolLoan's Log out (OpenID Connect RP-Initiated Logout 1.0 §3),
+    // on the same loopback rule.
+    seed.coolLoan.postLogoutRedirectUris = { QStringLiteral("http://127.0.0.1/logged-out") };
     seed.coolLoan.allowedScopes = { QStringLiteral("openid"), QStringLiteral("profile"),
         QStringLiteral("email"), QStringLiteral("offline_access"), QStringLiteral("accounts:read"),
         QStringLiteral("transactions:read") };

@@ -271,7 +271,7 @@ bool TestBank::isBankUrl(const QUrl &url) const
 RegisteredClient TestBank::registerClient(
     const QString &name, const QStringList &redirectUris, const QStringList &scopes, bool isPublic)
 {
-    const auto result = cfl::registerClient(store(), { name, redirectUris, scopes, isPublic }, now());
+    const auto result = cfl::registerClient(store(), { name, redirectUris, scopes, isPublic, {} }, now());
     if (const auto *problem = std::get_if<QString>(&result)) {
         qWarning("registerClient failed: %s", qPrintable(*problem));
         return {};

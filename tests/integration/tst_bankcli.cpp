@@ -5,6 +5,7 @@
 #include "storage/SeedData.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
@@ -188,7 +189,10 @@ void tst_BankCli::registerClientPrintsOneJsonObject()
     const QString clientId = json.value(QStringLiteral("client_id")).toString();
     QVERIFY(clientId.startsWith(QLatin1String("workshop-app-")));
     QCOMPARE(json.contains(QStringLiteral("client_secret")), !isPublic);
-    QCOMPARE(json.keys().size(), isPublic ? 1 : 2);
+    // And what was registered, to see a typo at once: redirect_uris, post_logout_redirect_uris (none).
+    QCOMPARE(json.keys().size(), isPublic ? 3 : 4);
+    QCOMPARE(json.value(QStringLiteral("redirect_uris")).toArray().size(), 2);
+    QVERIFY(json.value(QStringLiteral("post_logout_redirect_uris")).toArray().isEmpty());
 
     // What the store now holds: the secret only as a hash.
     QString openError;

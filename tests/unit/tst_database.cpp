@@ -18,8 +18,6 @@
 using namespace cfl;
 using namespace cfl::storetest;
 
-// Takes schema 5's user columns (OIDC Core §5.1's other standard claims) away again, as an older
-// database has it.
 // Schema 6's columns dropped again: amr and acr, and the claims request (OIDC Core §2, §5.5).
 bool withoutSchema6(const QSqlDatabase &db)
 {
@@ -39,6 +37,8 @@ bool withoutSchema6(const QSqlDatabase &db)
     return true;
 }
 
+// Takes schema 5's user columns (OIDC Core §5.1's other standard claims) away again, as an older
+// database has it.
 bool withoutSchema5(const QSqlDatabase &db)
 {
     for (const char *column : { "middle_name", "nickname", "profile_url", "picture_url", "website", "gender",
@@ -51,6 +51,16 @@ bool withoutSchema5(const QSqlDatabase &db)
         }
     }
     return true;
+}
+
+// Takes schema 7's post-logout redirect URIs (RP-Initiated Logout 1.0 §3) away again.
+bool withoutSchema7(const QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    if (query.exec(QStringLiteral("ALTER TABLE clients DROP COLUMN post_logout_redirect_uris")))
+        return true;
+    qWarning() << query.lastError().text();
+    return false;
 }
 
 class tst_Database : public QObject, private StoreFixture
@@ -68,6 +78,7 @@ private slots:
     void migratesAVersion1Database();
     void migratingToVersion3EndsOldSessions();
     void migratingToVersion6KeepsPasswordLogins();
+    void migratingToVersion7GivesCoolLoanItsLogoutUri();
     void transactionsRollBack();
     void resetReseeds();
     void purgeExpired();
@@ -114,6 +125,7 @@ void tst_Database::opensAndSeeds()
     QCOMPARE(coolLoan->name, text("CoolLoan"));
     QVERIFY(!coolLoan->isPublic);
     QCOMPARE(coolLoan->redirectUris, QStringList { text("http://127.0.0.1/callback") });
+    QCOMPARE(coolLoan->postLogoutRedirectUris, QStringList { text("http://127.0.0.1/logged-out") });
     QCOMPARE(coolLoan->allowedScopes,
         (QStringList { text("openid"), text("profile"), text("email"), text("offline_access"),
             text("accounts:read"), text("transactions:read") }));
@@ -123,7 +135,7 @@ void tst_Database::opensAndSeeds()
 
 void tst_Database::schemaAndJournalMode()
 {
-    QCOMPARE(Database::latestSchemaVersion(), 6);
+    QCOMPARE(Database::latestSchemaVersion(), 7);
     QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
     QCOMPARE(m_store->database().journalMode(), text("wal"));
     QVERIFY(QFile::exists(m_store->database().path() + QStringLiteral("-wal")));
@@ -193,6 +205,7 @@ void tst_Database::migratesAVersion1Database()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema7(db));
         QVERIFY(withoutSchema6(db));
         QVERIFY(withoutSchema5(db));
         db.close();
@@ -220,6 +233,37 @@ void tst_Database::migratesAVersion1Database()
     QVERIFY(john->address.country.isEmpty());
 }
 
+void tst_Database::migratingToVersion7GivesCoolLoanItsLogoutUri()
+{
+    // A version 6 database: clients without post-logout redirect URIs. The seeded CoolLoan gets its
+    // loopback one, as a fresh seed has it; another client gets none (no redirect after logout).
+    Client other;
+    other.clientId = text("registered-before");
+    other.name = text("Before");
+    other.redirectUris = { text("https://before.example/cb") };
+    QString error;
+    QVERIFY2(m_store->clients().insertClient(other, &error), qPrintable(error));
+    const QString path = m_store->database().path();
+    m_store.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-6"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QVERIFY(withoutSchema7(db));
+        QSqlQuery query(db);
+        QVERIFY(query.exec(text("PRAGMA user_version = 6")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(text("version-6"));
+
+    m_store = BankStore::open(m_dir->path(), &error);
+    QVERIFY2(m_store, qPrintable(error));
+    QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
+    QCOMPARE(m_store->clients().client(text("coolloan"))->postLogoutRedirectUris,
+        QStringList { text("http://127.0.0.1/logged-out") });
+    QVERIFY(m_store->clients().client(text("registered-before"))->postLogoutRedirectUris.isEmpty());
+}
+
 void tst_Database::migratingToVersion3EndsOldSessions()
 {
     // A session of schema version 2 has no CSRF token of its own: its forms' token was computed from the
@@ -245,6 +289,7 @@ void tst_Database::migratingToVersion3EndsOldSessions()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema7(db));
         QVERIFY(withoutSchema6(db));
         QVERIFY(withoutSchema5(db));
         db.close();
@@ -280,6 +325,7 @@ void tst_Database::migratingToVersion6KeepsPasswordLogins()
         QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-5"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
+        QVERIFY(withoutSchema7(db));
         QVERIFY(withoutSchema6(db));
         QSqlQuery query(db);
         QVERIFY(query.exec(text("PRAGMA user_version = 5")));
@@ -290,7 +336,7 @@ void tst_Database::migratingToVersion6KeepsPasswordLogins()
     QString error;
     m_store = BankStore::open(m_dir->path(), &error);
     QVERIFY2(m_store, qPrintable(error));
-    QCOMPARE(m_store->database().schemaVersion(), 6);
+    QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
     QCOMPARE(m_store->sessions().session(session.idHash)->amr, QStringList { text("pwd") });
     const auto code = m_store->grants().code(hashOf("version-5 code"));
     QCOMPARE(code->amr, QStringList { text("pwd") });
