@@ -34,6 +34,7 @@ Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
     , m_api(m_context)
     , m_metadata(m_context)
     , m_web(m_context, m_sessions, m_interactions)
+    , m_endSession(m_context, m_sessions)
 {
     static const bool pagesLoaded = (initBankPages(), true);
     Q_UNUSED(pagesLoaded);
@@ -70,6 +71,9 @@ void Bank::registerRoutes()
     on("GET", QStringLiteral("/interaction/{id}"), &m_pages, &InteractionPages::page);
     on("POST", QStringLiteral("/interaction/{id}/login"), &m_pages, &InteractionPages::login);
     on("POST", QStringLiteral("/interaction/{id}/consent"), &m_pages, &InteractionPages::consent);
+    on("GET", QStringLiteral("/session/end"), &m_endSession, &EndSessionEndpoint::handle);
+    on("POST", QStringLiteral("/session/end"), &m_endSession, &EndSessionEndpoint::handle);
+    on("POST", QStringLiteral("/session/end/confirm"), &m_endSession, &EndSessionEndpoint::confirm);
     // boris
     on("POST", QStringLiteral("/token"), &m_token, &TokenEndpoint::handle);
     on("POST", QStringLiteral("/revoke"), &m_revocation, &RevocationEndpoint::handle);

@@ -7,6 +7,7 @@
 
 #include "bank/AuthorizationEndpoint.h"
 #include "bank/BankContext.h"
+#include "bank/EndSessionEndpoint.h"
 #include "bank/HostHeader.h"
 #include "bank/InteractionPages.h"
 #include "bank/Interactions.h"
@@ -70,6 +71,7 @@ private:
     ResourceApi m_api;
     MetadataEndpoints m_metadata;
     WebBanking m_web;
+    EndSessionEndpoint m_endSession;
     Router m_router;
     qint64 m_purgedAt = 0; // the bank's clock at the last purge
 };

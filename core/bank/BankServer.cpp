@@ -20,6 +20,10 @@ RequestLimits bankRequestLimits()
         { "POST", QStringLiteral("/revoke"), 16 * 1024 },
         { "POST", QStringLiteral("/introspect"), 16 * 1024 },
         { "POST", QStringLiteral("/userinfo"), 16 * 1024 },
+        // RP-initiated logout by POST: an ID token as id_token_hint, a URI, a state (a 1 KiB default would
+        // refuse most); John's confirmation is a small form.
+        { "POST", QStringLiteral("/session/end"), 16 * 1024 },
+        { "POST", QStringLiteral("/session/end/confirm"), 4 * 1024 },
         { "POST", QStringLiteral("/interaction/"), 4 * 1024 },
         { "POST", QStringLiteral("/web/"), 4 * 1024 },
         { "POST", QStringLiteral("/api/payments"), 4 * 1024 },

@@ -52,6 +52,8 @@ enum class Endpoint {
     WebAccount, // GET /web/accounts/{id}
     WebPayment, // POST /web/payments
     WebRevokeApp, // POST /web/apps/{clientId}/revoke
+    EndSession, // GET|POST /session/end (OpenID Connect RP-Initiated Logout 1.0)
+    EndSessionConfirm, // POST /session/end/confirm
 };
 
 QList<Endpoint> allEndpoints();

@@ -4,6 +4,7 @@
 #include "bank/AuthorizationCodeGrant.h"
 #include "bank/AuthorizationEndpoint.h"
 #include "bank/Check.h"
+#include "bank/EndSessionEndpoint.h"
 #include "bank/HostHeader.h"
 #include "bank/InteractionPages.h"
 #include "bank/IntrospectionEndpoint.h"
@@ -35,7 +36,7 @@ QList<Endpoint> allEndpoints()
         Endpoint::Consent, Endpoint::Token, Endpoint::AuthorizationCodeGrant, Endpoint::RefreshTokenGrant,
         Endpoint::Revocation, Endpoint::Introspection, Endpoint::UserInfo, Endpoint::Accounts,
         Endpoint::Transactions, Endpoint::Payments, Endpoint::WebLogout, Endpoint::WebAccount,
-        Endpoint::WebPayment, Endpoint::WebRevokeApp };
+        Endpoint::WebPayment, Endpoint::WebRevokeApp, Endpoint::EndSession, Endpoint::EndSessionConfirm };
 }
 
 QString endpointName(Endpoint endpoint)
@@ -77,6 +78,10 @@ QString endpointName(Endpoint endpoint)
         return QStringLiteral("POST /web/payments");
     case Endpoint::WebRevokeApp:
         return QStringLiteral("POST /web/apps/{clientId}/revoke");
+    case Endpoint::EndSession:
+        return QStringLiteral("GET|POST /session/end");
+    case Endpoint::EndSessionConfirm:
+        return QStringLiteral("POST /session/end/confirm");
     }
     return {};
 }
@@ -120,6 +125,10 @@ QList<CheckSpec> checksOf(Endpoint endpoint)
         return WebBanking::paymentChecks();
     case Endpoint::WebRevokeApp:
         return WebBanking::revokeAppChecks();
+    case Endpoint::EndSession:
+        return EndSessionEndpoint::checks();
+    case Endpoint::EndSessionConfirm:
+        return EndSessionEndpoint::confirmChecks();
     }
     return {};
 }

@@ -35,6 +35,8 @@ HttpResponse MetadataEndpoints::openIdConfiguration(HttpRequest &)
         { QStringLiteral("jwks_uri"), base + QStringLiteral("/jwks") },
         { QStringLiteral("revocation_endpoint"), base + QStringLiteral("/revoke") },
         { QStringLiteral("introspection_endpoint"), base + QStringLiteral("/introspect") },
+        // OpenID Connect RP-Initiated Logout 1.0 §2.1.
+        { QStringLiteral("end_session_endpoint"), base + QStringLiteral("/session/end") },
         { QStringLiteral("scopes_supported"), QJsonArray::fromStringList(scopes::names()) },
         { QStringLiteral("response_types_supported"), list({ "code" }) },
         { QStringLiteral("response_modes_supported"), list({ "query" }) },

@@ -627,6 +627,45 @@ test('max_age=0 forces a new login, like prompt=login (OIDC Core §3.1.2.1)', { 
     await coolLoan.callback(COOLLOAN_REDIRECT, params, { ...checks, max_age: 5 });
 });
 
+test('RP-initiated logout: back with state when trusted, a page and no redirect otherwise, then login_required (OpenID Connect RP-Initiated Logout 1.0 §2, §3)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const REDIRECT = 'http://127.0.0.1:53690/logout-app/callback';
+    const LOGGED_OUT = 'http://127.0.0.1:53690/logout-app/bye';
+    const registered = await registerClient('Logout App', REDIRECT, ['--post-logout-redirect-uri', LOGGED_OUT]);
+    assert.deepEqual(registered.post_logout_redirect_uris, [LOGGED_OUT]);
+    assert.equal(issuer.metadata.end_session_endpoint, `${bank.issuerUrl}/session/end`, 'discovery (§2.1)');
+    const client = new issuer.Client({
+        client_id: registered.client_id, client_secret: registered.client_secret, redirect_uris: [REDIRECT],
+        post_logout_redirect_uris: [LOGGED_OUT], token_endpoint_auth_method: 'client_secret_basic',
+    });
+
+    // Trusted: the library's own end-session URL (id_token_hint, the registered URI, state).
+    const browser = new Browser();
+    const { tokenSet } = await login(client, REDIRECT, { browser, scope: 'openid profile' });
+    const state = generators.state();
+    const logout = await browser.request(client.endSessionUrl({ id_token_hint: tokenSet, state }));
+    assert.equal(logout.status, 303, await logout.text());
+    const back = new URL(logout.headers.get('location'));
+    assert.equal(`${back.origin}${back.pathname}`, LOGGED_OUT);
+    assert.equal(back.searchParams.get('state'), state, 'state comes back as sent (§3)');
+    assert.ok(!browser.cookies.has('cfl_session'), 'the session cookie is cleared');
+    const e = await authorizationError(client, REDIRECT, { prompt: 'none' }, { browser });
+    assert.equal(e.error, 'login_required', 'the bank session is over (OIDC Core §3.1.2.6)');
+
+    // Not trusted: an unregistered URI, or no id_token_hint. A page that asks John, never a redirect.
+    const again = await login(client, REDIRECT, { browser, scope: 'openid profile' });
+    for (const params of [
+        { id_token_hint: again.tokenSet, post_logout_redirect_uri: 'https://evil.example/bye', state },
+        { id_token_hint: again.tokenSet, post_logout_redirect_uri: `${LOGGED_OUT}?next=https://evil.example`, state },
+        { post_logout_redirect_uri: LOGGED_OUT, state },
+    ]) {
+        const asked = await browser.request(client.endSessionUrl(params));
+        assert.equal(asked.status, 200);
+        assert.equal(asked.headers.get('location'), null, 'no redirect to an untrusted URI (§3)');
+        assert.match(await asked.text(), /Log out of the bank\?/);
+        assert.ok(browser.cookies.has('cfl_session'), 'John has not confirmed yet');
+    }
+});
+
 test('remembered consent: with a session, consented scopes skip the consent page', { timeout: TEST_TIMEOUT_MS }, async () => {
     // "Consent is remembered per client and scope set." After a login the bank honours it, and
     // prompt=none honours it too; an authorization request in a browser that already has a session

@@ -110,6 +110,12 @@ const QList<Pinned> &pinnedOrder()
         { "online banking: payment", Endpoint::WebPayment,
             words("web.payment.form_encoding web.payment.csrf web.payment.amount web.payment.booked") },
         { "online banking: revoke an app", Endpoint::WebRevokeApp, words("web.apps.csrf web.apps.consent") },
+        // Trust before redirect: the hint's issuer before its audience, the app before its URIs.
+        { "end session", Endpoint::EndSession,
+            words("end_session.parameters end_session.id_token_hint.present end_session.id_token_hint.issued "
+                  "end_session.client_id.audience end_session.client end_session.id_token_hint.subject "
+                  "end_session.post_logout_redirect_uri") },
+        { "end session: John confirms", Endpoint::EndSessionConfirm, words("end_session.confirm.csrf") },
     };
     return table;
 }
