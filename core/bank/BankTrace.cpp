@@ -2,6 +2,8 @@
 
 #include "http/FormData.h"
 
+#include <algorithm>
+
 namespace cfl {
 
 QString senderOf(const HttpRequest &request)
@@ -119,6 +121,14 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
                           .arg(QString::fromLatin1(request.method), path);
         break;
     default:
+        // OpenID Connect RP-Initiated Logout 1.0 (bank/EndSessionEndpoint.h): no seed step, arrows of their
+        // own.
+        if (path == QLatin1String("/session/end"))
+            req.summary = QStringLiteral("logout: id_token_hint, post_logout_redirect_uri, state");
+        if (path == QLatin1String("/session/end/confirm")) {
+            action(QStringLiteral("John confirms: log out of the bank"), 0);
+            req.summary = QStringLiteral("John confirms: log out");
+        }
         if (path == QLatin1String("/token") && request.method == "POST") {
             const auto form = FormData::parse(request.body);
             if (form && form->valueOr(QStringLiteral("grant_type")) == QLatin1String("refresh_token"))
@@ -144,6 +154,16 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
     default:
         if (response.status == 302 && response.header("Location").contains("error="))
             resp.summary = QStringLiteral("redirect to the callback + error");
+        if (path.startsWith(QLatin1String("/session/end"))) {
+            const bool untrusted = std::any_of(exchange.decisions.cbegin(), exchange.decisions.cend(),
+                [](const BankDecision &decision) { return decision.refusal.has_value(); });
+            if (response.status == 303)
+                resp.summary = QStringLiteral("logged out: back to the app's post-logout URI + state");
+            else if (response.status == 200 && untrusted && path == QLatin1String("/session/end"))
+                resp.summary = QStringLiteral("“Log out of the bank?” (no redirect)");
+            else if (response.status == 200)
+                resp.summary = QStringLiteral("“You are logged out” (no redirect)");
+        }
     }
 
     events.append(req);

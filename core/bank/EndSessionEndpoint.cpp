@@ -260,11 +260,11 @@ HttpResponse EndSessionEndpoint::handle(HttpRequest &request)
         });
         return refuse(m_bank, *refusal, ask, { r.clientId, username });
     }
-    m_bank.decide(QStringLiteral("logout request trusted: an ID token the bank issued to %1 about John%2")
-                      .arg(r.client.clientId,
-                          r.postLogoutRedirectUri.isEmpty()
-                              ? QString()
-                              : QStringLiteral(", a registered post_logout_redirect_uri")));
+    // Short: the diagram writes it beside eddy's lifeline.
+    m_bank.decide(
+        QStringLiteral("logout request trusted: %1's ID token about John%2")
+            .arg(r.client.clientId,
+                r.postLogoutRedirectUri.isEmpty() ? QString() : QStringLiteral(", a registered URI")));
     if (r.session) {
         // The session ends at the bank, not only in this browser: the cookie, replayed, opens nothing.
         m_bank.store().sessions().revokeSession(r.session->idHash, m_bank.now());

@@ -5,6 +5,7 @@
 #include "crypto/SecureRandom.h"
 #include "http/FormData.h"
 #include "secrets/SecretStore.h"
+#include "trace/SeedSteps.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -19,6 +20,8 @@ namespace cfl {
 
 namespace {
 constexpr auto CallbackPath = "/callback";
+// Registered as http://127.0.0.1/logged-out (storage/SeedData.cpp); any port, as for the callback.
+constexpr auto LoggedOutPath = "/logged-out";
 
 QString bearerErrorDescription(QNetworkReply *reply)
 {
@@ -94,6 +97,10 @@ QString CoolLoanClient::phaseName(Phase phase)
         return QStringLiteral("Refreshing the tokens");
     case Phase::Disconnected:
         return QStringLiteral("Disconnected");
+    case Phase::LoggingOut:
+        return QStringLiteral("Logging John out at the bank");
+    case Phase::LoggedOut:
+        return QStringLiteral("Logged out");
     case Phase::Failed:
         return QStringLiteral("Failed");
     }
@@ -335,42 +342,47 @@ void CoolLoanClient::recordDecision(
     Q_EMIT traceEvent(event);
 }
 
+void CoolLoanClient::traceBrowserArrival(const QString &listenerUrl, const QVariantMap &parameters, int step,
+    const QString &requestSummary, const QString &responseSummary)
+{
+    QUrl url(listenerUrl);
+    QUrlQuery query;
+    for (auto it = parameters.cbegin(); it != parameters.cend(); ++it)
+        query.addQueryItem(it.key(), it.value().toString());
+    url.setQuery(query);
+    TraceEvent request;
+    request.kind = TraceKind::Request;
+    request.source = QStringLiteral("coolloan");
+    request.channel = TraceChannel::FrontChannel;
+    request.from = QStringLiteral("Browser");
+    request.to = QStringLiteral("CoolLoan");
+    request.method = "GET";
+    request.url = url;
+    request.status = 200;
+    request.step = step;
+    request.timeMs = QDateTime::currentMSecsSinceEpoch();
+    request.summary = requestSummary;
+    // The pair shares an id of its own (negative: the TraceModel numbers the bank's from 1 up).
+    static qint64 arrivalExchange = 0;
+    request.exchangeId = --arrivalExchange;
+    TraceEvent response = request;
+    response.kind = TraceKind::Response;
+    response.from = request.to;
+    response.to = request.from;
+    response.step = 0;
+    response.summary = responseSummary;
+    Q_EMIT traceEvent(request);
+    Q_EMIT traceEvent(response);
+}
+
 void CoolLoanClient::onCallback(const QVariantMap &parameters)
 {
     if (m_phase != Phase::WaitingForJohn)
         return;
     // Seed step 11: the browser brings the redirect (and the code) to CoolLoan's loopback listener.
     // Only CoolLoan sees this request, so CoolLoan records it.
-    {
-        QUrl url(m_redirectUri);
-        QUrlQuery query;
-        for (auto it = parameters.cbegin(); it != parameters.cend(); ++it)
-            query.addQueryItem(it.key(), it.value().toString());
-        url.setQuery(query);
-        TraceEvent request;
-        request.kind = TraceKind::Request;
-        request.source = QStringLiteral("coolloan");
-        request.channel = TraceChannel::FrontChannel;
-        request.from = QStringLiteral("Browser");
-        request.to = QStringLiteral("CoolLoan");
-        request.method = "GET";
-        request.url = url;
-        request.status = 200;
-        request.step = 11;
-        request.timeMs = QDateTime::currentMSecsSinceEpoch();
-        request.summary = QStringLiteral("call redirect URL + code");
-        // The pair shares an id of its own (negative: the TraceModel numbers the bank's from 1 up).
-        static qint64 callbackExchange = 0;
-        request.exchangeId = --callbackExchange;
-        TraceEvent response = request;
-        response.kind = TraceKind::Response;
-        response.from = request.to;
-        response.to = request.from;
-        response.step = 0;
-        response.summary = QStringLiteral("200 “CoolLoan received the code”");
-        Q_EMIT traceEvent(request);
-        Q_EMIT traceEvent(response);
-    }
+    traceBrowserArrival(m_redirectUri, parameters, seed::Callback, QStringLiteral("call redirect URL + code"),
+        QStringLiteral("200 “CoolLoan received the code”"));
     const QString error = parameters.value(QStringLiteral("error")).toString();
     const QString description
         = QUrl::fromPercentEncoding(parameters.value(QStringLiteral("error_description")).toByteArray());
@@ -685,7 +697,7 @@ void CoolLoanClient::refreshThen(std::function<void()> next)
     });
 }
 
-void CoolLoanClient::disconnectBank()
+void CoolLoanClient::revokeAndForgetTokens()
 {
     const QString refresh = m_refreshToken;
     const QString access = m_accessToken;
@@ -709,9 +721,90 @@ void CoolLoanClient::disconnectBank()
     m_refreshToken.clear();
     m_idToken.clear();
     m_offer = {};
+}
+
+void CoolLoanClient::disconnectBank()
+{
+    revokeAndForgetTokens();
     setPhase(Phase::Disconnected);
     Q_EMIT tokensChanged();
     Q_EMIT narration(tr("CoolLoan asked the bank to revoke its tokens and forgot them."));
+}
+
+// --- RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) ------------------------------------
+
+void CoolLoanClient::logOut()
+{
+    const QUrl endpoint(m_discovery.value(QStringLiteral("end_session_endpoint")).toString());
+    if (m_idToken.isEmpty() || endpoint.isEmpty()) {
+        fail(tr("CoolLoan cannot log John out at the bank"),
+            m_idToken.isEmpty() ? tr("it holds no ID token to name John's session with (id_token_hint)")
+                                : tr("the bank's configuration names no end_session_endpoint"));
+        return;
+    }
+    if (m_logoutHandler) {
+        m_logoutHandler->close();
+        m_logoutHandler->deleteLater();
+    }
+    // RFC 8252 §7.3: the post-logout redirect comes back to a loopback listener of CoolLoan's, on
+    // 127.0.0.1 only, on a port of the moment; the bank lets only the port vary.
+    auto *handler = new LoopbackReplyHandler(QHostAddress::LocalHost, 0, this);
+    handler->setCallbackPath(QString::fromLatin1(LoggedOutPath));
+    handler->setCallbackText(tr("The bank logged you out. You can go back to CoolLoan."));
+    if (!handler->isListening()) {
+        delete handler;
+        fail(tr("CoolLoan cannot receive the logout redirect"), tr("no free loopback port"));
+        return;
+    }
+    m_logoutHandler = handler;
+    connect(handler, &QOAuthHttpServerReplyHandler::callbackReceived, this, &CoolLoanClient::onLoggedOut);
+
+    // §2: the ID token names the session and the app; the state comes back only to the one who sent it.
+    m_logoutState = QString::fromLatin1(randomToken(16));
+    const QByteArray query = "id_token_hint=" + formUrlEncode(m_idToken)
+        + "&client_id=" + formUrlEncode(m_settings.clientId) + "&post_logout_redirect_uri="
+        + formUrlEncode(handler->callback()) + "&state=" + formUrlEncode(m_logoutState);
+    m_endSessionUrl = endpoint;
+    m_endSessionUrl.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
+    setPhase(Phase::LoggingOut);
+    Q_EMIT narration(
+        tr("CoolLoan sends John's browser to the bank to log out: its ID token as a hint of who and "
+           "for which app, where to come back, and a fresh state."));
+    Q_EMIT endSessionUrlReady(m_endSessionUrl);
+}
+
+void CoolLoanClient::onLoggedOut(const QVariantMap &parameters)
+{
+    if (m_phase != Phase::LoggingOut)
+        return;
+    // Only CoolLoan sees the browser come back, so CoolLoan records it.
+    const QString listener = m_logoutHandler ? m_logoutHandler->callback() : QString();
+    traceBrowserArrival(listener, parameters, 0, QStringLiteral("back from the bank's logout + state"),
+        QStringLiteral("200 “The bank logged you out”"));
+    // RP-Initiated Logout 1.0 §3: state "to maintain state between the logout request and the callback";
+    // a return with another state is not the answer to this logout (someone else sent the browser here).
+    const QString state = parameters.value(QStringLiteral("state")).toString();
+    if (state != m_logoutState) {
+        recordDecision(QStringLiteral("CoolLoan ignores a logout return with another state"),
+            QStringLiteral("OpenID Connect RP-Initiated Logout 1.0 §3"), m_logoutState, state);
+        Q_EMIT narration(
+            tr("Something sent John's browser to CoolLoan's logout address with a state CoolLoan "
+               "never sent: CoolLoan ignores it and keeps waiting."));
+        return;
+    }
+    // No more returns; the handler itself stays until the next logout or CoolLoan goes: Qt writes its
+    // answer to the browser after this slot returns.
+    m_logoutHandler->close();
+    recordDecision(
+        QStringLiteral("CoolLoan logged out: the state is the one it sent; it revokes and forgets its "
+                       "tokens"));
+    revokeAndForgetTokens();
+    setPhase(Phase::LoggedOut);
+    Q_EMIT tokensChanged();
+    Q_EMIT narration(
+        tr("The bank ended John's session and sent him back with CoolLoan's state. CoolLoan revoked "
+           "its tokens and forgot them. Other apps keep the tokens the bank gave them, and John's "
+           "consent stays until he withdraws it at the bank."));
 }
 
 } // namespace cfl

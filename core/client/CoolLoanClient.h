@@ -49,6 +49,8 @@ public:
         Connected,
         Refreshing,
         Disconnected,
+        LoggingOut,
+        LoggedOut,
         Failed
     };
     Q_ENUM(Phase)
@@ -81,6 +83,7 @@ public:
     // What happened, for the panels.
     QUrl authorizationRequestUrl() const { return m_authorizationUrl; }
     QString redirectUri() const { return m_redirectUri; }
+    QUrl endSessionUrl() const { return m_endSessionUrl; } // the last logOut()'s request
     QString state() const { return m_state; }
     QString nonce() const { return m_nonce; }
     QByteArray codeVerifier() const { return m_verifier; }
@@ -111,11 +114,19 @@ public Q_SLOTS:
     void refreshTokens();
     // Revokes the refresh and access tokens at the bank (RFC 7009) and forgets them.
     void disconnectBank();
+    // OpenID Connect RP-Initiated Logout 1.0: sends John's browser (endSessionUrlReady) to the bank's
+    // end_session_endpoint with the ID token as id_token_hint, CoolLoan's post-logout redirect URI (a
+    // loopback listener of its own, RFC 8252 §7.3) and a fresh state. When the browser comes back with
+    // that state, CoolLoan revokes its tokens and forgets them (keychain included). It ends the bank's
+    // session and CoolLoan's tokens; not the tokens the bank issued to other apps, nor John's consent.
+    void logOut();
     void startOver();
 
 Q_SIGNALS:
     void phaseChanged(cfl::CoolLoanClient::Phase phase);
     void authorizationUrlReady(const QUrl &url);
+    // Where John's browser goes to log out of the bank (logOut()); in his current browser session.
+    void endSessionUrlReady(const QUrl &url);
     void narration(const QString &text);
     // `checkId`: the check of CoolLoan's that refused (as refusedCheck()); empty for other failures.
     void failed(const QString &title, const QString &detail, const QString &checkId);
@@ -144,6 +155,9 @@ private:
     void discover();
     void beginGrant();
     void onCallback(const QVariantMap &parameters);
+    // The browser arriving at one of CoolLoan's loopback listeners, for the trace (only CoolLoan sees it).
+    void traceBrowserArrival(const QString &listenerUrl, const QVariantMap &parameters, int step,
+        const QString &requestSummary, const QString &responseSummary);
     // A decision of CoolLoan's own, for the trace (refusals carry their rule and compared values).
     void recordDecision(const QString &summary, const QString &rule = {}, const QString &expected = {},
         const QString &received = {});
@@ -159,6 +173,10 @@ private:
     QNetworkReply *bearerGet(const QUrl &url);
     ClientNetworkAccess::Route classify(const QByteArray &method, const QUrl &url) const;
     void discardFlow();
+    void onLoggedOut(const QVariantMap &parameters);
+    // Revokes the refresh token (or else the access token) at boris, and forgets every token (keychain
+    // included).
+    void revokeAndForgetTokens();
     QUrl apiUrl(const QString &path) const;
 
     Settings m_settings;
@@ -166,6 +184,7 @@ private:
     ClientNetworkAccess *m_network = nullptr;
     QPointer<QOAuth2AuthorizationCodeFlow> m_flow;
     QPointer<QOAuthHttpServerReplyHandler> m_replyHandler;
+    QPointer<QOAuthHttpServerReplyHandler> m_logoutHandler; // the post-logout redirect's listener
     Phase m_phase = Phase::Idle;
 
     QJsonObject m_discovery;
@@ -175,6 +194,8 @@ private:
     QUrl m_authorizationUrl;
     QString m_redirectUri;
     QString m_state;
+    QUrl m_endSessionUrl;
+    QString m_logoutState;
     QString m_nonce;
     QByteArray m_verifier;
     QByteArray m_challenge;

@@ -112,6 +112,15 @@ EventExplanation explainUnnumbered(const TraceEvent &event)
     const bool pirate = event.from == QLatin1String("PirateLoan") || event.to == QLatin1String("PirateLoan");
     const bool fromBrowser = event.from == QLatin1String("Browser") || event.to == QLatin1String("Browser");
 
+    if (isRefusal(event) && pathStarts(event, "/session/end")) {
+        EventExplanation e { tr("The bank does not trust this logout request"),
+            tr("Nothing shows that the app John uses sent this logout request, or it asks to send him "
+               "somewhere the app never registered. So the bank will not send the browser anywhere, and it "
+               "asks John before ending his session: any web page could send his browser here.") };
+        if (!event.refusalRule.isEmpty())
+            e.text += tr(" The rule is in <b>%1</b>.").arg(event.refusalRule.toHtmlEscaped());
+        return e;
+    }
     if (isRefusal(event)) {
         EventExplanation e { tr("Refused"),
             tr("A check failed and the request was refused: this is the protection working, not a bug. "
@@ -134,12 +143,34 @@ EventExplanation explainUnnumbered(const TraceEvent &event)
     }
     switch (event.kind) {
     case TraceKind::Action:
+        if (event.summary.contains(QLatin1String("log out")))
+            return { tr("John confirms"),
+                tr("John answers the bank's own page: yes, log me out. The form carries the session's CSRF "
+                   "token, so no other site can press this button for him.") };
         if (event.summary.contains(QLatin1String("denies")))
             return { tr("John denies"),
                 tr("John refuses: eddy will send CoolLoan an error (access_denied) and no code. Saying no "
                    "is always possible, and costs John nothing.") };
         return { tr("John acts"), tr("John does something in his browser.") };
     case TraceKind::Decision:
+        if (event.from == QLatin1String("CoolLoan") && event.summary.contains(QLatin1String("logged out")))
+            return { tr("CoolLoan logs out"),
+                tr("The state is the one CoolLoan sent with its logout request, so this return answers it. "
+                   "CoolLoan revokes its tokens at boris and forgets them, in memory and in the keychain. "
+                   "Tokens the bank issued to other apps are not touched, and John's consent for CoolLoan "
+                   "stays until he withdraws it at the bank.") };
+        if (event.summary.contains(QLatin1String("logout request trusted")))
+            return { tr("eddy trusts the logout request"),
+                tr("The id_token_hint is an ID token the bank itself signed for CoolLoan, about the John who "
+                   "is logged in here, and the post-logout address is one CoolLoan registered. Only such a "
+                   "request ends the session without asking John and sends the browser back "
+                   "(OpenID Connect RP-Initiated Logout §3).") };
+        if (event.summary.contains(QLatin1String("bank session ends"))
+            || event.summary.contains(QLatin1String("John confirmed")))
+            return { tr("The bank session ends"),
+                tr("eddy revokes John's session and clears its cookie: the next authorization request, even "
+                   "one with prompt=none, must ask for his password again. What it does not end: the tokens "
+                   "apps already hold (until they expire or are revoked) and the consents John gave.") };
         if (event.from == QLatin1String("CoolLoan"))
             return { tr("CoolLoan checks"),
                 tr("CoolLoan checks what it received itself rather than trusting it: the ID token's "
@@ -176,6 +207,24 @@ EventExplanation explainUnnumbered(const TraceEvent &event)
         break;
     }
 
+    if (pathIs(event, "/session/end") && event.kind == TraceKind::Request)
+        return { tr("Log out at the bank (RP-initiated logout)"),
+            tr("CoolLoan sends John's browser to eddy's end_session_endpoint: its ID token as id_token_hint "
+               "says who and for which app, post_logout_redirect_uri where to come back, and a fresh state "
+               "ties the return to this request. It goes through the browser because what ends is the "
+               "browser's session cookie at the bank.") };
+    if (pathIs(event, "/session/end") && event.status == 303)
+        return { tr("Logged out, back to CoolLoan"),
+            tr("eddy ended the session, cleared the cookie and sends the browser back to the post-logout "
+               "address CoolLoan registered, with its state unchanged.") };
+    if (pathStarts(event, "/session/end"))
+        return { tr("The bank's logout page"),
+            tr("The bank's own page: it asks John before logging him out, or tells him he is logged out. "
+               "It never sends him on to an address it cannot trust.") };
+    if (pathIs(event, "/logged-out"))
+        return { tr("Back at CoolLoan after logging out"),
+            tr("The browser brings the state back to CoolLoan's loopback listener. CoolLoan compares it with "
+               "the one it sent: a return with another state was not asked for, and CoolLoan ignores it.") };
     if (pathStarts(event, "/.well-known/"))
         return { tr("Discovery"),
             tr("CoolLoan reads the bank's public discovery document: the addresses of eddy, boris and the "

@@ -272,6 +272,8 @@ void LabWindow::buildUi()
     showBankStatus();
     // CoolLoan sends John's browser to the bank; each flow starts a fresh private session.
     connect(m_coolLoan, &CoolLoanClient::authorizationUrlReady, m_browser, &JohnsBrowser::openFresh);
+    // Logging out happens in the session John logged in with: that is the session it ends.
+    connect(m_coolLoan, &CoolLoanClient::endSessionUrlReady, m_browser, &JohnsBrowser::open);
     connect(m_coolLoan, &CoolLoanClient::traceEvent, m_trace, &TraceModel::append);
     connect(m_pirateLoan, &PirateLoanClient::traceEvent, m_trace, &TraceModel::append);
 

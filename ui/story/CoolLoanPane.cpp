@@ -38,6 +38,8 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     , m_callApi(new QPushButton(tr("Call the API again"), this))
     , m_refresh(new QPushButton(tr("Refresh tokens"), this))
     , m_disconnect(new QPushButton(tr("Disconnect"), this))
+    , m_logOut(new QPushButton(tr("Log out"), this))
+    , m_loggedOut(wrapping({}, this))
     , m_startOver(new QPushButton(tr("Start over"), this))
     , m_countdown(new QTimer(this))
 {
@@ -52,6 +54,10 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     m_callApi->setObjectName(QStringLiteral("callApi"));
     m_refresh->setObjectName(QStringLiteral("refreshTokens"));
     m_disconnect->setObjectName(QStringLiteral("disconnectBank"));
+    m_logOut->setObjectName(QStringLiteral("logOut"));
+    m_logOut->setToolTip(tr("Log John out of the bank (OpenID Connect RP-Initiated Logout) and forget "
+                            "CoolLoan's tokens"));
+    m_loggedOut->setObjectName(QStringLiteral("coolLoanLoggedOut"));
     m_startOver->setObjectName(QStringLiteral("startOver"));
 
     m_connect->setStyleSheet(
@@ -65,6 +71,14 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     m_offer->setStyleSheet(
         QStringLiteral("QLabel { background: %1; border: 2px solid %2; border-radius: 8px; padding: 10px; }")
             .arg(theme::OkPaper.name(), theme::CoolLoan.name()));
+    m_loggedOut->setStyleSheet(QStringLiteral("QLabel { background: %1; border-radius: 6px; padding: 6px; }")
+                                   .arg(theme::CalloutPaper.name()));
+    m_loggedOut->setText(
+        tr("<b>Logged out.</b> Ended: John's session at the bank (the next visit asks for his password) "
+           "and CoolLoan's tokens (revoked and forgotten, also in the keychain).<br>Not ended: tokens the "
+           "bank issued to other apps — their refresh tokens still work — and John's consent for CoolLoan, "
+           "which he withdraws under Connected apps at the bank."));
+    m_loggedOut->hide();
     m_idToken->setStyleSheet(QStringLiteral("QLabel { background: %1; border-radius: 6px; padding: 6px; }")
                                  .arg(theme::CalloutPaper.name()));
     m_narration->setWordWrap(true);
@@ -88,6 +102,7 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     contentLayout->addWidget(m_phase);
     contentLayout->addWidget(m_error);
     contentLayout->addWidget(m_startOver);
+    contentLayout->addWidget(m_loggedOut);
     contentLayout->addWidget(m_offer);
     contentLayout->addWidget(m_idToken);
     contentLayout->addWidget(m_narration);
@@ -109,6 +124,7 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     buttons->addWidget(m_callApi);
     buttons->addWidget(m_refresh);
     buttons->addWidget(m_disconnect);
+    buttons->addWidget(m_logOut);
     layout->addLayout(buttons);
 
     connect(m_connect, &QPushButton::clicked, m_client, &CoolLoanClient::connectBank);
@@ -116,6 +132,7 @@ CoolLoanPane::CoolLoanPane(CoolLoanClient *client, QWidget *parent)
     connect(m_callApi, &QPushButton::clicked, m_client, &CoolLoanClient::callApi);
     connect(m_refresh, &QPushButton::clicked, m_client, &CoolLoanClient::refreshTokens);
     connect(m_disconnect, &QPushButton::clicked, m_client, &CoolLoanClient::disconnectBank);
+    connect(m_logOut, &QPushButton::clicked, m_client, &CoolLoanClient::logOut);
     connect(m_client, &CoolLoanClient::phaseChanged, this, &CoolLoanPane::onPhase);
     connect(m_client, &CoolLoanClient::failed, this, &CoolLoanPane::onFailed);
     connect(m_client, &CoolLoanClient::narration, this, &CoolLoanPane::addNarration);
@@ -137,7 +154,7 @@ void CoolLoanPane::onPhase(CoolLoanClient::Phase phase)
 {
     using Phase = CoolLoanClient::Phase;
     m_phase->setText(tr("<b>Status:</b> %1").arg(CoolLoanClient::phaseName(phase)));
-    const bool idle = phase == Phase::Idle || phase == Phase::Disconnected;
+    const bool idle = phase == Phase::Idle || phase == Phase::Disconnected || phase == Phase::LoggedOut;
     const bool connected = phase == Phase::Connected;
     m_connect->setEnabled(idle);
     // Once the flow runs, the story intro and the big button give their room to what happens.
@@ -146,17 +163,22 @@ void CoolLoanPane::onPhase(CoolLoanClient::Phase phase)
     m_callApi->setEnabled(connected);
     m_refresh->setEnabled(connected && !m_client->refreshToken().isEmpty());
     m_disconnect->setEnabled(connected);
+    m_logOut->setEnabled(connected && !m_client->idToken().isEmpty());
+    m_loggedOut->setVisible(phase == Phase::LoggedOut);
     // While CoolLoan waits for John, nothing may ever come back (he left the bank's page, or it
     // expired): he must be able to start over then too, not only after an error.
-    m_startOver->setVisible(phase == Phase::Failed || phase == Phase::WaitingForJohn);
+    m_startOver->setVisible(
+        phase == Phase::Failed || phase == Phase::WaitingForJohn || phase == Phase::LoggingOut);
     m_error->setVisible(phase == Phase::Failed);
     if (phase == Phase::Idle) {
         m_narration->clear();
         m_idToken->hide();
         m_offer->hide();
     }
-    if (phase == Phase::Disconnected)
+    if (phase == Phase::Disconnected || phase == Phase::LoggedOut)
         m_offer->hide();
+    if (phase == Phase::LoggedOut)
+        m_idToken->hide(); // the token it was about is gone
     updateTokens();
 }
 

@@ -40,6 +40,8 @@ private:
     QPushButton *m_callApi;
     QPushButton *m_refresh;
     QPushButton *m_disconnect;
+    QPushButton *m_logOut;
+    QLabel *m_loggedOut; // what logging out ended, and what it did not
     QPushButton *m_startOver;
     QTimer *m_countdown;
 };
