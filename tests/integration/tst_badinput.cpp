@@ -678,6 +678,25 @@ void tst_BadInput::refusedClearly_data()
         << form("/web/apps/{client}/revoke", "csrf_token={webcsrf}%FF", WebSession) << refused;
     QTest::newRow("web apps: revoke, GET") << get("/web/apps/{client}/revoke", WebSession) << refused;
 
+    // --- RP-initiated logout (/session/end): bad input asks John or is refused; it ends no session ----
+    const Answer harmless = Answer::Harmless;
+    QTest::newRow("end session: state not UTF-8") << get("/session/end?state=%C3%28", WebSession) << harmless;
+    QTest::newRow("end session: truncated percent-escape")
+        << get("/session/end?id_token_hint=%", WebSession) << harmless;
+    QTest::newRow("end session: id_token_hint twice")
+        << get("/session/end?id_token_hint=a&id_token_hint=b", WebSession) << harmless;
+    QTest::newRow("end session: hint of 9000 bytes")
+        << get("/session/end?id_token_hint=" + QByteArray(9000, 'h'), WebSession) << harmless;
+    QTest::newRow("end session: form sent as text/plain")
+        << request("POST", "/session/end", "Content-Type: text/plain\r\n" + WebSession, "state=x")
+        << harmless;
+    QTest::newRow("end session: DELETE") << request("DELETE", "/session/end", WebSession) << refused;
+    QTest::newRow("end session confirm: no CSRF token")
+        << form("/session/end/confirm", "x=1", WebSession) << refused;
+    QTest::newRow("end session confirm: CSRF token not UTF-8")
+        << form("/session/end/confirm", "csrf_token={webcsrf}%FF", WebSession) << refused;
+    QTest::newRow("end session confirm: GET") << get("/session/end/confirm", WebSession) << refused;
+
     // --- the request itself ---------------------------------------------------------------------------
     QTest::newRow("no Host header (RFC 9112 §3.2)")
         << QByteArray("GET /userinfo HTTP/1.1\r\nAuthorization: Bearer {access}\r\nConnection: close\r\n\r\n")

@@ -192,6 +192,8 @@ private Q_SLOTS:
     void pathOnNotFoundPage();
     void registeredRedirectUriOnConsentPage_data();
     void registeredRedirectUriOnConsentPage();
+    void clientNameOnLogoutPage_data() { addPayloads(); }
+    void clientNameOnLogoutPage();
     // online banking
     void clientNameInConnectedApps_data() { addPayloads(); }
     void clientNameInConnectedApps();
@@ -396,6 +398,27 @@ void tst_PageEscaping::clientIdOnErrorPage()
     EXPECT_TEXT(page, payload);
     QVERIFY(page.text().contains(QStringLiteral("unknown client_id %1")
                                      .arg(escaped(QLatin1Char('\'') + payload + QLatin1Char('\'')))));
+}
+
+void tst_PageEscaping::clientNameOnLogoutPage()
+{
+    // RP-Initiated Logout: "<name> asks the bank to log you out", and the reason names the app too.
+    QFETCH(QString, payload);
+    const RegisteredClient client = registerClient(QStringLiteral("Shop ") + payload);
+    QVERIFY(!client.clientId.isEmpty());
+    OAuthClient app(*m_bank, { client.clientId, client.clientSecret });
+    Browser browser(*m_bank);
+    const QString hint = obtainTokens(*m_bank, app, requestFor(client), &browser).idToken;
+    QVERIFY(!hint.isEmpty());
+    QUrl url = m_bank->url(QStringLiteral("/session/end"));
+    url.setQuery(QString::fromLatin1(encodeForm({ { QStringLiteral("id_token_hint"), hint },
+        { QStringLiteral("post_logout_redirect_uri"), QStringLiteral("https://elsewhere.example/") } })));
+    const HttpResult page = browser.get(url);
+    QCOMPARE(page.status, 200);
+    QVERIFY2(page.body.contains("Log out of the bank?"), qPrintable(page.describe()));
+    EXPECT_TEXT(page, QStringLiteral("Shop ") + payload);
+    QVERIFY(page.text().contains(
+        QStringLiteral("<b>%1</b> asks").arg(escaped(QStringLiteral("Shop ") + payload))));
 }
 
 void tst_PageEscaping::redirectUriOnErrorPage()
