@@ -56,6 +56,7 @@ private Q_SLOTS:
     void anotherUsersHintAsksFirst();
     void hintOfAnAppTheBankNoLongerKnowsAsksFirst();
     void expiredHintIsStillAHint();
+    void otherAppsKeepTheirTokensAndConsent();
     void registerClientTakesPostLogoutRedirectUris_data();
     void registerClientTakesPostLogoutRedirectUris();
 
@@ -399,6 +400,28 @@ void tst_EndSession::expiredHintIsStillAHint()
     QVERIFY2(answer.status == 303, qPrintable(answer.describe()));
     QCOMPARE(answer.location().toString(), text(LogoutUri));
     QCOMPARE(promptNone(browser), text("login_required"));
+}
+
+void tst_EndSession::otherAppsKeepTheirTokensAndConsent()
+{
+    // What the pane and the bank's page say: logging out ends the bank session, not the access John gave
+    // other apps — their refresh tokens still work, their consent stays (§2 asks nothing more).
+    Browser browser(*m_bank);
+    AuthorizationRequest request;
+    request.clientId = m_otherApp.clientId;
+    const TokenSet others = obtainTokens(*m_bank, *m_other, request, &browser);
+    QVERIFY(!others.refreshToken.isEmpty());
+    const QString hint = logInThrough(browser, *m_coolLoan);
+    const HttpResult out = browser.get(endSessionUrl(
+        { { text("id_token_hint"), Hint }, { text("post_logout_redirect_uri"), text(LogoutUri) } }, hint));
+    QCOMPARE(out.status, 303);
+    QCOMPARE(promptNone(browser), text("login_required"));
+
+    QCOMPARE(m_other->refresh(others.refreshToken).status, 200);
+    const auto user = m_bank->store().users().userByUsername(text(JohnUsername));
+    QVERIFY(user.has_value());
+    QVERIFY(m_bank->store().consents().activeConsent(user->id, m_otherApp.clientId));
+    QVERIFY(m_bank->store().consents().activeConsent(user->id, text(CoolLoanId)));
 }
 
 void tst_EndSession::registerClientTakesPostLogoutRedirectUris_data()
