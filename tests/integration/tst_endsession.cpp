@@ -54,6 +54,7 @@ private Q_SLOTS:
     void untrustedRequestAsksJohnAndNeverRedirects();
     void confirmationWithoutItsCsrfTokenKeepsTheSession();
     void anotherUsersHintAsksFirst();
+    void hintOfAnEarlierLoginAsksFirst();
     void hintOfAnAppTheBankNoLongerKnowsAsksFirst();
     void expiredHintIsStillAHint();
     void otherAppsKeepTheirTokensAndConsent();
@@ -346,6 +347,31 @@ void tst_EndSession::anotherUsersHintAsksFirst()
     QVERIFY(asked.body.contains("Log out of the bank?"));
     const HttpResult web = mallorys.get(m_bank->url(text("/web")));
     QVERIFY2(web.status == 200 && web.body.contains("Mallory"), qPrintable(web.describe()));
+}
+
+void tst_EndSession::hintOfAnEarlierLoginAsksFirst()
+{
+    // An ID token of John's from an earlier login — kept in a browser history, a log, another app — is
+    // about him, but not about the session his browser has now (§2, §4): it does not end that session
+    // unasked, nor send him anywhere.
+    Browser browser(*m_bank);
+    const QString yesterdays = logInThrough(browser, *m_coolLoan);
+    m_bank->advanceClock(24 * 3600); // the session has expired; John logs in again
+    QCOMPARE(browser.logInToWebBanking().status, 200);
+    QSignalSpy exchanges(&m_bank->server(), &BankServer::exchanged);
+    const HttpResult asked = browser.get(endSessionUrl(
+        { { text("id_token_hint"), Hint }, { text("post_logout_redirect_uri"), text(LogoutUri) } },
+        yesterdays));
+    QVERIFY2(asked.status == 200 && !asked.isRedirect(), qPrintable(asked.describe()));
+    QCOMPARE(refusingCheck(exchanges), text("end_session.id_token_hint.session"));
+    QVERIFY(asked.body.contains("Log out of the bank?"));
+    QCOMPARE(promptNone(browser), text("code"));
+
+    // Today's ID token, from this session's login, is trusted.
+    const QString todays = logInThrough(browser, *m_coolLoan);
+    const HttpResult trusted = browser.get(endSessionUrl(
+        { { text("id_token_hint"), Hint }, { text("post_logout_redirect_uri"), text(LogoutUri) } }, todays));
+    QVERIFY2(trusted.status == 303, qPrintable(trusted.describe()));
 }
 
 void tst_EndSession::hintOfAnAppTheBankNoLongerKnowsAsksFirst()

@@ -745,6 +745,17 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
             { { text("id_token_hint"), johns }, { text("post_logout_redirect_uri"), logoutUri } })));
         return mallorys.get(url);
     };
+    t[text("end_session.id_token_hint.session")] = [this, logoutUri] {
+        // John's ID token from yesterday's login, in the browser he logged in with again today.
+        Browser browser(*m_bank);
+        const QString yesterdays = obtainTokens(*m_bank, *m_coolLoan, {}, &browser).idToken;
+        m_bank->advanceClock(24 * 3600);
+        browser.logInToWebBanking();
+        QUrl url = m_bank->url(text("/session/end"));
+        url.setQuery(QString::fromLatin1(encodeForm(
+            { { text("id_token_hint"), yesterdays }, { text("post_logout_redirect_uri"), logoutUri } })));
+        return browser.get(url);
+    };
     t[text("end_session.post_logout_redirect_uri")] = [endSession] {
         return endSession({ { text("id_token_hint"), text("<hint>") },
             { text("post_logout_redirect_uri"), text("http://127.0.0.1:5555/logged-out?next=elsewhere") } });

@@ -114,6 +114,7 @@ const QList<Pinned> &pinnedOrder()
         { "end session", Endpoint::EndSession,
             words("end_session.parameters end_session.id_token_hint.present end_session.id_token_hint.issued "
                   "end_session.client_id.audience end_session.client end_session.id_token_hint.subject "
+                  "end_session.id_token_hint.session "
                   "end_session.post_logout_redirect_uri") },
         { "end session: John confirms", Endpoint::EndSessionConfirm, words("end_session.confirm.csrf") },
     };
