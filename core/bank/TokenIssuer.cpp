@@ -25,6 +25,13 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
     const qint64 issuedAt = m_bank.now();
     const QString subject = userclaims::subjectOf(grant.user.id);
     const QString scope = scopes::join(grant.scopes);
+    // A narrower access token (RFC 6749 §6) releases no claim of a scope it leaves out, asked for by name
+    // or not (OIDC Core §5.5); the new refresh token keeps the grant's claims, as it keeps its scope.
+    const QString claims = grant.scopes == grantScopes
+        ? grant.claims
+        : ClaimsRequest::fromStored(grant.claims)
+              .consentedTo(grantScopes, grant.scopes, grant.client.allowedScopes)
+              .stored();
 
     // Access token: a JWT in the RFC 9068 profile, so that the teaching panels can decode it. banky
     // checks its signature, audience, expiry and scope, and the ledger for revocation.
@@ -40,7 +47,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
     access.authTime = grant.authTime;
     access.amr = grant.amr;
     access.acr = grant.acr;
-    access.claims = grant.claims; // userinfo releases the userinfo ones (OIDC Core §5.5)
+    access.claims = claims; // userinfo releases the userinfo ones (OIDC Core §5.5)
     access.issuedAt = issuedAt;
     access.expiresAt = issuedAt + config.accessTokenLifetime;
     QJsonObject accessClaims {
@@ -77,6 +84,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
         refresh.tokenHash = sha256Hex(refreshToken);
         refresh.parentHash = grant.parentHash;
         refresh.scopes = grantScopes;
+        refresh.claims = grant.claims;
         refresh.expiresAt = issuedAt + config.refreshTokenLifetime;
         m_bank.store().grants().insertToken(refresh);
         response.insert(QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken));
@@ -89,8 +97,8 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
         // The claims requested for the ID token (OIDC Core §5.5) first, so that the protocol's own below
         // are never replaced by a user claim of the same name.
         userclaims::insertNamed(idClaims, grant.user,
-            ClaimsRequest::fromStored(grant.claims)
-                .userClaims(ClaimsRequest::Target::IdToken, grant.client.allowedScopes));
+            ClaimsRequest::fromStored(claims).userClaims(
+                ClaimsRequest::Target::IdToken, grant.client.allowedScopes));
         const QJsonObject protocolClaims {
             { QStringLiteral("iss"), m_bank.issuer() },
             { QStringLiteral("sub"), subject },

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void releasedWhereAsked_data();
     void releasedWhereAsked();
     void refreshedIdTokenCarriesTheSameClaims();
+    void narrowerRefreshReleasesNoClaimOfALeftOutScope();
     void consentPageNamesTheClaims();
     void rememberedConsentDoesNotCoverNewClaims();
     void requestedSubject_data();
@@ -255,6 +256,34 @@ void tst_ClaimsParameter::refreshedIdTokenCarriesTheSameClaims()
         QVERIFY(userInfo.contains(text("nickname")));
         QVERIFY(!userInfo.contains(text("email")));
     }
+}
+
+void tst_ClaimsParameter::narrowerRefreshReleasesNoClaimOfALeftOutScope()
+{
+    // RFC 6749 §6: a refresh may ask for less. A claim asked for by name whose scope the narrower token
+    // leaves out is not released, in the ID token or at userinfo; the next refresh token keeps the grant's
+    // claims, so asking for the whole scope again brings them back.
+    const Outcome outcome = grant(*m_profileApp, text("openid email offline_access"),
+        { text(R"(claims={"id_token":{"email":null},"userinfo":{"email":null,"phone_number":null}})") });
+    QVERIFY2(!outcome.tokens.refreshToken.isEmpty(), qPrintable(outcome.run.describe()));
+    QVERIFY(!outcome.idToken.value(text("email")).toString().isEmpty());
+    m_bank->advanceClock(60);
+
+    HttpResult response = m_profileApp->refresh(outcome.tokens.refreshToken, text("openid offline_access"));
+    QCOMPARE(response.status, 200);
+    TokenSet tokens = TokenSet::from(response);
+    QVERIFY2(!payloadOf(tokens.idToken).contains(text("email")), qPrintable(tokens.idToken));
+    QJsonObject userInfo = m_profileApp->api(text("/userinfo"), tokens.accessToken).json();
+    QVERIFY2(!userInfo.contains(text("email")), QJsonDocument(userInfo).toJson().constData());
+    // phone_number was asked for by name, its scope never requested: John consented to it by name.
+    QVERIFY(userInfo.contains(text("phone_number")));
+
+    response = m_profileApp->refresh(tokens.refreshToken, text("openid email offline_access"));
+    QCOMPARE(response.status, 200);
+    tokens = TokenSet::from(response);
+    QCOMPARE(payloadOf(tokens.idToken).value(text("email")), outcome.idToken.value(text("email")));
+    userInfo = m_profileApp->api(text("/userinfo"), tokens.accessToken).json();
+    QVERIFY(userInfo.contains(text("email")));
 }
 
 void tst_ClaimsParameter::consentPageNamesTheClaims()
