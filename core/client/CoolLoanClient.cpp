@@ -766,10 +766,17 @@ void CoolLoanClient::logOut()
         + formUrlEncode(handler->callback()) + "&state=" + formUrlEncode(m_logoutState);
     m_endSessionUrl = endpoint;
     m_endSessionUrl.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
+    // CoolLoan's own side of the logout does not wait for the bank: the bank may ask John first rather
+    // than send him back (§2, §3: an untrusted request is not redirected), and CoolLoan must not be left
+    // holding John's tokens then. It revokes and forgets them now; the return only confirms.
+    recordDecision(QStringLiteral("CoolLoan logs out: it revokes and forgets its tokens before John's "
+                                  "browser goes to the bank"));
+    revokeAndForgetTokens();
     setPhase(Phase::LoggingOut);
+    Q_EMIT tokensChanged();
     Q_EMIT narration(
-        tr("CoolLoan sends John's browser to the bank to log out: its ID token as a hint of who and "
-           "for which app, where to come back, and a fresh state."));
+        tr("CoolLoan revoked its tokens and forgot them, then sends John's browser to the bank to log out: "
+           "its ID token as a hint of who and for which app, where to come back, and a fresh state."));
     Q_EMIT endSessionUrlReady(m_endSessionUrl);
 }
 
@@ -796,15 +803,12 @@ void CoolLoanClient::onLoggedOut(const QVariantMap &parameters)
     // answer to the browser after this slot returns.
     m_logoutHandler->close();
     recordDecision(
-        QStringLiteral("CoolLoan logged out: the state is the one it sent; it revokes and forgets its "
-                       "tokens"));
-    revokeAndForgetTokens();
+        QStringLiteral("CoolLoan logged out: the state is the one it sent; the bank ended the session"));
     setPhase(Phase::LoggedOut);
-    Q_EMIT tokensChanged();
     Q_EMIT narration(
-        tr("The bank ended John's session and sent him back with CoolLoan's state. CoolLoan revoked "
-           "its tokens and forgot them. Other apps keep the tokens the bank gave them, and John's "
-           "consent stays until he withdraws it at the bank."));
+        tr("The bank ended John's session and sent him back with CoolLoan's state. CoolLoan had already "
+           "revoked its tokens and forgotten them. Other apps keep the tokens the bank gave them, and "
+           "John's consent stays until he withdraws it at the bank."));
 }
 
 } // namespace cfl
