@@ -11,6 +11,8 @@
 #include "BankHarness.h"
 #include "bank/ClientRegistration.h"
 #include "bank/PageRenderer.h"
+#include "crypto/Jwt.h"
+#include "crypto/SigningKey.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -54,6 +56,8 @@ private Q_SLOTS:
     void untrustedRequestAsksJohnAndNeverRedirects();
     void confirmationWithoutItsCsrfTokenKeepsTheSession();
     void anotherUsersHintAsksFirst();
+    void hintThatIsNoIdTokenOfThisBankAsksFirst_data();
+    void hintThatIsNoIdTokenOfThisBankAsksFirst();
     void hintOfAnEarlierLoginAsksFirst();
     void hintOfAnAppTheBankNoLongerKnowsAsksFirst();
     void expiredHintIsStillAHint();
@@ -347,6 +351,46 @@ void tst_EndSession::anotherUsersHintAsksFirst()
     QVERIFY(asked.body.contains("Log out of the bank?"));
     const HttpResult web = mallorys.get(m_bank->url(text("/web")));
     QVERIFY2(web.status == 200 && web.body.contains("Mallory"), qPrintable(web.describe()));
+}
+
+void tst_EndSession::hintThatIsNoIdTokenOfThisBankAsksFirst_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("John's access token") << text("access token") << text("is an access token");
+    QTest::newRow("an ID token naming another issuer, signed with the bank's key")
+        << text("another issuer") << text("comes from another issuer");
+}
+
+void tst_EndSession::hintThatIsNoIdTokenOfThisBankAsksFirst()
+{
+    // §2: the hint is an ID token "previously issued by the OP". A genuine signature is not enough: an
+    // access token is not an ID token (RFC 9068 §2.1, typ at+jwt), and a token that names another issuer
+    // was not issued by this one, whatever key signed it.
+    QFETCH(QString, kind);
+    QFETCH(QString, says);
+
+    Browser browser(*m_bank);
+    const TokenSet tokens = obtainTokens(*m_bank, *m_coolLoan, {}, &browser);
+    QString hint = tokens.accessToken;
+    if (kind == QLatin1String("another issuer")) {
+        QString error;
+        const std::optional<SigningKey> bankKey = SigningKey::fromPrivateJwk(
+            m_bank->store().keys().signingKeyJwk().value_or(QByteArray()), &error);
+        QVERIFY2(bankKey.has_value(), qPrintable(error));
+        const auto decoded = decodeJwt(tokens.idToken.toLatin1());
+        QVERIFY(decoded.has_value());
+        QJsonObject claims = decoded->payload;
+        claims.insert(text("iss"), text("http://127.0.0.1:9/other-bank"));
+        hint = QString::fromLatin1(bankKey->signJwt(claims, "JWT"));
+    }
+    QSignalSpy exchanges(&m_bank->server(), &BankServer::exchanged);
+    const HttpResult asked = browser.get(endSessionUrl(
+        { { text("id_token_hint"), Hint }, { text("post_logout_redirect_uri"), text(LogoutUri) } }, hint));
+    QVERIFY2(asked.status == 200 && !asked.isRedirect(), qPrintable(asked.describe()));
+    QCOMPARE(refusingCheck(exchanges), text("end_session.id_token_hint.issued"));
+    QVERIFY2(asked.text().contains(says), qPrintable(asked.describe()));
+    QCOMPARE(promptNone(browser), text("code"));
 }
 
 void tst_EndSession::hintOfAnEarlierLoginAsksFirst()
