@@ -5,6 +5,7 @@
 #include "bank/ClientRegistration.h"
 #include "bank/RedirectUri.h"
 #include "bank/Scopes.h"
+#include "bank/SigningKeyRing.h"
 #include "process/QuitOnSignal.h"
 
 #include <QCommandLineParser>
@@ -15,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
+#include <QTimeZone>
 
 #include <cstdio>
 
@@ -61,6 +63,7 @@ Usage:
                       [--post-logout-redirect-uri URI...] [--scope "SCOPES"] [--public]
   codeflow-bank client-secret [--data-dir DIR] --client-id ID
   codeflow-bank reset [--data-dir DIR]
+  codeflow-bank rotate-key --data-dir DIR  (also while serve runs on DIR)
   codeflow-bank --version | --help
 
 Each command takes --help. The data directory defaults to %1.
@@ -375,6 +378,55 @@ int resetCommand(const QStringList &arguments)
     return 0;
 }
 
+int rotateKeyCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    // No default directory: the key of a bank in use is changed, so the bank is named.
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+        QStringLiteral("Directory of the bank's database (required)."), QStringLiteral("DIR"));
+    parser.addOption(dataDir);
+    if (const int code = parse(parser, QStringLiteral("rotate-key"), arguments,
+            QStringLiteral("Make a new signing key (a new kid) that signs every token from now on, also in a "
+                           "running serve; the previous public key stays in the JWKS until the last token "
+                           "it signed has expired (OpenID Connect Core §10.1.1).")))
+        return code < 0 ? 0 : code;
+    if (!parser.isSet(dataDir) || parser.value(dataDir).isEmpty())
+        return usageError(
+            QStringLiteral("--data-dir is required: the directory of the bank whose key to rotate"),
+            QStringLiteral("rotate-key"));
+    QString error;
+    SeedReport seed;
+    auto store = BankStore::open(parser.value(dataDir), &error, &seed);
+    if (!store) {
+        err(QStringLiteral("codeflow-bank: %1").arg(error));
+        return 1;
+    }
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const auto rotation = rotateSigningKey(*store, now, true, &error);
+    if (!rotation) {
+        err(QStringLiteral("codeflow-bank: %1").arg(error));
+        return 1;
+    }
+    const QString leaves = rotation->retiredKeyLeavesAt <= now
+        ? QStringLiteral("now: no token it signed is still valid")
+        : QStringLiteral("at %1, when the last token it signed expires")
+              .arg(QDateTime::fromSecsSinceEpoch(rotation->retiredKeyLeavesAt, QTimeZone::utc())
+                       .toString(Qt::ISODate));
+    err(QStringLiteral("Key %1 signs from now on, also in a running 'codeflow-bank serve' on %2. Key %3 "
+                       "no longer signs; it leaves the JWKS %4.")
+            .arg(rotation->kid, store->database().path(), rotation->retiredKid, leaves));
+    if (seed.seeded)
+        out(QStringLiteral("coolloan client_secret: %1").arg(QString::fromLatin1(seed.coolLoanSecret)));
+    out(QString::fromUtf8(
+        QJsonDocument(QJsonObject {
+                          { QStringLiteral("kid"), rotation->kid },
+                          { QStringLiteral("retired_kid"), rotation->retiredKid },
+                          { QStringLiteral("retired_key_leaves_jwks_at"), rotation->retiredKeyLeavesAt },
+                      })
+            .toJson(QJsonDocument::Compact)));
+    return 0;
+}
+
 } // namespace
 
 int run(const QStringList &arguments)
@@ -389,6 +441,8 @@ int run(const QStringList &arguments)
         return clientSecretCommand(rest);
     if (command == QLatin1String("reset"))
         return resetCommand(rest);
+    if (command == QLatin1String("rotate-key"))
+        return rotateKeyCommand(rest);
     if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
         out(QStringLiteral("codeflow-bank %1 (Qt %2)")
                 .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
@@ -400,8 +454,8 @@ int run(const QStringList &arguments)
         return 0;
     }
     if (command.isEmpty())
-        return usageError(
-            QStringLiteral("a command is required (serve, register-client, client-secret, reset)"));
+        return usageError(QStringLiteral(
+            "a command is required (serve, register-client, client-secret, reset, rotate-key)"));
     return usageError(QStringLiteral("unknown command '%1'").arg(command));
 }
 

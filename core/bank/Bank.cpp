@@ -2,6 +2,8 @@
 
 #include "bank/Refusal.h"
 
+#include <QDateTime>
+
 // The pages live in cfl_resources, whose objects end up inside this static library; nothing refers to
 // the resource initializer, so the linker drops it and every page would read "missing page template".
 // Qt's answer for resources in a static library is Q_INIT_RESOURCE, outside any namespace.
@@ -20,8 +22,21 @@ constexpr auto PageSecurityPolicy
       "form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
 } // namespace
 
+namespace {
+SigningKeyRing adopted(BankStore &store, SigningKey key, const BankConfig &config)
+{
+    SigningKeyRing ring(store);
+    ring.adopt(std::move(key), config.clock ? config.clock() : QDateTime::currentSecsSinceEpoch());
+    return ring;
+}
+} // namespace
+
 Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
-    : m_context(store, std::move(signingKey), std::move(config))
+    : Bank(store, adopted(store, std::move(signingKey), config), std::move(config))
+{ }
+
+Bank::Bank(BankStore &store, SigningKeyRing signingKeys, BankConfig config)
+    : m_context(store, std::move(signingKeys), std::move(config))
     , m_host(m_context)
     , m_sessions(m_context)
     , m_interactions(m_context)

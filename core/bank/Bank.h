@@ -29,6 +29,8 @@ namespace cfl {
 class Bank
 {
 public:
+    Bank(BankStore &store, SigningKeyRing signingKeys, BankConfig config);
+    // `signingKey` becomes the database's current key, its private JWK stored (tests and fuzzers).
     Bank(BankStore &store, SigningKey signingKey, BankConfig config);
 
     HttpResponse handle(HttpRequest &request);
@@ -45,7 +47,12 @@ public:
     QString issuer() const { return m_context.issuer(); }
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
     QString apiAudience() const { return m_context.apiAudience(); }
-    QJsonObject jwks() const { return m_context.jwks(); }
+    QJsonObject jwks() { return m_context.jwks(); }
+    // A new signing key for the next token; the retired one stays in the JWKS while it may be needed.
+    std::optional<KeyRotation> rotateSigningKey(QString *error)
+    {
+        return m_context.signingKeys().rotate(m_context.now(), error);
+    }
     qint64 now() const { return m_context.now(); }
     BankStore &store() { return m_context.store(); }
 

@@ -17,9 +17,9 @@ BankDecision::BankDecision(QString summary, int step, std::optional<OAuthError> 
     , check(std::move(checkId))
 { }
 
-BankContext::BankContext(BankStore &store, SigningKey signingKey, BankConfig config)
+BankContext::BankContext(BankStore &store, SigningKeyRing signingKeys, BankConfig config)
     : m_store(store)
-    , m_signingKey(std::move(signingKey))
+    , m_signingKeys(std::move(signingKeys))
     , m_config(std::move(config))
 {
     if (!m_config.clock)
@@ -37,11 +37,6 @@ QString BankContext::issuer() const
 QString BankContext::apiAudience() const
 {
     return issuer() + QStringLiteral("/api");
-}
-
-QJsonObject BankContext::jwks() const
-{
-    return QJsonObject { { QStringLiteral("keys"), QJsonArray { m_signingKey.publicJwk() } } };
 }
 
 void BankContext::decide(const QString &what, int seedStep)

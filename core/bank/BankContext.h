@@ -6,7 +6,7 @@
 
 #include "bank/BankConfig.h"
 #include "bank/OAuthError.h"
-#include "crypto/SigningKey.h"
+#include "bank/SigningKeyRing.h"
 #include "mutation/MutationSwitch.h"
 #include "storage/BankStore.h"
 #include "trace/SeedSteps.h"
@@ -50,17 +50,18 @@ struct ExchangeSteps
 class BankContext
 {
 public:
-    BankContext(BankStore &store, SigningKey signingKey, BankConfig config);
+    BankContext(BankStore &store, SigningKeyRing signingKeys, BankConfig config);
 
     BankStore &store() const { return m_store; }
-    const SigningKey &signingKey() const { return m_signingKey; }
+    // The current signing key and the JWKS, as the database says now (bank/SigningKeyRing.h).
+    SigningKeyRing &signingKeys() { return m_signingKeys; }
     const BankConfig &config() const { return m_config; }
     BankConfig &config() { return m_config; }
     qint64 now() const { return m_config.clock(); }
     QString issuer() const;
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
     QString apiAudience() const;
-    QJsonObject jwks() const;
+    QJsonObject jwks() { return m_signingKeys.jwks(now()); }
 
     // The decisions of the request being answered; Bank::handle starts every request with none.
     void startRequest()
@@ -99,7 +100,7 @@ public:
 
 private:
     BankStore &m_store;
-    SigningKey m_signingKey;
+    SigningKeyRing m_signingKeys;
     BankConfig m_config;
     QList<BankDecision> m_decisions;
     ExchangeSteps m_steps;

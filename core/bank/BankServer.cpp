@@ -48,27 +48,12 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
     if (!m_store)
         return false;
 
-    std::optional<QByteArray> keyJwk
-        = options.loadSigningKey ? options.loadSigningKey() : m_store->keys().signingKeyJwk();
-    std::optional<SigningKey> key;
-    if (keyJwk) {
-        QString keyError;
-        key = SigningKey::fromPrivateJwk(*keyJwk, &keyError);
-        if (!key) {
-            *error
-                = QStringLiteral("the stored signing key is unusable (%1); reset the bank to make a new one")
-                      .arg(keyError);
-            return false;
-        }
-    } else {
-        key = SigningKey::generate();
-        if (options.saveSigningKey)
-            options.saveSigningKey(key->toPrivateJwk());
-        else
-            m_store->keys().saveSigningKeyJwk(key->kid(), key->toPrivateJwk());
-    }
+    SigningKeyRing keys(*m_store);
+    const qint64 now = options.config.clock ? options.config.clock() : QDateTime::currentSecsSinceEpoch();
+    if (!keys.load(options.externalSigningKey, now, error))
+        return false;
 
-    m_bank = std::make_unique<Bank>(*m_store, std::move(*key), options.config);
+    m_bank = std::make_unique<Bank>(*m_store, std::move(keys), options.config);
     m_http = std::make_unique<HttpServerAdapter>(
         [this](HttpRequest &request) { return serve(request); }, options.requestLimits);
     const bool loopback = options.address.isLoopback();
@@ -113,6 +98,15 @@ void BankServer::setDisabledChecks(const QSet<QString> &checkIds)
 {
     if (m_bank)
         m_bank->setDisabledChecks(checkIds);
+}
+
+std::optional<KeyRotation> BankServer::rotateSigningKey(QString *error)
+{
+    if (!m_bank) {
+        *error = QStringLiteral("the bank is not running");
+        return std::nullopt;
+    }
+    return m_bank->rotateSigningKey(error);
 }
 
 HttpResponse BankServer::serve(HttpRequest &request)

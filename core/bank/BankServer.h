@@ -41,9 +41,9 @@ struct BankServerOptions
     quint16 port = 0;
     BankConfig config;
     RequestLimits requestLimits = bankRequestLimits();
-    // Where the signing key lives. Empty functions: in the bank's own database (headless bank).
-    std::function<std::optional<QByteArray>()> loadSigningKey;
-    std::function<void(const QByteArray &privateJwk)> saveSigningKey;
+    // Where the private signing key lives. None: in the bank's own database (the headless bank). The
+    // desktop app's, from its keychain: the database then keeps its public JWK only (bank/SigningKeyRing.h).
+    std::optional<QByteArray> externalSigningKey;
 };
 
 class BankServer : public QObject
@@ -62,6 +62,8 @@ public:
     // The attack lab's switches (bank/Check.h): these named checks stop refusing until the next call. In
     // memory only; every start begins with BankServerOptions::config.disabledChecks (none by default).
     void setDisabledChecks(const QSet<QString> &checkIds);
+    // A new signing key signs from now on (OIDC Core §10.1.1); nullopt and *error when it could not.
+    std::optional<KeyRotation> rotateSigningKey(QString *error);
     Bank *bank() const { return m_bank.get(); }
     BankStore *store() const { return m_store.get(); }
 

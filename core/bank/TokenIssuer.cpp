@@ -62,7 +62,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
     };
     if (grant.authTime > 0)
         accessClaims.insert(QStringLiteral("auth_time"), grant.authTime);
-    const QByteArray accessToken = m_bank.signingKey().signJwt(accessClaims, "at+jwt");
+    const QByteArray accessToken = m_bank.signingKeys().sign(accessClaims, "at+jwt", issuedAt);
     access.tokenHash = sha256Hex(accessToken);
     m_bank.store().grants().insertToken(access);
 
@@ -117,8 +117,8 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
             idClaims.insert(it.key(), *it);
         if (!grant.nonce.isEmpty())
             idClaims.insert(QStringLiteral("nonce"), grant.nonce);
-        response.insert(
-            QStringLiteral("id_token"), QString::fromLatin1(m_bank.signingKey().signJwt(idClaims, "JWT")));
+        response.insert(QStringLiteral("id_token"),
+            QString::fromLatin1(m_bank.signingKeys().sign(idClaims, "JWT", issuedAt)));
     }
     return response;
 }

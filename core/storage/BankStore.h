@@ -7,7 +7,7 @@
 //   clients()   ClientStore   registered clients              consents()  ConsentStore  what John granted
 //   sessions()  SessionStore  login sessions, interactions,   grants()    GrantLedger   codes and tokens
 //                             login throttling                auditLog()  AuditLog      the audit log
-//   keys()      KeyStore      the headless bank's signing key
+//   keys()      KeyStore      the signing keys, current and retired (private ones: headless bank)
 //
 // A store is a small value holding the Database; take one where it is used (store.grants().code(hash)).
 // A BankStore must be used on the thread that opened it (Qt Sql connections are per thread).

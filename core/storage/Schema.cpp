@@ -236,6 +236,21 @@ const std::vector<QStringList> &migrations()
                 "WHERE client_id = 'coolloan'"),
             QStringLiteral("PRAGMA user_version = 7"),
         },
+        // 8: signing key rotation (OIDC Core §10.1.1). A key stops signing when the next one is made
+        // (retired_at) and stays in the JWKS while a JWT it signed may still be valid (last_expiry, the
+        // latest exp it signed). The desktop app keeps private keys in the keychain: its rows hold the
+        // public JWK only. Of the keys from before, only the newest ever signed: the others retire now,
+        // and the newest may have signed any access token of the ledger (ID tokens expire with them).
+        {
+            QStringLiteral("ALTER TABLE signing_keys ADD COLUMN public_jwk TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE signing_keys ADD COLUMN retired_at INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE signing_keys ADD COLUMN last_expiry INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("UPDATE signing_keys SET retired_at = CAST(strftime('%s', 'now') AS INTEGER) "
+                           "WHERE rowid <> (SELECT MAX(rowid) FROM signing_keys)"),
+            QStringLiteral("UPDATE signing_keys SET last_expiry = (SELECT COALESCE(MAX(expires_at), 0) FROM "
+                           "tokens WHERE kind = 'access') WHERE retired_at = 0"),
+            QStringLiteral("PRAGMA user_version = 8"),
+        },
     };
     return list;
 }

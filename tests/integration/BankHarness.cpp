@@ -242,7 +242,7 @@ TestBank::~TestBank()
     m_server.stop();
 }
 
-bool TestBank::start(QString *error, BankConfig config)
+bool TestBank::start(QString *error, BankConfig config, std::optional<QByteArray> externalSigningKey)
 {
     if (!m_dir.isValid()) {
         *error = QStringLiteral("no temporary directory: %1").arg(m_dir.errorString());
@@ -254,6 +254,7 @@ bool TestBank::start(QString *error, BankConfig config)
     options.address = QHostAddress::LocalHost;
     options.port = 0;
     options.config = config;
+    options.externalSigningKey = std::move(externalSigningKey);
     return m_server.start(options, error, &m_seed);
 }
 

@@ -106,8 +106,9 @@ public:
     TestBank(const TestBank &) = delete;
     TestBank &operator=(const TestBank &) = delete;
 
-    // `config.clock` is replaced by the bank's settable clock.
-    bool start(QString *error, BankConfig config = {});
+    // `config.clock` is replaced by the bank's settable clock. `externalSigningKey`: a private JWK kept
+    // outside the database, as the desktop app keeps its keychain key (BankServerOptions).
+    bool start(QString *error, BankConfig config = {}, std::optional<QByteArray> externalSigningKey = {});
 
     QUrl issuer() const { return m_server.issuer(); }
     QString issuerString() const { return m_server.bank()->issuer(); }

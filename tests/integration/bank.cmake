@@ -17,3 +17,8 @@ add_dependencies(tst_bankcli codeflow-bank)
 cfl_add_test(tst_singleuse SOURCES tst_singleuse.cpp LIBS cfl_bank_harness LABELS "integration;sanitize")
 target_compile_definitions(tst_singleuse PRIVATE CODEFLOW_BANK_PATH="$<TARGET_FILE:codeflow-bank>")
 add_dependencies(tst_singleuse codeflow-bank)
+
+# Signing key rotation (OIDC Core §10.1.1): `codeflow-bank rotate-key` beside a running bank.
+cfl_add_test(tst_keyrotation SOURCES tst_keyrotation.cpp LIBS cfl_bank_harness LABELS "integration;sanitize")
+target_compile_definitions(tst_keyrotation PRIVATE CODEFLOW_BANK_PATH="$<TARGET_FILE:codeflow-bank>")
+add_dependencies(tst_keyrotation codeflow-bank)

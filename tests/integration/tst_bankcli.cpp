@@ -4,6 +4,7 @@
 #include "crypto/Digest.h"
 #include "storage/SeedData.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void serveAndRegisterClientShareADataDirectory();
     void nonLoopbackListenWarns();
     void resetReseeds();
+    void rotateKeyOnAnUnusableDirectoryExits1();
 
 private:
     Finished run(const QStringList &arguments);
@@ -99,7 +101,7 @@ void tst_BankCli::help()
 {
     const Finished result = run({ QStringLiteral("--help") });
     QCOMPARE(result.exitCode, 0);
-    for (const char *command : { "serve", "register-client", "reset" })
+    for (const char *command : { "serve", "register-client", "reset", "rotate-key" })
         QVERIFY2(result.out.contains(command), command);
     const Finished serveHelp = run({ QStringLiteral("serve"), QStringLiteral("--help") });
     QCOMPARE(serveHelp.exitCode, 0);
@@ -130,6 +132,9 @@ void tst_BankCli::badArgumentsExit2_data()
     QTest::newRow("issuer with a query") << QStringList { QStringLiteral("serve"), QStringLiteral("--issuer"),
         QStringLiteral("http://127.0.0.1:1/?x=1") }
                                          << QStringLiteral("--issuer must be an http(s) URL");
+    // The key of a bank in use changes: the bank is named, never taken by default.
+    QTest::newRow("rotate-key without --data-dir")
+        << QStringList { QStringLiteral("rotate-key") } << QStringLiteral("--data-dir is required");
     QTest::newRow("register-client without name") << QStringList { QStringLiteral("register-client"),
         QStringLiteral("--data-dir"), dir, QStringLiteral("--redirect-uri"),
         QStringLiteral("http://127.0.0.1/cb") } << QStringLiteral("--name is required");
@@ -348,6 +353,23 @@ void tst_BankCli::resetReseeds()
     QCOMPARE(
         store->accounts().account(QString::fromLatin1(SeedCheckingAccountId))->balanceCents, seededBalance);
     QVERIFY(!store->keys().signingKeyJwk().has_value()); // "a new signing key is made at the next start"
+}
+
+void tst_BankCli::rotateKeyOnAnUnusableDirectoryExits1()
+{
+    // A file where the directory should be: nothing can be created under it (root ignores permissions).
+    QTemporaryDir parent;
+    const QString file = parent.path() + QStringLiteral("/not-a-directory");
+    QFile placeholder(file);
+    QVERIFY(placeholder.open(QIODevice::WriteOnly));
+    placeholder.close();
+    const Finished result
+        = run({ QStringLiteral("rotate-key"), QStringLiteral("--data-dir"), file + QStringLiteral("/bank") });
+    QCOMPARE(result.exitStatus, QProcess::NormalExit);
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.startsWith("codeflow-bank: "), result.err.constData());
+    QVERIFY2(result.err.contains("not-a-directory"), result.err.constData());
+    QVERIFY(result.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_BankCli)

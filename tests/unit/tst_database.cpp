@@ -63,6 +63,20 @@ bool withoutSchema7(const QSqlDatabase &db)
     return false;
 }
 
+// Takes schema 8's key rotation columns (OIDC Core §10.1.1) away again.
+bool withoutSchema8(const QSqlDatabase &db)
+{
+    for (const char *column : { "public_jwk", "retired_at", "last_expiry" }) {
+        QSqlQuery query(db);
+        if (!query.exec(
+                QStringLiteral("ALTER TABLE signing_keys DROP COLUMN %1").arg(QLatin1String(column)))) {
+            qWarning() << query.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
 class tst_Database : public QObject, private StoreFixture
 {
     Q_OBJECT
@@ -79,6 +93,7 @@ private slots:
     void migratingToVersion3EndsOldSessions();
     void migratingToVersion6KeepsPasswordLogins();
     void migratingToVersion7GivesCoolLoanItsLogoutUri();
+    void migratingToVersion8KeepsTheNewestKeyCurrent();
     void transactionsRollBack();
     void resetReseeds();
     void purgeExpired();
@@ -135,7 +150,7 @@ void tst_Database::opensAndSeeds()
 
 void tst_Database::schemaAndJournalMode()
 {
-    QCOMPARE(Database::latestSchemaVersion(), 7);
+    QCOMPARE(Database::latestSchemaVersion(), 8);
     QCOMPARE(m_store->database().schemaVersion(), Database::latestSchemaVersion());
     QCOMPARE(m_store->database().journalMode(), text("wal"));
     QVERIFY(QFile::exists(m_store->database().path() + QStringLiteral("-wal")));
@@ -205,6 +220,7 @@ void tst_Database::migratesAVersion1Database()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema8(db));
         QVERIFY(withoutSchema7(db));
         QVERIFY(withoutSchema6(db));
         QVERIFY(withoutSchema5(db));
@@ -249,6 +265,7 @@ void tst_Database::migratingToVersion7GivesCoolLoanItsLogoutUri()
         QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-6"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
+        QVERIFY(withoutSchema8(db));
         QVERIFY(withoutSchema7(db));
         QSqlQuery query(db);
         QVERIFY(query.exec(text("PRAGMA user_version = 6")));
@@ -289,6 +306,7 @@ void tst_Database::migratingToVersion3EndsOldSessions()
             QSqlQuery query(db);
             QVERIFY2(query.exec(text(sql)), qPrintable(query.lastError().text()));
         }
+        QVERIFY(withoutSchema8(db));
         QVERIFY(withoutSchema7(db));
         QVERIFY(withoutSchema6(db));
         QVERIFY(withoutSchema5(db));
@@ -325,6 +343,7 @@ void tst_Database::migratingToVersion6KeepsPasswordLogins()
         QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-5"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
+        QVERIFY(withoutSchema8(db));
         QVERIFY(withoutSchema7(db));
         QVERIFY(withoutSchema6(db));
         QSqlQuery query(db);
@@ -346,6 +365,37 @@ void tst_Database::migratingToVersion6KeepsPasswordLogins()
     QCOMPARE(token->amr, QStringList { text("pwd") });
     QCOMPARE(token->acr, text("0"));
     QVERIFY(token->claims.isEmpty());
+}
+
+void tst_Database::migratingToVersion8KeepsTheNewestKeyCurrent()
+{
+    // Before schema 8 the newest key signed and the others were never published. Migrating keeps the
+    // newest current, published while any access token of the ledger (which it signed) is valid.
+    QVERIFY(m_store->keys().saveSigningKeyJwk(text("older"), R"({"kid":"older"})", kNow));
+    QVERIFY(m_store->keys().saveSigningKeyJwk(text("newest"), R"({"kid":"newest"})", kNow));
+    QVERIFY(m_store->grants().insertToken(makeToken("a1", TokenKind::Access, "family-1", "code-1")));
+    const qint64 lastExpiry = m_store->grants().token(hashOf("a1"))->expiresAt;
+    const QString path = m_store->database().path();
+    m_store.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(text("QSQLITE"), text("version-7"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(text("UPDATE signing_keys SET retired_at = 0")));
+        QVERIFY(withoutSchema8(db));
+        QVERIFY(query.exec(text("PRAGMA user_version = 7")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(text("version-7"));
+
+    QString error;
+    m_store = BankStore::open(m_dir->path(), &error);
+    QVERIFY2(m_store, qPrintable(error));
+    QCOMPARE(m_store->database().schemaVersion(), 8);
+    QCOMPARE(m_store->keys().currentKid().value_or(QString()), text("newest"));
+    QVERIFY(m_store->keys().key(text("older"))->retiredAt > 0);
+    QCOMPARE(m_store->keys().key(text("newest"))->lastExpiry, lastExpiry);
 }
 
 void tst_Database::transactionsRollBack()
@@ -390,7 +440,7 @@ void tst_Database::resetReseeds()
     QVERIFY(m_store->grants().insertCode(makeCode("code-1", kNow + 60)));
     QVERIFY(m_store->auditLog().record(kNow, text("grant"), text("coolloan"), text("john"), {}));
     QVERIFY(m_store->sessions().recordLoginFailure(text("john"), text("127.0.0.1"), kNow));
-    QVERIFY(m_store->keys().saveSigningKeyJwk(text("kid-1"), "{}"));
+    QVERIFY(m_store->keys().saveSigningKeyJwk(text("kid-1"), "{}", kNow));
     Client other;
     other.clientId = text("other");
     other.name = text("Other");

@@ -113,8 +113,7 @@ bool LabWindow::startBank()
         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/bank")
         : m_options.dataDir;
     bankOptions.config = m_options.bank;
-    bankOptions.loadSigningKey = [keyJwk] { return keyJwk; };
-    bankOptions.saveSigningKey = [](const QByteArray &) {};
+    bankOptions.externalSigningKey = keyJwk;
 
     m_startupError.clear();
     QString error;
