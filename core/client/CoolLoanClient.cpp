@@ -1,6 +1,7 @@
 #include "client/CoolLoanClient.h"
 
 #include "compat/QtCompat.h"
+#include "crypto/Jwt.h"
 #include "crypto/Pkce.h"
 #include "crypto/SecureRandom.h"
 #include "http/FormData.h"
@@ -13,6 +14,8 @@
 #include <QOAuth2AuthorizationCodeFlow>
 #include <QOAuthHttpServerReplyHandler>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcCoolLoan, "cfl.coolloan", QtWarningMsg)
 
@@ -487,7 +490,66 @@ void CoolLoanClient::acceptTokenResponse(const QJsonObject &response)
     if (m_secrets && !m_refreshToken.isEmpty())
         m_secrets->write(SecretStore::coolLoanRefreshTokenKey(), m_refreshToken.toLatin1());
     Q_EMIT tokensChanged();
+}
 
+void CoolLoanClient::whenIdTokenKeyIsKnown(std::function<void()> next)
+{
+    const auto header = decodeJwt(m_idToken.toLatin1());
+    const QString kid = header ? header->header.value(QStringLiteral("kid")).toString() : QString();
+    const QJsonArray keys = m_jwks.value(QStringLiteral("keys")).toArray();
+    const bool known = std::any_of(keys.cbegin(), keys.cend(),
+        [&](const QJsonValue &key) { return key.toObject().value(QStringLiteral("kid")).toString() == kid; });
+    if (kid.isEmpty() || known) {
+        next();
+        return;
+    }
+    // OIDC Core §10.1.1: "The verifier knows to go back to the jwks_uri location to re-retrieve the keys
+    // when it sees an unfamiliar kid value" — the bank may have rotated its signing key. But a kid is
+    // whatever the token says: made-up kids must not turn CoolLoan into a flood of requests to the bank.
+    // So one fetch per unknown kid, and at most one fetch per jwksRefetchIntervalSeconds: CoolLoan's own
+    // rule, as relying-party libraries have it (the jose library's remote JWK Set waits 30 s, openid-client
+    // a minute; tests/conformance). Otherwise the signature check refuses.
+    const qint64 interval = qint64(m_settings.jwksRefetchIntervalSeconds) * 1000;
+    QString withheld;
+    if (m_kidsRefetchedFor.contains(kid))
+        withheld = QStringLiteral("it fetched the JWKS for this key id once already");
+    else if (m_sinceJwksRefetch.isValid() && m_sinceJwksRefetch.elapsed() < interval)
+        withheld = QStringLiteral("it fetched the JWKS %1 s ago, and fetches it at most once every %2 s")
+                       .arg(m_sinceJwksRefetch.elapsed() / 1000)
+                       .arg(m_settings.jwksRefetchIntervalSeconds);
+    if (!withheld.isEmpty()) {
+        recordDecision(QStringLiteral("CoolLoan meets key id %1, not in the bank's JWKS, and does not fetch "
+                                      "the JWKS again: %2")
+                           .arg(kid, withheld));
+        next();
+        return;
+    }
+    m_kidsRefetchedFor.insert(kid);
+    m_sinceJwksRefetch.start();
+    recordDecision(QStringLiteral("CoolLoan meets key id %1, not in the JWKS it fetched: the bank may have "
+                                  "rotated its signing key, so it fetches the JWKS again (OpenID Connect "
+                                  "Core §10.1.1)")
+                       .arg(kid));
+    Q_EMIT narration(tr("The ID token names a signing key CoolLoan does not know: the bank may have rotated "
+                        "its key. CoolLoan fetches the bank's public keys again."));
+    QNetworkReply *reply
+        = m_network->get(QNetworkRequest(QUrl(m_discovery.value(QStringLiteral("jwks_uri")).toString())));
+    connect(
+        reply, &QNetworkReply::finished, this, [this, reply, idToken = m_idToken, next = std::move(next)] {
+            reply->deleteLater();
+            if (idToken != m_idToken)
+                return; // another grant began meanwhile
+            const QJsonObject jwks = QJsonDocument::fromJson(reply->readAll()).object();
+            // A failed fetch keeps the keys CoolLoan had; the signature check then says what is missing.
+            if (reply->error() == QNetworkReply::NoError
+                && !jwks.value(QStringLiteral("keys")).toArray().isEmpty())
+                m_jwks = jwks;
+            next();
+        });
+}
+
+void CoolLoanClient::checkIdToken()
+{
     if (!m_idToken.isEmpty()) {
         IdTokenExpectations expected;
         expected.issuer = m_settings.issuer.toString();
@@ -554,11 +616,14 @@ void CoolLoanClient::onGranted()
         return;
     setPhase(Phase::ValidatingIdToken);
     acceptTokenResponse(m_tokenResponse);
-    if (refusesTokenResponse(false))
-        return;
-    Q_EMIT narration(
-        tr("CoolLoan checked the ID token itself: signature, issuer, audience, expiry, nonce and at_hash."));
-    callApi();
+    whenIdTokenKeyIsKnown([this] {
+        checkIdToken();
+        if (refusesTokenResponse(false))
+            return;
+        Q_EMIT narration(tr(
+            "CoolLoan checked the ID token itself: signature, issuer, audience, expiry, nonce and at_hash."));
+        callApi();
+    });
 }
 
 // --- banky ---------------------------------------------------------------------------------------
@@ -691,9 +756,12 @@ void CoolLoanClient::refreshThen(std::function<void()> next)
         }
         ++m_refreshCount;
         acceptTokenResponse(response);
-        if (refusesTokenResponse(true))
-            return;
-        next();
+        whenIdTokenKeyIsKnown([this, next] {
+            checkIdToken();
+            if (refusesTokenResponse(true))
+                return;
+            next();
+        });
     });
 }
 

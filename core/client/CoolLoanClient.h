@@ -15,6 +15,7 @@
 #include "mutation/MutationSwitch.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
@@ -63,6 +64,9 @@ public:
         QStringList scopes { QStringLiteral("openid"), QStringLiteral("profile"),
             QStringLiteral("offline_access"), QStringLiteral("accounts:read"),
             QStringLiteral("transactions:read") };
+        // At most one JWKS fetch for an unknown kid in this many seconds (CoolLoanClient.cpp,
+        // whenIdTokenKeyIsKnown).
+        int jwksRefetchIntervalSeconds = 30;
     };
 
     explicit CoolLoanClient(QObject *parent = nullptr);
@@ -164,6 +168,11 @@ private:
     void onGranted();
     void onBackChannelExchange(const TraceEvent &event);
     void acceptTokenResponse(const QJsonObject &response);
+    // Calls `next` once CoolLoan has the key the ID token names, or knows it will not get it: an
+    // unknown kid means the bank may have rotated its key, and the JWKS is fetched again, rate-limited.
+    void whenIdTokenKeyIsKnown(std::function<void()> next);
+    // The ID token's checks against the JWKS CoolLoan has (client/IdTokenValidator.h).
+    void checkIdToken();
     // The checks of the token response acceptTokenResponse took (code grant and refresh alike), in order;
     // true when one refused.
     bool refusesTokenResponse(bool refreshed);
@@ -189,6 +198,8 @@ private:
 
     QJsonObject m_discovery;
     QJsonObject m_jwks;
+    QSet<QString> m_kidsRefetchedFor; // each unknown kid gets one JWKS fetch, ever
+    QElapsedTimer m_sinceJwksRefetch; // and the fetches, one per jwksRefetchIntervalSeconds
     QUrl m_tokenEndpoint;
     QUrl m_revocationEndpoint;
     QUrl m_authorizationUrl;

@@ -52,6 +52,7 @@ public:
         // The discovery document's issuer: its own when null; left out when undefined.
         QJsonValue discoveryIssuer = QJsonValue::Null;
         bool publishNoKeys = false; // a JWKS of no key
+        QList<const SigningKey *> publishedKeys; // the JWKS's keys; the constructor's key when empty
         QString redirectState; // the state of the authorization response; the one it was sent when empty
         QString redirectIss; // the iss of the authorization response (RFC 9207); its own when empty
         bool redirectWithoutIss = false;
@@ -70,8 +71,11 @@ public:
         m_router.add("GET", QStringLiteral("/.well-known/openid-configuration"),
             [this](HttpRequest &) { return discovery(); });
         m_router.add("GET", QStringLiteral("/jwks"), [this](HttpRequest &) {
-            const QJsonArray keys
-                = m_behaviour.publishNoKeys ? QJsonArray {} : QJsonArray { m_key.publicJwk() };
+            QJsonArray keys;
+            for (const SigningKey *key : m_behaviour.publishedKeys)
+                keys.append(key->publicJwk());
+            if (m_behaviour.publishedKeys.isEmpty() && !m_behaviour.publishNoKeys)
+                keys.append(m_key.publicJwk());
             return HttpResponse::json(QJsonDocument(QJsonObject { { QStringLiteral("keys"), keys } }));
         });
         m_router.add("GET", QStringLiteral("/authorize"), [this](HttpRequest &r) { return authorize(r); });
@@ -99,6 +103,7 @@ public:
 
     // "GET /jwks", "POST /token grant_type=refresh_token", ... in the order they came.
     const QStringList &requests() const { return m_requests; }
+    int countOf(const QString &request) const { return int(m_requests.count(request)); }
     bool wasAsked(const QString &prefix) const
     {
         return std::any_of(m_requests.cbegin(), m_requests.cend(),
@@ -319,6 +324,11 @@ private Q_SLOTS:
     void refusesADiscoveryDocumentOfAnotherIssuer_data();
     void refusesADiscoveryDocumentOfAnotherIssuer();
     void refusesAnotherSubjectAfterARefresh();
+    void refetchesTheJwksForAnUnknownKid();
+    void refetchIsRateLimited_data();
+    void refetchIsRateLimited();
+    void kidStillUnknownAfterTheRefetchIsRefused();
+    void anUnknownKidIsFetchedForOnce();
 
     void catalogueIsPinned();
     void everyClientCheckIsWalked();
@@ -334,11 +344,12 @@ private:
 
     // connectBank, and John's browser through the authorization request; true once CoolLoan is
     // Connected or Failed.
-    bool runFlow();
+    bool runFlow(const std::function<void()> &beforeJohnFollows = {});
     void verifyStopped(const QString &title, const QString &detail);
 
     std::optional<SigningKey> m_publishedKey;
     std::optional<SigningKey> m_otherKey;
+    std::optional<SigningKey> m_thirdKey;
     std::unique_ptr<FakeAuthorizationServer> m_server;
     std::unique_ptr<CoolLoanClient> m_client;
     std::unique_ptr<QSignalSpy> m_failed;
@@ -351,6 +362,7 @@ void tst_CoolLoanChecks::initTestCase()
 {
     m_publishedKey = SigningKey::generate();
     m_otherKey = SigningKey::generate();
+    m_thirdKey = SigningKey::generate();
 }
 
 void tst_CoolLoanChecks::init()
@@ -387,7 +399,7 @@ void tst_CoolLoanChecks::cleanup()
     m_server.reset();
 }
 
-bool tst_CoolLoanChecks::runFlow()
+bool tst_CoolLoanChecks::runFlow(const std::function<void()> &beforeJohnFollows)
 {
     QSignalSpy urlReady(m_client.get(), &CoolLoanClient::authorizationUrlReady);
     m_client->connectBank();
@@ -397,6 +409,8 @@ bool tst_CoolLoanChecks::runFlow()
     }
     if (!m_failed->isEmpty())
         return true;
+    if (beforeJohnFollows)
+        beforeJohnFollows();
     QString why;
     if (!johnsBrowserFollows(urlReady.first().first().toUrl(), &m_callbackStatus, &why)) {
         qWarning("%s", qPrintable(why));
@@ -571,6 +585,99 @@ void tst_CoolLoanChecks::refusesAnotherSubjectAfterARefresh()
     QVERIFY2(detail.contains(QLatin1String("user-2")), qPrintable(detail));
     QVERIFY(!m_client->idTokenValidation().valid);
     QCOMPARE(m_client->apiCallsOk(), apiCalls);
+}
+
+void tst_CoolLoanChecks::refetchesTheJwksForAnUnknownKid()
+{
+    // The server rotates its key after CoolLoan read its JWKS and before it signs the ID token (OIDC
+    // Core §10.1.1): the new kid sends CoolLoan back to the JWKS, once, and the token then verifies.
+    QVERIFY(runFlow([this] {
+        m_server->behaviour().publishedKeys = { &*m_otherKey, &*m_publishedKey };
+        m_server->behaviour().idTokenKey = &*m_otherKey;
+    }));
+    QVERIFY2(m_client->phase() == CoolLoanClient::Phase::Connected, qPrintable(m_client->lastError()));
+    QVERIFY(m_client->idTokenValidation().valid);
+    QCOMPARE(m_server->requests().mid(3, 3),
+        (QStringList { QStringLiteral("POST /token grant_type=authorization_code"),
+            QStringLiteral("GET /jwks"), QStringLiteral("GET /api/accounts") }));
+    QCOMPARE(m_server->countOf(QStringLiteral("GET /jwks")), 2);
+    // The trace says why it fetched.
+    const bool explained
+        = std::any_of(m_decisions.events.cbegin(), m_decisions.events.cend(), [&](const TraceEvent &e) {
+              return e.summary.contains(m_otherKey->kid())
+                  && e.summary.contains(QLatin1String("fetches the JWKS again"))
+                  && e.summary.contains(QStringLiteral("OpenID Connect Core §10.1.1"));
+          });
+    QVERIFY(explained);
+}
+
+void tst_CoolLoanChecks::refetchIsRateLimited_data()
+{
+    QTest::addColumn<int>("intervalSeconds");
+    QTest::addColumn<bool>("connects");
+    QTest::newRow("a second rotation within the rate limit") << 30 << false;
+    QTest::newRow("a second rotation after it") << 0 << true;
+}
+
+void tst_CoolLoanChecks::refetchIsRateLimited()
+{
+    QFETCH(int, intervalSeconds);
+    QFETCH(bool, connects);
+    CoolLoanClient::Settings settings = m_client->settings();
+    settings.jwksRefetchIntervalSeconds = intervalSeconds;
+    m_client->setSettings(settings);
+    FakeAuthorizationServer::Behaviour &server = m_server->behaviour();
+    QVERIFY(runFlow([&] {
+        server.publishedKeys = { &*m_otherKey, &*m_publishedKey };
+        server.idTokenKey = &*m_otherKey;
+    }));
+    QVERIFY2(m_client->phase() == CoolLoanClient::Phase::Connected, qPrintable(m_client->lastError()));
+    QCOMPARE(m_server->countOf(QStringLiteral("GET /jwks")), 2);
+
+    // The next grant reads the JWKS afresh; the server rotates again behind it.
+    QVERIFY(runFlow([&] {
+        server.publishedKeys = { &*m_thirdKey, &*m_otherKey };
+        server.idTokenKey = &*m_thirdKey;
+    }));
+    QCOMPARE(m_server->countOf(QStringLiteral("GET /jwks")), connects ? 4 : 3);
+    if (connects) {
+        QVERIFY2(m_client->phase() == CoolLoanClient::Phase::Connected, qPrintable(m_client->lastError()));
+        return;
+    }
+    // No second fetch: the token's kid is unknown, and the signature check refuses it.
+    QCOMPARE(m_client->refusedCheck(), checkId(ClientCheckId::IdTokenSignature));
+    const bool explained
+        = std::any_of(m_decisions.events.cbegin(), m_decisions.events.cend(), [&](const TraceEvent &e) {
+              return e.summary.contains(m_thirdKey->kid())
+                  && e.summary.contains(QLatin1String("does not fetch"));
+          });
+    QVERIFY(explained);
+}
+
+void tst_CoolLoanChecks::kidStillUnknownAfterTheRefetchIsRefused()
+{
+    // A kid the server never publishes: one fetch, then the signature check refuses, as before.
+    m_server->behaviour().idTokenKey = &*m_otherKey;
+    QVERIFY(runFlow());
+    QCOMPARE(m_server->countOf(QStringLiteral("GET /jwks")), 2);
+    verifyStopped(QStringLiteral("The ID token is not valid"), QStringLiteral("signature: "));
+    QCOMPARE(m_client->refusedCheck(), checkId(ClientCheckId::IdTokenSignature));
+}
+
+void tst_CoolLoanChecks::anUnknownKidIsFetchedForOnce()
+{
+    // Without the interval, the same made-up kid still gets one fetch, not one per token.
+    CoolLoanClient::Settings settings = m_client->settings();
+    settings.jwksRefetchIntervalSeconds = 0;
+    m_client->setSettings(settings);
+    m_server->behaviour().idTokenKey = &*m_otherKey;
+    QVERIFY(runFlow());
+    QCOMPARE(m_server->countOf(QStringLiteral("GET /jwks")), 2);
+    m_failed->clear();
+    QVERIFY(runFlow());
+    QCOMPARE(m_failed->count(), 1);
+    QCOMPARE(m_server->countOf(QStringLiteral("GET /jwks")), 3); // the new grant's own fetch only
+    QCOMPARE(m_client->refusedCheck(), checkId(ClientCheckId::IdTokenSignature));
 }
 
 void tst_CoolLoanChecks::catalogueIsPinned()
