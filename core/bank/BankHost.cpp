@@ -120,4 +120,16 @@ QByteArray BankHost::ensureClientSecret(const QString &clientId, const QByteArra
     return secret;
 }
 
+std::optional<KeyRotation> BankHost::rotateSigningKey(QString *error)
+{
+    if (!m_server) {
+        *error = tr("the bank is not running");
+        return std::nullopt;
+    }
+    std::optional<KeyRotation> rotation;
+    QMetaObject::invokeMethod(
+        m_server, [&] { rotation = m_server->rotateSigningKey(error); }, Qt::BlockingQueuedConnection);
+    return rotation;
+}
+
 } // namespace cfl

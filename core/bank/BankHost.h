@@ -36,6 +36,8 @@ public:
     // Makes sure `clientId` has `candidateSecret` as its secret; rotates it (and returns the new one)
     // when the candidate is empty or does not match the stored hash.
     QByteArray ensureClientSecret(const QString &clientId, const QByteArray &candidateSecret);
+    // A new signing key for the running bank (BankServer::rotateSigningKey; waits for the bank's thread).
+    std::optional<KeyRotation> rotateSigningKey(QString *error);
 
 Q_SIGNALS:
     void exchanged(const cfl::BankExchange &exchange);

@@ -9,6 +9,7 @@
 #include "client/CoolLoanClient.h"
 #include "client/PirateLoanClient.h"
 #include "crypto/Digest.h"
+#include "crypto/Jwt.h"
 #include "gui/LabFixture.h"
 #include "secrets/SecretStore.h"
 #include "storage/SeedData.h"
@@ -23,6 +24,7 @@
 #include <QDialogButtonBox>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -53,6 +55,12 @@ QString publishedKeyId(const QUrl &issuer)
     const QJsonArray keys
         = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("keys")).toArray();
     return keys.isEmpty() ? QString() : keys.first().toObject().value(QStringLiteral("kid")).toString();
+}
+
+QString kidOf(const QString &jwt)
+{
+    const auto decoded = decodeJwt(jwt.toLatin1());
+    return decoded ? decoded->header.value(QStringLiteral("kid")).toString() : QString();
 }
 
 // Opens Settings → Trainer settings… the way a trainer does.
@@ -99,6 +107,7 @@ private Q_SLOTS:
     void rememberConsentOffShowsConsentAgain();
     void cancelledResetLosesNothing();
     void resetWorkshop();
+    void rotateSigningKeyReachesTheNextFlow();
     void storyOnFirstRunOnly();
     void storyLeadsIntoTheWalkthrough();
     void aboutShowsVersionsAndLicences();
@@ -354,6 +363,45 @@ void tst_Settings::resetWorkshop()
     // And the workshop goes on: CoolLoan's new secret and the new key work end to end.
     QVERIFY(approveCoolLoan(lab));
     QVERIFY(window->coolLoan()->idTokenValidation().valid);
+}
+
+void tst_Settings::rotateSigningKeyReachesTheNextFlow()
+{
+    // OIDC Core §10.1.1 in the window: the trainer rotates the running bank's key; the next grant's ID
+    // token names the new kid, CoolLoan validates it, and the keychain holds the new key.
+    LabSession lab;
+    QVERIFY2(lab.isReady(), qPrintable(lab.why()));
+    LabWindow *window = lab.window();
+    CoolLoanClient *coolLoan = window->coolLoan();
+    QVERIFY(approveCoolLoan(lab));
+    const QString oldKid = kidOf(coolLoan->idToken());
+    QVERIFY(!oldKid.isEmpty());
+    const auto oldKey = window->secrets()->read(SecretStore::bankSigningKeyKey());
+    QVERIFY(oldKey);
+
+    SettingsDialog *dialog = openSettings(window);
+    QVERIFY(dialog);
+    auto *rotate = dialog->findChild<QPushButton *>(QStringLiteral("rotateSigningKey"));
+    QVERIFY(rotate);
+    QTest::mouseClick(rotate, Qt::LeftButton);
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("rotateResult"));
+    QVERIFY(result && result->isVisible());
+    const QString newKid = publishedKeyId(window->bank()->issuer()); // the current key comes first
+    QVERIFY(!newKid.isEmpty());
+    QVERIFY(newKid != oldKid);
+    // It says what happened: the new kid, and that the old key stays while its tokens may be valid.
+    QVERIFY2(result->text().contains(newKid), qPrintable(result->text()));
+    QVERIFY2(result->text().contains(oldKid), qPrintable(result->text()));
+    QVERIFY2(result->text().contains(QLatin1String("stays in the JWKS until")), qPrintable(result->text()));
+    const auto newKey = window->secrets()->read(SecretStore::bankSigningKeyKey());
+    QVERIFY(newKey && *newKey != *oldKey);
+    clickButton(dialog, QDialogButtonBox::Cancel);
+
+    QSignalSpy offers(coolLoan, &CoolLoanClient::offerReady);
+    QVERIFY(startFlowAndLogIn(lab));
+    QTRY_COMPARE_WITH_TIMEOUT(offers.count(), 1, 20000);
+    QCOMPARE(kidOf(coolLoan->idToken()), newKid);
+    QVERIFY(coolLoan->idTokenValidation().valid);
 }
 
 void tst_Settings::storyOnFirstRunOnly()

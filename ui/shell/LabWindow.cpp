@@ -350,6 +350,24 @@ QString LabWindow::bankDatabasePath() const
     return QDir(dir).filePath(QString::fromLatin1(Database::FileName));
 }
 
+std::optional<KeyRotation> LabWindow::rotateSigningKey(QString *error)
+{
+    QString why;
+    std::optional<KeyRotation> rotation = m_bank->rotateSigningKey(&why);
+    // The new private key replaces the old one in the keychain, the only place it lives. Should that
+    // fail, the bank still signs with it until it stops; the next start takes the keychain's key back
+    // (the database keeps every public key it published, bank/SigningKeyRing.h).
+    if (rotation && !m_secrets->write(SecretStore::bankSigningKeyKey(), rotation->privateJwk, &why))
+        why = tr("the new key signs until the bank stops, but the keychain did not take it: %1").arg(why);
+    else if (rotation)
+        why.clear();
+    if (rotation)
+        rotation->privateJwk.clear(); // no further than here
+    if (error)
+        *error = why;
+    return rotation;
+}
+
 bool LabWindow::resetWorkshop(QString *error)
 {
     QStringList problems;

@@ -3,12 +3,14 @@
 // John's browser, and the cast of the story across the top.
 
 #include "bank/BankConfig.h"
+#include "bank/SigningKeyRing.h"
 #include "trace/TraceEvent.h"
 #include "ui/shell/TrainerSettings.h"
 
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QLabel;
@@ -72,6 +74,10 @@ public:
     // PirateLoan forgets John's password, the trace is cleared. Asks nothing: SettingsDialog asks first.
     // False and *error when a step failed.
     bool resetWorkshop(QString *error = nullptr);
+    // Settings → Rotate signing key (OpenID Connect Core §10.1.1): the running bank signs with a new key
+    // from now on, kept in the keychain in place of the old one, whose public key stays in the JWKS until
+    // the last token it signed expires. nullopt and *error when it failed.
+    std::optional<KeyRotation> rotateSigningKey(QString *error = nullptr);
     // Where the bank keeps its database (for the reset question).
     QString bankDatabasePath() const;
 

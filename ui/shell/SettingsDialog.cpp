@@ -6,11 +6,13 @@
 #include "ui/theme/Theme.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
@@ -98,6 +100,7 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     , m_refreshHint(hint(QStringLiteral("refreshTokenLifetimeHint"), this))
     , m_familyHint(hint(QStringLiteral("refreshFamilyLifetimeHint"), this))
     , m_resetResult(new QLabel(this))
+    , m_rotateResult(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Trainer settings"));
@@ -127,6 +130,27 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     auto *displayForm = new QFormLayout(display);
     displayForm->addRow(tr("Text and browser size"),
         row(m_scale, note(tr("All panels, the diagram and John's browser; at once."), display)));
+
+    // Signing key rotation (OpenID Connect Core §10.1.1)
+    auto *keys = new QGroupBox(tr("Signing key"), this);
+    auto *rotateButton = new QPushButton(tr("Rotate signing key"), keys);
+    rotateButton->setObjectName(QStringLiteral("rotateSigningKey"));
+    rotateButton->setAutoDefault(false);
+    m_rotateResult->setObjectName(QStringLiteral("rotateResult"));
+    m_rotateResult->setWordWrap(true);
+    m_rotateResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_rotateResult->hide();
+    auto *keysLayout = new QVBoxLayout(keys);
+    auto *rotateRow = new QHBoxLayout;
+    rotateRow->addWidget(note(tr("The bank signs every token from now on with a new key (a new <i>kid</i>). "
+                                 "The old public key stays in the JWKS until the last token it signed "
+                                 "expires, so nobody is logged out; CoolLoan fetches the JWKS again when it "
+                                 "meets the new kid."),
+                             keys),
+        1);
+    rotateRow->addWidget(rotateButton, 0, Qt::AlignTop);
+    keysLayout->addLayout(rotateRow);
+    keysLayout->addWidget(m_rotateResult);
 
     // Reset workshop
     auto *reset = new QGroupBox(tr("Reset workshop"), this);
@@ -162,6 +186,7 @@ SettingsDialog::SettingsDialog(LabWindow *window)
             this));
     layout->addWidget(bank);
     layout->addWidget(display);
+    layout->addWidget(keys);
     layout->addWidget(reset);
     layout->addStretch();
     layout->addWidget(buttons);
@@ -175,6 +200,7 @@ SettingsDialog::SettingsDialog(LabWindow *window)
     connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
         [this] { setSettings(TrainerSettings::from(BankConfig())); });
     connect(resetButton, &QPushButton::clicked, this, &SettingsDialog::resetWorkshop);
+    connect(rotateButton, &QPushButton::clicked, this, &SettingsDialog::rotateSigningKey);
     for (QSpinBox *box :
         { m_codeLifetime, m_accessTokenLifetime, m_refreshTokenLifetime, m_refreshFamilyLifetime })
         connect(box, &QSpinBox::valueChanged, this, &SettingsDialog::updateHints);
@@ -241,6 +267,31 @@ QString SettingsDialog::resetQuestion() const
         "and clear the trace of this run (export it first if you want to keep it).</li></ul>"
         "<p>The bank restarts at once. Your trainer settings are kept.</p>")
         .arg(m_window->bankDatabasePath().toHtmlEscaped(), m_window->secrets()->location().toHtmlEscaped());
+}
+
+bool SettingsDialog::rotateSigningKey()
+{
+    QString error;
+    const std::optional<KeyRotation> rotation = m_window->rotateSigningKey(&error);
+    if (!rotation) {
+        m_rotateResult->setText(tr("<b style='color:%1'>The key was not rotated:</b> %2")
+                                    .arg(theme::PirateLoan.name(), error.toHtmlEscaped()));
+    } else {
+        const QDateTime leaves = QDateTime::fromSecsSinceEpoch(rotation->retiredKeyLeavesAt);
+        const QString when = rotation->retiredKeyLeavesAt <= rotation->retiredAt
+            ? tr("it leaves the JWKS now: no token it signed is still valid")
+            : tr("it stays in the JWKS until %1, when the last token it signed expires")
+                  .arg(QLocale().toString(leaves.time(), QLocale::LongFormat));
+        QString text = tr("<b style='color:%1'>✔ New signing key</b> <code>%2</code> signs from now on. The "
+                          "old key <code>%3</code> no longer signs; %4.")
+                           .arg(theme::CoolLoan.name(), rotation->kid.toHtmlEscaped(),
+                               rotation->retiredKid.toHtmlEscaped(), when.toHtmlEscaped());
+        if (!error.isEmpty())
+            text += QStringLiteral("<br>") + error.toHtmlEscaped();
+        m_rotateResult->setText(text);
+    }
+    m_rotateResult->show();
+    return rotation.has_value();
 }
 
 bool SettingsDialog::resetWorkshop()

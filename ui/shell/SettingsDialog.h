@@ -39,6 +39,9 @@ public:
     bool resetWorkshop();
     // The question asked before a reset.
     QString resetQuestion() const;
+    // LabWindow::rotateSigningKey(), then says what happened: the new kid, when the old key leaves the
+    // JWKS. True when the bank signs with a new key.
+    bool rotateSigningKey();
 
 private:
     void updateHints();
@@ -55,6 +58,7 @@ private:
     QLabel *m_refreshHint;
     QLabel *m_familyHint;
     QLabel *m_resetResult;
+    QLabel *m_rotateResult;
     Confirmation m_confirm;
 };
 
