@@ -993,6 +993,45 @@ test('acr and amr: acr_values honoured, amr says "pwd", after a login, a silent 
     assert.equal(e.error, 'access_denied');
 });
 
+test('key rotation: tokens signed before and after rotate-key both validate (OIDC Core §10.1.1)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // A bank of its own: the other tests keep the key they started with.
+    const rotating = await startBank();
+    const rotatingIssuer = await Issuer.discover(rotating.issuerUrl);
+    const client = new rotatingIssuer.Client({
+        client_id: 'coolloan', client_secret: rotating.coolLoanSecret, redirect_uris: [COOLLOAN_REDIRECT],
+        token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'RS256',
+    });
+    const before = await login(client, COOLLOAN_REDIRECT);
+    const oldKid = jose.decodeProtectedHeader(before.tokenSet.id_token).kid;
+
+    // rotate-key while the bank runs on the same data directory
+    const { stdout } = await promisify(execFile)(BANK, ['rotate-key', '--data-dir', rotating.dataDir], { timeout: 15000 });
+    const rotation = JSON.parse(stdout.trim().split('\n').pop());
+    assert.equal(rotation.retired_kid, oldKid);
+    assert.notEqual(rotation.kid, oldKid);
+    assert.equal(rotation.retired_key_leaves_jwks_at, before.tokenSet.claims().exp, 'the old key leaves when its last token expires');
+
+    // openid-client fetches the JWKS again for an unknown kid at most once a minute, and it fetched it a
+    // moment ago: the relying party here is a new one (as after a restart, or a minute later).
+    const rpAfter = await Issuer.discover(rotating.issuerUrl);
+    const clientAfter = new rpAfter.Client(client.metadata);
+    const after = await login(clientAfter, COOLLOAN_REDIRECT);
+    assert.equal(jose.decodeProtectedHeader(after.tokenSet.id_token).kid, rotation.kid);
+    // The library validates the ID token signed before the rotation against the JWKS of now, too.
+    await clientAfter.validateIdToken(before.tokenSet, before.checks.nonce, 'token');
+
+    // The JWKS publishes both: a token signed before the rotation and one signed after verify against it.
+    const keySet = jose.createRemoteJWKSet(new URL(rotatingIssuer.metadata.jwks_uri));
+    for (const { tokenSet } of [before, after]) {
+        const { payload } = await jose.jwtVerify(tokenSet.id_token, keySet, { issuer: rotating.issuerUrl, audience: 'coolloan' });
+        assert.equal(payload.sub, tokenSet.claims().sub);
+    }
+    // The bank itself still takes the access token signed with the old key.
+    const userinfo = await client.userinfo(before.tokenSet.access_token);
+    assert.ok(userinfo.sub);
+    await stopBank(rotating);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Findings: behaviour that contradicts the RFCs or the bank's own metadata (see the report in the
 // test names; these fail until the bank is fixed).
