@@ -171,6 +171,20 @@ EventExplanation explainUnnumbered(const TraceEvent &event)
                 tr("eddy revokes John's session and clears its cookie: the next authorization request, even "
                    "one with prompt=none, must ask for his password again. What it does not end: the tokens "
                    "apps already hold (until they expire or are revoked) and the consents John gave.") };
+        // CoolLoanClient::whenIdTokenKeyIsKnown: why the JWKS fetch after the token response happens.
+        if (event.from == QLatin1String("CoolLoan")
+            && event.summary.contains(QLatin1String("fetches the JWKS again")))
+            return { tr("A key CoolLoan does not know"),
+                tr("The ID token names a key id (kid) missing from the JWKS CoolLoan fetched: the bank may "
+                   "have rotated its signing key (OpenID Connect Core §10.1.1). CoolLoan fetches the JWKS "
+                   "again — once per unknown key id, at most once every 30 s, so that made-up key ids "
+                   "cannot make it flood the bank — and then checks the signature.") };
+        if (event.from == QLatin1String("CoolLoan")
+            && event.summary.contains(QLatin1String("does not fetch")))
+            return { tr("No second fetch"),
+                tr("The ID token names a key id CoolLoan does not know, and CoolLoan has fetched the JWKS "
+                   "for it already, or very recently: it does not ask again. The signature check will "
+                   "refuse the token.") };
         if (event.from == QLatin1String("CoolLoan"))
             return { tr("CoolLoan checks"),
                 tr("CoolLoan checks what it received itself rather than trusting it: the ID token's "

@@ -591,6 +591,13 @@ void tst_CoolLoanChecks::refetchesTheJwksForAnUnknownKid()
 {
     // The server rotates its key after CoolLoan read its JWKS and before it signs the ID token (OIDC
     // Core §10.1.1): the new kid sends CoolLoan back to the JWKS, once, and the token then verifies.
+    QStringList trace; // CoolLoan's trace: its decisions and the requests it sent, in order
+    connect(m_client.get(), &CoolLoanClient::traceEvent, m_client.get(), [&trace](const TraceEvent &event) {
+        if (event.kind == TraceKind::Decision)
+            trace << event.summary.section(QLatin1Char(':'), 0, 0);
+        else if (event.kind == TraceKind::Request)
+            trace << QString::fromLatin1(event.method) + QLatin1Char(' ') + event.url.path();
+    });
     QVERIFY(runFlow([this] {
         m_server->behaviour().publishedKeys = { &*m_otherKey, &*m_publishedKey };
         m_server->behaviour().idTokenKey = &*m_otherKey;
@@ -601,6 +608,12 @@ void tst_CoolLoanChecks::refetchesTheJwksForAnUnknownKid()
         (QStringList { QStringLiteral("POST /token grant_type=authorization_code"),
             QStringLiteral("GET /jwks"), QStringLiteral("GET /api/accounts") }));
     QCOMPARE(m_server->countOf(QStringLiteral("GET /jwks")), 2);
+    // The fetch is a traced exchange like the first one, right after the decision that says why.
+    const qsizetype why = trace.indexOf(
+        QStringLiteral("CoolLoan meets key id %1, not in the JWKS it fetched").arg(m_otherKey->kid()));
+    QVERIFY2(why > 0, qPrintable(trace.join(QStringLiteral(" | "))));
+    QCOMPARE(trace.value(why + 1), QStringLiteral("GET /jwks"));
+    QCOMPARE(trace.value(why - 1), QStringLiteral("POST /token"));
     // The trace says why it fetched.
     const bool explained
         = std::any_of(m_decisions.events.cbegin(), m_decisions.events.cend(), [&](const TraceEvent &e) {

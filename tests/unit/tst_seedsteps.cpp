@@ -21,6 +21,8 @@ private Q_SLOTS:
     void seedSteps();
     void explanationsOutsideTheSeed_data();
     void explanationsOutsideTheSeed();
+    void coolLoansKeyDecisions_data();
+    void coolLoansKeyDecisions();
     void refusals();
 };
 
@@ -103,6 +105,33 @@ void tst_SeedSteps::explanationsOutsideTheSeed()
     const EventExplanation explanation = explanationFor(event);
     QVERIFY2(explanation.title.contains(titleWord), qPrintable(explanation.title));
     QVERIFY(explanation.text.size() > 60);
+}
+
+void tst_SeedSteps::coolLoansKeyDecisions_data()
+{
+    QTest::addColumn<QString>("summary");
+    QTest::addColumn<QString>("title");
+    // CoolLoanClient::whenIdTokenKeyIsKnown's decisions: the diagram says why the JWKS is fetched again.
+    QTest::newRow("fetches again") << QStringLiteral(
+        "CoolLoan meets key id k2, not in the JWKS it fetched: the bank may have rotated its signing key, "
+        "so it fetches the JWKS again (OpenID Connect Core §10.1.1)")
+                                   << QStringLiteral("A key CoolLoan does not know");
+    QTest::newRow("does not") << QStringLiteral(
+        "CoolLoan meets key id k3, not in the bank's JWKS, and does not fetch the JWKS again: it fetched "
+        "the JWKS 2 s ago, and fetches it at most once every 30 s")
+                              << QStringLiteral("No second fetch");
+}
+
+void tst_SeedSteps::coolLoansKeyDecisions()
+{
+    QFETCH(QString, summary);
+    QFETCH(QString, title);
+    TraceEvent event;
+    event.kind = TraceKind::Decision;
+    event.source = QStringLiteral("coolloan");
+    event.from = event.to = QStringLiteral("CoolLoan");
+    event.summary = summary;
+    QCOMPARE(explanationFor(event).title, title);
 }
 
 void tst_SeedSteps::refusals()
