@@ -62,6 +62,8 @@ public:
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
     QString apiAudience() const;
     QJsonObject jwks() { return m_signingKeys.jwks(now()); }
+    // Every key the bank signed with, also those the JWKS no longer lists (SigningKeyRing::everyKey).
+    QJsonObject everySigningKey() { return m_signingKeys.everyKey(now()); }
 
     // The decisions of the request being answered; Bank::handle starts every request with none.
     void startRequest()

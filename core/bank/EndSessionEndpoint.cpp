@@ -79,7 +79,9 @@ Verdict hintIssuedByTheBank(BankContext &bank, EndSessionRequest &r)
 {
     const QByteArray token = r.form.valueOr(QStringLiteral("id_token_hint")).toUtf8();
     QString error;
-    const std::optional<DecodedJwt> verified = verifyRs256(token, bank.jwks(), &error);
+    // Every key the bank signed with: an expired hint's key may have left the JWKS since a rotation (OIDC
+    // Core §10.1.1), and it is still the bank's signature.
+    const std::optional<DecodedJwt> verified = verifyRs256(token, bank.everySigningKey(), &error);
     // What the checks after this one compare if it is switched off: the token as it claims to be.
     const std::optional<DecodedJwt> decoded = verified ? verified : decodeJwt(token);
     if (decoded)

@@ -192,6 +192,17 @@ QJsonObject SigningKeyRing::jwks(qint64 now)
     return m_jwks;
 }
 
+QJsonObject SigningKeyRing::everyKey(qint64 now)
+{
+    current(now);
+    QJsonArray keys;
+    for (const SigningKeyRecord &record : m_store.keys().everyKey()) {
+        if (const std::optional<QJsonObject> jwk = publicJwkOf(record))
+            keys.append(*jwk);
+    }
+    return QJsonObject { { QStringLiteral("keys"), keys } };
+}
+
 std::optional<KeyRotation> SigningKeyRing::rotate(qint64 now, QString *error)
 {
     auto rotation = rotateSigningKey(m_store, now, m_privateKeysInStore, error);

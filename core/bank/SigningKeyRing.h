@@ -55,6 +55,9 @@ public:
     const SigningKey &current(qint64 now);
     // {"keys": [...]}: the current key first, then the retired keys that may still be needed (RFC 7517 §5).
     QJsonObject jwks(qint64 now);
+    // {"keys": [...]} of every key the bank signed with, retired ones included: for a JWT of the bank's own
+    // whose expiry does not matter, such as an expired id_token_hint (RP-Initiated Logout 1.0 §4).
+    QJsonObject everyKey(qint64 now);
     // A new current key, in this process; the desktop app keeps KeyRotation::privateJwk in its keychain.
     std::optional<KeyRotation> rotate(qint64 now, QString *error);
 

@@ -55,6 +55,14 @@ QList<SigningKeyRecord> KeyStore::publishedKeys(qint64 now) const
     return m_db.selectAll(sql, { now }, readKey);
 }
 
+QList<SigningKeyRecord> KeyStore::everyKey() const
+{
+    static const QString sql
+        = QStringLiteral("SELECT kid, private_jwk, public_jwk, created_at, retired_at, last_expiry FROM "
+                         "signing_keys ORDER BY retired_at = 0 DESC, rowid DESC");
+    return m_db.selectAll(sql, {}, readKey);
+}
+
 bool KeyStore::makeCurrent(const SigningKeyRecord &key, qint64 now)
 {
     if (key.kid.isEmpty() || (key.privateJwk.isEmpty() && key.publicJwk.isEmpty()))

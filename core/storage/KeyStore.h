@@ -39,6 +39,8 @@ public:
     // What the JWKS publishes at `now`: the current key first, then every retired key a JWT may still
     // need (lastExpiry > now), newest first.
     QList<SigningKeyRecord> publishedKeys(qint64 now) const;
+    // Every key the bank signed with, published or long retired, the current one first.
+    QList<SigningKeyRecord> everyKey() const;
 
     // Makes `kid` the current key (inserted, or taken back if known) and retires every other current key
     // at `now`, in one transaction.

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void hintOfAnEarlierLoginAsksFirst();
     void hintOfAnAppTheBankNoLongerKnowsAsksFirst();
     void expiredHintIsStillAHint();
+    void expiredHintOfARetiredKeyIsStillAHint();
     void otherAppsKeepTheirTokensAndConsent();
     void registerClientTakesPostLogoutRedirectUris_data();
     void registerClientTakesPostLogoutRedirectUris();
@@ -470,6 +471,25 @@ void tst_EndSession::expiredHintIsStillAHint()
     QVERIFY2(answer.status == 303, qPrintable(answer.describe()));
     QCOMPARE(answer.location().toString(), text(LogoutUri));
     QCOMPARE(promptNone(browser), text("login_required"));
+}
+
+void tst_EndSession::expiredHintOfARetiredKeyIsStillAHint()
+{
+    // After a key rotation (OIDC Core §10.1.1) the JWKS drops the old key once its last token expired; an
+    // expired ID token it signed is still the bank's, and still a good hint (§4).
+    Browser browser(*m_bank);
+    const QString hint = logInThrough(browser, *m_coolLoan);
+    QString error;
+    const auto rotation = m_bank->server().rotateSigningKey(&error);
+    QVERIFY2(rotation, qPrintable(error));
+    m_bank->advanceClock(m_bank->server().bank()->config().accessTokenLifetime + 60);
+    const QJsonArray published
+        = HttpAgent().get(m_bank->url(text("/jwks"))).json().value(QStringLiteral("keys")).toArray();
+    QCOMPARE(published.size(), 1); // the old key has left
+    const HttpResult answer = browser.get(endSessionUrl(
+        { { text("id_token_hint"), Hint }, { text("post_logout_redirect_uri"), text(LogoutUri) } }, hint));
+    QVERIFY2(answer.status == 303, qPrintable(answer.describe()));
+    QCOMPARE(answer.location().toString(), text(LogoutUri));
 }
 
 void tst_EndSession::otherAppsKeepTheirTokensAndConsent()
