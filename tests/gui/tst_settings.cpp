@@ -29,6 +29,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -393,6 +394,14 @@ void tst_Settings::rotateSigningKeyReachesTheNextFlow()
     QVERIFY2(result->text().contains(newKid), qPrintable(result->text()));
     QVERIFY2(result->text().contains(oldKid), qPrintable(result->text()));
     QVERIFY2(result->text().contains(QLatin1String("stays in the JWKS until")), qPrintable(result->text()));
+    // Every group at its full height, the result too, as far as the screen allows: not squashed to two
+    // thirds of a 1024×768 screen (QWidget::adjustSize's limit for windows).
+    const int fits = qMin(dialog->sizeHint().height(), dialog->screen()->availableGeometry().height());
+    QTRY_VERIFY2(
+        dialog->height() >= fits, qPrintable(QStringLiteral("%1 < %2").arg(dialog->height()).arg(fits)));
+    // For the README and for looking at: CFL_SETTINGS_SCREENSHOT=FILE.png saves the dialog as it is now.
+    if (const QString shot = qEnvironmentVariable("CFL_SETTINGS_SCREENSHOT"); !shot.isEmpty())
+        QVERIFY2(dialog->grab().save(shot), qPrintable(shot));
     const auto newKey = window->secrets()->read(SecretStore::bankSigningKeyKey());
     QVERIFY(newKey && *newKey != *oldKey);
     clickButton(dialog, QDialogButtonBox::Cancel);

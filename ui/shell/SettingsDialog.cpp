@@ -15,6 +15,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -269,6 +270,18 @@ QString SettingsDialog::resetQuestion() const
         .arg(m_window->bankDatabasePath().toHtmlEscaped(), m_window->secrets()->location().toHtmlEscaped());
 }
 
+void SettingsDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    fitToContents();
+}
+
+void SettingsDialog::fitToContents()
+{
+    const QSize available = screen() ? screen()->availableGeometry().size() : sizeHint();
+    resize(sizeHint().boundedTo(available));
+}
+
 bool SettingsDialog::rotateSigningKey()
 {
     QString error;
@@ -291,6 +304,7 @@ bool SettingsDialog::rotateSigningKey()
         m_rotateResult->setText(text);
     }
     m_rotateResult->show();
+    fitToContents();
     return rotation.has_value();
 }
 

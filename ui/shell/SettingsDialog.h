@@ -43,7 +43,13 @@ public:
     // JWKS. True when the bank signs with a new key.
     bool rotateSigningKey();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    // The height every group needs, up to the screen's: QWidget::adjustSize gives a dialog at most two
+    // thirds of the screen, which at 1024×768 squashed the lifetimes' spin boxes to slivers.
+    void fitToContents();
     void updateHints();
 
     LabWindow *m_window;
