@@ -56,6 +56,8 @@ private Q_SLOTS:
     void tokenResponseFields();
     void codesAndTokensAreBase64Url();
     void publicClientAuthenticatesWithPkceOnly();
+    void clientAuthenticationRefusalsNameTheirRule_data();
+    void clientAuthenticationRefusalsNameTheirRule();
 
 private:
     Grant newCode(const QString &scope = QString::fromLatin1(CoolLoanScopes));
@@ -698,4 +700,60 @@ void tst_TokenEndpoint::publicClientAuthenticatesWithPkceOnly()
 }
 
 QTEST_GUILESS_MAIN(tst_TokenEndpoint)
+void tst_TokenEndpoint::clientAuthenticationRefusalsNameTheirRule_data()
+{
+    QTest::addColumn<QByteArray>("authorization"); // the Authorization header; empty: none
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("says"); // in error_description
+
+    // Several of these would be refused a step later anyway, with the same error (invalid_client): the
+    // answer must name the rule actually broken, so that a developer fixes the right thing.
+    const QByteArray secret = m_bank->coolLoanSecret();
+    const auto basic = [](const QByteArray &credentials) { return "Basic " + credentials.toBase64(); };
+    const QByteArray coolLoan = basic("coolloan:" + secret);
+    const QByteArray grant = "grant_type=refresh_token&refresh_token=no-such-token";
+    QTest::newRow("Basic and client_secret together (RFC 6749 §2.3)")
+        << coolLoan << grant + "&client_secret=" + secret << 400 << QStringLiteral("authenticated twice");
+    QTest::newRow("another scheme (§2.3.1)") << QByteArray("Bearer abc") << grant << 401
+                                             << QStringLiteral("only HTTP Basic client authentication");
+    QTest::newRow("Basic not base64 (§2.3.1)")
+        << QByteArray("Basic ***") << grant << 401 << QStringLiteral("not base64(client_id:client_secret)");
+    QTest::newRow("Basic without a colon (§2.3.1)")
+        << basic("coolloan") << grant << 401 << QStringLiteral("not base64(client_id:client_secret)");
+    QTest::newRow("Basic id not UTF-8 (§2.3.1)")
+        << basic("cool%FFloan:" + secret) << grant << 401 << QStringLiteral("not form-url-encoded UTF-8");
+    QTest::newRow("body client_id differs from Basic (§2.3.1)")
+        << coolLoan << grant + "&client_id=someone-else" << 400
+        << QStringLiteral("differs from the Basic credentials");
+    QTest::newRow("no client at all (§3.2.1)")
+        << QByteArray() << grant << 401 << QStringLiteral("no client authentication");
+    QTest::newRow("unknown client (§5.2)")
+        << basic("nobody:" + secret) << grant << 401 << QStringLiteral("unknown client 'nobody'");
+    QTest::newRow("confidential client without its secret (§3.2.1)")
+        << QByteArray() << grant + "&client_id=coolloan" << 401
+        << QStringLiteral("is a confidential client: it must send its secret");
+    QTest::newRow("body not valid form encoding (Appendix B)")
+        << coolLoan << QByteArray("grant_type=refresh_token&refresh_token=%FF") << 400
+        << QStringLiteral("bad percent-encoding or not UTF-8");
+}
+
+void tst_TokenEndpoint::clientAuthenticationRefusalsNameTheirRule()
+{
+    QFETCH(QByteArray, authorization);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, says);
+
+    HttpAgent agent;
+    RawHeaders headers;
+    if (!authorization.isEmpty())
+        headers.append({ "Authorization", authorization });
+    const HttpResult answer = agent.post(
+        m_bank->url(QStringLiteral("/token")), body, "application/x-www-form-urlencoded", headers);
+    QCOMPARE(answer.status, status);
+    const QString description = answer.json().value(QStringLiteral("error_description")).toString();
+    QVERIFY2(description.contains(says), qPrintable(answer.describe()));
+}
+
 #include "tst_tokenendpoint.moc"
