@@ -1,5 +1,6 @@
 #include "BankHarness.h"
 
+#include "crypto/Jwt.h"
 #include "crypto/Pkce.h"
 #include "crypto/SecureRandom.h"
 
@@ -179,6 +180,12 @@ FormFields HtmlForm::hiddenFields() const
             fields.append({ input.name, input.value });
     }
     return fields;
+}
+
+QJsonObject payloadOf(const QString &jwt)
+{
+    const auto decoded = decodeJwt(jwt.toLatin1());
+    return decoded ? decoded->payload : QJsonObject {};
 }
 
 QByteArray encodeForm(const FormFields &fields)

@@ -90,6 +90,8 @@ QString htmlUnescape(QString text);
 
 // application/x-www-form-urlencoded, everything but unreserved characters percent-encoded.
 QByteArray encodeForm(const FormFields &fields);
+// A JWT's payload as it is, signature unchecked (the bank's tokens, read by tests); empty if not a JWT.
+QJsonObject payloadOf(const QString &jwt);
 // Edits of a parameter list, as data-driven rows write them: "name=value" sets (replacing every
 // occurrence), "-name" removes, "+name=value" appends one more (a repeated parameter).
 FormFields edited(FormFields fields, const QStringList &edits);

@@ -19,12 +19,6 @@ QString text(const char *utf8)
     return QString::fromUtf8(utf8);
 }
 
-QJsonObject payloadOf(const QString &jwt)
-{
-    const auto decoded = decodeJwt(jwt.toLatin1());
-    return decoded ? decoded->payload : QJsonObject {};
-}
-
 const QJsonArray Password { QStringLiteral("pwd") };
 } // namespace
 
