@@ -60,6 +60,8 @@ private Q_SLOTS:
 private:
     // A fresh browser's first answer from /authorize (no session, no redirects followed).
     HttpResult firstAnswer(const AuthorizationRequest &request, const QStringList &edits = {});
+    HttpResult formPage(Browser &browser, const QString &form);
+    static FormFields johnsAnswer(const QString &form);
 
     std::unique_ptr<TestBank> m_bank;
 };
@@ -632,6 +634,27 @@ void tst_AuthorizationEndpoint::emptyCredentialsAskForBoth()
     QVERIFY(!browser.hasCookie(QStringLiteral("cfl_session")));
 }
 
+// The login or the consent page of a fresh grant (prompt=consent: the consent page always shows).
+HttpResult tst_AuthorizationEndpoint::formPage(Browser &browser, const QString &form)
+{
+    AuthorizationRequest request;
+    request.prompt = QStringLiteral("consent");
+    HttpResult page = browser.open(request.url(*m_bank));
+    if (form == QLatin1String("consent") && page.status == 200)
+        page = browser.follow(browser.submitLogin(page, {}));
+    return page;
+}
+
+// What John fills in on that form: his user name and password, or openid approved.
+FormFields tst_AuthorizationEndpoint::johnsAnswer(const QString &form)
+{
+    if (form == QLatin1String("login"))
+        return { { QStringLiteral("username"), QStringLiteral("john") },
+            { QStringLiteral("password"), QStringLiteral("banking-is-fun") } };
+    return { { QStringLiteral("scope"), QStringLiteral("openid") },
+        { QStringLiteral("decision"), QStringLiteral("approve") } };
+}
+
 void tst_AuthorizationEndpoint::unknownScopeIsNamedAsUnknown()
 {
     // RFC 6749 §3.3: a scope the bank has never heard of is refused as unknown, not as one CoolLoan may
@@ -659,25 +682,13 @@ void tst_AuthorizationEndpoint::malformedFormsAreRefusedForTheirEncoding()
     QFETCH(QString, form);
 
     Browser browser(*m_bank);
-    AuthorizationRequest request;
-    request.prompt = QStringLiteral("consent"); // always show the consent page
-    HttpResult page = browser.open(request.url(*m_bank));
+    const HttpResult page = formPage(browser, form);
     QCOMPARE(page.status, 200);
-    if (form == QLatin1String("consent")) {
-        page = browser.follow(browser.submitLogin(page, {}));
-        QCOMPARE(page.status, 200);
+    if (form == QLatin1String("consent"))
         QVERIFY2(page.body.contains("name=\"decision\""), qPrintable(page.describe()));
-    }
     const auto htmlForm = findForm(page.body, QLatin1Char('/') + form);
     QVERIFY(htmlForm.has_value());
-    FormFields fields = htmlForm->hiddenFields();
-    if (form == QLatin1String("login")) {
-        fields.append({ QStringLiteral("username"), QStringLiteral("john") });
-        fields.append({ QStringLiteral("password"), QStringLiteral("banking-is-fun") });
-    } else {
-        fields.append({ QStringLiteral("scope"), QStringLiteral("openid") });
-        fields.append({ QStringLiteral("decision"), QStringLiteral("approve") });
-    }
+    const FormFields fields = htmlForm->hiddenFields() + johnsAnswer(form);
     const HttpResult refused = browser.post(page.url.resolved(QUrl(htmlForm->action)),
         encodeForm(fields) + "&x=%FF", "application/x-www-form-urlencoded");
     QCOMPARE(refused.status, 400);
@@ -704,27 +715,16 @@ void tst_AuthorizationEndpoint::csrfTokenIsRequired()
     QFETCH(QString, token);
 
     Browser browser(*m_bank);
-    AuthorizationRequest request;
-    request.prompt = QStringLiteral("consent"); // always show the consent page
-    HttpResult page = browser.open(request.url(*m_bank));
+    const HttpResult page = formPage(browser, form);
     QCOMPARE(page.status, 200);
-    if (form == QLatin1String("consent")) {
-        page = browser.follow(browser.submitLogin(page, {}));
-        QCOMPARE(page.status, 200);
+    if (form == QLatin1String("consent"))
         QVERIFY2(page.body.contains("name=\"decision\""), qPrintable(page.describe()));
-    }
     const auto htmlForm = findForm(page.body, QLatin1Char('/') + form);
     QVERIFY(htmlForm.has_value());
     FormFields fields;
     if (!token.isEmpty())
         fields.append({ QStringLiteral("csrf_token"), token });
-    if (form == QLatin1String("login")) {
-        fields.append({ QStringLiteral("username"), QStringLiteral("john") });
-        fields.append({ QStringLiteral("password"), QStringLiteral("banking-is-fun") });
-    } else {
-        fields.append({ QStringLiteral("scope"), QStringLiteral("openid") });
-        fields.append({ QStringLiteral("decision"), QStringLiteral("approve") });
-    }
+    fields.append(johnsAnswer(form));
     const HttpResult refused = browser.submit(page, *htmlForm, fields, { QStringLiteral("csrf_token") });
     QCOMPARE(refused.status, 400);
     QVERIFY(refused.header("Location").isEmpty());
