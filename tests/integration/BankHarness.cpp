@@ -182,6 +182,15 @@ FormFields HtmlForm::hiddenFields() const
     return fields;
 }
 
+QProcessEnvironment quietEnvironment(const QString &home)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("HOME"), home);
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    return environment;
+}
+
 QJsonObject payloadOf(const QString &jwt)
 {
     const auto decoded = decodeJwt(jwt.toLatin1());

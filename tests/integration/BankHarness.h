@@ -90,6 +90,9 @@ QString htmlUnescape(QString text);
 
 // application/x-www-form-urlencoded, everything but unreserved characters percent-encoded.
 QByteArray encodeForm(const FormFields &fields);
+// The environment for a codeflow-bank process of a test: HOME and the XDG data and config directories under
+// `home`, so that nothing lands in the real user's directories.
+QProcessEnvironment quietEnvironment(const QString &home);
 // A JWT's payload as it is, signature unchecked (the bank's tokens, read by tests); empty if not a JWT.
 QJsonObject payloadOf(const QString &jwt);
 // Edits of a parameter list, as data-driven rows write them: "name=value" sets (replacing every

@@ -27,15 +27,6 @@ struct Finished
     QByteArray err;
 };
 
-QProcessEnvironment quietEnvironment(const QString &home)
-{
-    // Nothing may land in the real user's directories.
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("HOME"), home);
-    environment.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
-    return environment;
-}
 } // namespace
 
 class tst_BankCli : public QObject

@@ -16,16 +16,6 @@ using namespace cfl::test;
 namespace {
 constexpr int ProcessTimeoutMs = 20000;
 
-QProcessEnvironment quietEnvironment(const QString &home)
-{
-    // Nothing may land in the real user's directories.
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("HOME"), home);
-    environment.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
-    return environment;
-}
-
 struct Finished
 {
     int exitCode = -1;

@@ -75,14 +75,6 @@ QStringList kidsOf(const QJsonObject &jwks)
     return kids;
 }
 
-QProcessEnvironment quietEnvironment(const QString &home)
-{
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("HOME"), home);
-    environment.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
-    return environment;
-}
 } // namespace
 
 class tst_KeyRotation : public QObject
