@@ -49,6 +49,7 @@ private Q_SLOTS:
     void interactionBelongsToTheBrowserThatStartedIt();
     void interactionExpires();
     void consentCannotBeSubmittedTwice();
+    void consentBeforeLoginShowsTheLoginForm();
     void denyReturnsAccessDenied();
     void untickedOptionalScopesAreNotGranted();
     void consentCannotAddScopes();
@@ -789,6 +790,26 @@ void tst_AuthorizationEndpoint::consentCannotBeSubmittedTwice()
     const HttpResult again = browser.submitConsent(consentPage, {});
     QCOMPARE(again.status, 400);
     QVERIFY(again.header("Location").isEmpty());
+}
+
+void tst_AuthorizationEndpoint::consentBeforeLoginShowsTheLoginForm()
+{
+    // The consent form posted before anyone logged in, with the interaction's own CSRF token (the login
+    // page's): no code for nobody, the login form again, saying why (OpenID Connect Core §3.1.2.3).
+    Browser browser(*m_bank);
+    const HttpResult page = browser.open(AuthorizationRequest().url(*m_bank));
+    QCOMPARE(page.status, 200);
+    const std::optional<HtmlForm> login = findForm(page.body, QStringLiteral("/login"));
+    QVERIFY(login);
+    QString consent = login->action;
+    consent.replace(QStringLiteral("/login"), QStringLiteral("/consent"));
+    const HttpResult answer = browser.postForm(page.url.resolved(QUrl(consent)),
+        login->hiddenFields() + FormFields { { QStringLiteral("decision"), QStringLiteral("approve") } });
+    QCOMPARE(answer.status, 400);
+    QVERIFY2(answer.header("Location").isEmpty(), qPrintable(answer.describe()));
+    QVERIFY2(answer.body.contains("Log in first."), qPrintable(answer.describe()));
+    QVERIFY(findForm(answer.body, QStringLiteral("/login")));
+    QVERIFY(!browser.hasCookie(QStringLiteral("cfl_session")));
 }
 
 void tst_AuthorizationEndpoint::denyReturnsAccessDenied()

@@ -53,6 +53,8 @@ private Q_SLOTS:
     void invalidTokensAreRefused();
     void expiredTokenIsRefused();
     void tokenInTheQueryIsRefused();
+    void authorizationSchemeMustBeBearer_data();
+    void authorizationSchemeMustBeBearer();
 
 private:
     TokenSet tokensFor(OAuthClient &client, const QString &scope);
@@ -396,6 +398,37 @@ void tst_ResourceApi::tokenInTheQueryIsRefused()
         = m_coolLoan->get(m_bank->url(QStringLiteral("/api/accounts?access_token=") + tokens.accessToken));
     QCOMPARE(response.status, 400);
     QCOMPARE(errorOf(response), QStringLiteral("invalid_request"));
+    QVERIFY(!response.json().contains(QStringLiteral("accounts")));
+}
+
+void tst_ResourceApi::authorizationSchemeMustBeBearer_data()
+{
+    QTest::addColumn<QByteArray>("scheme");
+    QTest::addColumn<int>("status");
+    QTest::newRow("Bearer") << QByteArray("Bearer") << 200;
+    QTest::newRow("bearer: the scheme is case-insensitive (RFC 9110 §11.1)") << QByteArray("bearer") << 200;
+    QTest::newRow("Basic") << QByteArray("Basic") << 400;
+    QTest::newRow("DPoP") << QByteArray("DPoP") << 400;
+}
+void tst_ResourceApi::authorizationSchemeMustBeBearer()
+{
+    // A valid access token under another scheme is a malformed request, named as such (RFC 6750 §2.1,
+    // §3.1): not an invalid token, which would send the developer looking at the token.
+    QFETCH(QByteArray, scheme);
+    QFETCH(int, status);
+    const TokenSet tokens = tokensFor(*m_coolLoan, QStringLiteral("openid accounts:read"));
+    QVERIFY(tokens.isValid());
+    const HttpResult response = m_coolLoan->get(m_bank->url(QStringLiteral("/api/accounts")),
+        { { "Authorization", scheme + ' ' + tokens.accessToken.toLatin1() } });
+    QCOMPARE(response.status, status);
+    if (status == 200)
+        return;
+    QCOMPARE(errorOf(response), QStringLiteral("invalid_request"));
+    QVERIFY2(response.json()
+                 .value(QStringLiteral("error_description"))
+                 .toString()
+                 .contains(QStringLiteral("must use the Bearer scheme")),
+        qPrintable(response.describe()));
     QVERIFY(!response.json().contains(QStringLiteral("accounts")));
 }
 

@@ -3,6 +3,7 @@
 // response (§5.1, OpenID Connect Core §3.1.3.3).
 
 #include "BankHarness.h"
+#include "storage/SeedData.h"
 
 #include <QTest>
 
@@ -58,6 +59,9 @@ private Q_SLOTS:
     void publicClientAuthenticatesWithPkceOnly();
     void clientAuthenticationRefusalsNameTheirRule_data();
     void clientAuthenticationRefusalsNameTheirRule();
+    void unknownCodeOrRefreshTokenIsNamedAsUnknown();
+    void singleUseHoldsWhenTheReplayCheckIsPassed();
+    void grantOfAVanishedUserIsRefused();
 
 private:
     Grant newCode(const QString &scope = QString::fromLatin1(CoolLoanScopes));
@@ -699,7 +703,6 @@ void tst_TokenEndpoint::publicClientAuthenticatesWithPkceOnly()
     QVERIFY(TokenSet::from(response).isValid());
 }
 
-QTEST_GUILESS_MAIN(tst_TokenEndpoint)
 void tst_TokenEndpoint::clientAuthenticationRefusalsNameTheirRule_data()
 {
     QTest::addColumn<QByteArray>("authorization"); // the Authorization header; empty: none
@@ -756,4 +759,95 @@ void tst_TokenEndpoint::clientAuthenticationRefusalsNameTheirRule()
     QVERIFY2(description.contains(says), qPrintable(answer.describe()));
 }
 
+void tst_TokenEndpoint::unknownCodeOrRefreshTokenIsNamedAsUnknown()
+{
+    // Without its record, a later check would refuse the same request with the same invalid_grant (as
+    // "issued to another client"): the answer must say what is wrong (RFC 6749 §5.2, §6).
+    OAuthClient client = coolLoan();
+    const HttpResult code = client.exchangeCode(
+        QStringLiteral("bm90LWEtY29kZS1mcm9tLXRoaXMtYmFuay1hdC1hbGwtMTIz"), AuthorizationRequest().verifier);
+    QCOMPARE(code.status, 400);
+    QCOMPARE(code.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    QCOMPARE(code.json().value(QStringLiteral("error_description")).toString(),
+        QStringLiteral("unknown authorization code"));
+
+    const HttpResult refresh
+        = client.refresh(QStringLiteral("bm90LWEtcmVmcmVzaC10b2tlbi1mcm9tLXRoaXMtYmFuaw"));
+    QCOMPARE(refresh.status, 400);
+    QCOMPARE(refresh.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    QVERIFY2(refresh.json()
+                 .value(QStringLiteral("error_description"))
+                 .toString()
+                 .startsWith(QStringLiteral("unknown refresh token")),
+        qPrintable(refresh.describe()));
+}
+
+void tst_TokenEndpoint::singleUseHoldsWhenTheReplayCheckIsPassed()
+{
+    // Two requests that race can both pass the replay check (token.code.unused, token.refresh.not_rotated)
+    // before either marks the code or token used — tst_singleuse races two bank processes over one
+    // database, but cannot force the interleaving. Here the replay check is switched off, as the race would
+    // pass it: the conditional UPDATE that marks the code redeemed, and the token rotated, still refuses
+    // the second request (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+    OAuthClient client = coolLoan();
+    const Grant grant = newCode();
+    const HttpResult first = client.exchangeCode(grant.code, grant.request.verifier);
+    QCOMPARE(first.status, 200);
+    const TokenSet tokens = TokenSet::from(first);
+    const HttpResult rotated = client.refresh(tokens.refreshToken);
+    QCOMPARE(rotated.status, 200);
+
+    m_bank->server().setDisabledChecks(
+        { QStringLiteral("token.code.unused"), QStringLiteral("token.refresh.not_rotated") });
+    const HttpResult secondCode = client.exchangeCode(grant.code, grant.request.verifier);
+    const HttpResult secondRefresh = client.refresh(tokens.refreshToken);
+    m_bank->server().setDisabledChecks({});
+
+    QCOMPARE(secondCode.status, 400);
+    QCOMPARE(secondCode.json().value(QStringLiteral("error_description")).toString(),
+        QStringLiteral("authorization code was already used"));
+    QVERIFY(!secondCode.json().contains(QStringLiteral("access_token")));
+    QCOMPARE(secondRefresh.status, 400);
+    QCOMPARE(secondRefresh.json().value(QStringLiteral("error_description")).toString(),
+        QStringLiteral("refresh token was already used"));
+    QVERIFY(!secondRefresh.json().contains(QStringLiteral("access_token")));
+    // The loser of a refresh race revokes the family: the token the winner got is dead too.
+    QCOMPARE(client.refresh(TokenSet::from(rotated).refreshToken).status, 400);
+}
+
+void tst_TokenEndpoint::grantOfAVanishedUserIsRefused()
+{
+    // Codes and tokens go with their user (ON DELETE CASCADE); a database edited with foreign keys off
+    // keeps them. Whoever the user was, nobody gets tokens for them (RFC 6749 §5.2).
+    Browser browser(*m_bank);
+    AuthorizationRequest request;
+    const Credentials mallory { QString::fromLatin1(SeedMalloryUsername),
+        QString::fromLatin1(SeedMalloryPassword) };
+    const AuthorizationRun first = browser.authorize(request, mallory);
+    QVERIFY2(!first.code().isEmpty(), qPrintable(first.describe()));
+    OAuthClient client = coolLoan();
+    const TokenSet tokens = TokenSet::from(client.exchangeCode(first.code(), request.verifier));
+    QVERIFY(tokens.isValid());
+    AuthorizationRequest again;
+    const AuthorizationRun second = browser.authorize(again, mallory);
+    QVERIFY2(!second.code().isEmpty(), qPrintable(second.describe()));
+
+    Database &db = m_bank->store().database();
+    QVERIFY(db.change(QStringLiteral("PRAGMA foreign_keys = OFF"), {}) >= 0);
+    QCOMPARE(db.change(QStringLiteral("DELETE FROM users WHERE username = ?"),
+                 { QString::fromLatin1(SeedMalloryUsername) }),
+        1);
+    QVERIFY(db.change(QStringLiteral("PRAGMA foreign_keys = ON"), {}) >= 0);
+
+    const HttpResult code = client.exchangeCode(second.code(), again.verifier);
+    QCOMPARE(code.status, 400);
+    QCOMPARE(code.json().value(QStringLiteral("error_description")).toString(),
+        QStringLiteral("the user of this code no longer exists"));
+    const HttpResult refresh = client.refresh(tokens.refreshToken);
+    QCOMPARE(refresh.status, 400);
+    QCOMPARE(refresh.json().value(QStringLiteral("error_description")).toString(),
+        QStringLiteral("the user of this token no longer exists"));
+}
+
+QTEST_GUILESS_MAIN(tst_TokenEndpoint)
 #include "tst_tokenendpoint.moc"
