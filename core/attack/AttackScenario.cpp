@@ -77,6 +77,21 @@ QList<Scenario> allScenarios()
                 QStringLiteral("authorize.redirect_uri.exact_match"),
                 QStringLiteral("redirect_uri equals a registered one; a loopback one may differ in its port "
                                "only (RFC 6749 §3.1.2.3, RFC 9700 §4.1.3, RFC 8252 §7.3)") } } },
+        { QStringLiteral("port-squatting"),
+            QStringLiteral("Mallory's program on John's laptop gets his code for a desktop app without him "
+                           "seeing anything"),
+            QStringLiteral(
+                "John uses CoolLoan Desktop, a public client on a loopback redirect URI, and consented once. "
+                "Mallory's program listens on another loopback port and opens a link for that app with "
+                "prompt=none.\nAny local program can listen on loopback, so a public client there proves "
+                "nothing: eddy asks John every time (RFC 8252 §8.6)."),
+            QStringLiteral("Mallory's program runs on John's laptop (that is the attack, not a shortcut); "
+                           "CoolLoan Desktop's back channel and John's browser are scripted."),
+            QStringLiteral("Mallory's listener, Mallory's malware"),
+            { { { Weakness::LoopbackConsentRemembered }, QStringLiteral("eddy"), 302,
+                QStringLiteral("consent_required"), QStringLiteral("authorize.prompt_none.public_loopback"),
+                QStringLiteral("prompt=none is refused for a public client's loopback redirect URI: John is "
+                               "asked (RFC 8252 §8.6, RFC 6749 §10.2)") } } },
     };
 }
 

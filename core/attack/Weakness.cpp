@@ -111,7 +111,7 @@ QList<WeaknessSpec> makeTable()
                 "prompt=none is refused for a public client's loopback redirect URI: John is asked"),
             QStringLiteral("RFC 8252 §8.6, RFC 6749 §10.2"),
             QStringLiteral("a process squatting a loopback port gets a code without John seeing anything"),
-            QStringLiteral("port-squatting") },
+            {} },
     };
 }
 } // namespace
