@@ -153,6 +153,13 @@ EventExplanation explainUnnumbered(const TraceEvent &event)
                    "is always possible, and costs John nothing.") };
         return { tr("John acts"), tr("John does something in his browser.") };
     case TraceKind::Decision:
+        // The attack lab: Mallory's own doings, on her lifelines (attack/AttackEngine.cpp, Run::note).
+        if (event.from == malloryDevice() || event.from == malloryMalware()
+            || event.from == malloryListener())
+            return { tr("Mallory acts"),
+                tr("What Mallory does, or what she now holds, on her own lifeline. Nobody else sees this "
+                   "step: "
+                   "the bank and CoolLoan only see the requests she sends.") };
         if (event.from == QLatin1String("CoolLoan") && event.summary.contains(QLatin1String("logged out")))
             return { tr("CoolLoan logs out"),
                 tr("The state is the one CoolLoan sent with its logout request, so this return answers it. "

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void coolLoansKeyDecisions_data();
     void coolLoansKeyDecisions();
     void refusals();
+    void mallorysDoingsAreHers();
 };
 
 void tst_SeedSteps::seedSteps_data()
@@ -153,6 +154,19 @@ void tst_SeedSteps::refusals()
     QVERIFY(!isRefusal(decision));
     decision.refusalRule = QStringLiteral("RFC 7636 §4.6");
     QVERIFY(isRefusal(decision));
+}
+
+void tst_SeedSteps::mallorysDoingsAreHers()
+{
+    // The attack lab's notes on Mallory's lifelines are not decisions of the bank.
+    for (const QString &party : { malloryDevice(), malloryMalware(), malloryListener() }) {
+        TraceEvent event;
+        event.kind = TraceKind::Decision;
+        event.source = QStringLiteral("mallory");
+        event.from = event.to = party;
+        event.summary = QStringLiteral("Mallory now holds John's code");
+        QCOMPARE(explanationFor(event).title, QStringLiteral("Mallory acts"));
+    }
 }
 
 QTEST_APPLESS_MAIN(tst_SeedSteps)
