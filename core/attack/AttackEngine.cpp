@@ -5,6 +5,8 @@
 #include "bank/BankTrace.h"
 #include "bank/Check.h"
 #include "bank/ClientRegistration.h"
+#include "client/ClientChecks.h"
+#include "client/IdTokenValidator.h"
 #include "crypto/Pkce.h"
 #include "crypto/SecureRandom.h"
 #include "storage/SeedData.h"
@@ -116,16 +118,25 @@ public:
     // Mallory's own doing, on her lifeline.
     void note(const QString &party, const QString &summary, TraceChannel channel = TraceChannel::Internal)
     {
+        TraceEvent event = noteEvent(party, summary);
+        event.channel = channel;
+        record(event);
+    }
+
+    // A decision on `party`'s lifeline (Mallory's, or CoolLoan's own checks).
+    TraceEvent noteEvent(const QString &party, const QString &summary)
+    {
         TraceEvent event;
         event.kind = TraceKind::Decision;
         event.exchangeId = ++m_exchangeId;
         event.timeMs = QDateTime::currentMSecsSinceEpoch();
-        event.source = QStringLiteral("mallory");
-        event.channel = channel;
+        event.source
+            = party == QLatin1String("CoolLoan") ? QStringLiteral("coolloan") : QStringLiteral("mallory");
+        event.channel = TraceChannel::Internal;
         event.from = party;
         event.to = party;
         event.summary = summary;
-        record(event);
+        return event;
     }
 
     // A request that reached Mallory's listener (John's browser followed a redirect there).
@@ -297,7 +308,7 @@ public:
     }
 
     // Mallory's party uses what it got: success is banky serving John's accounts to it.
-    void malloryHolds(WebAgent &party, const Tokens &tokens, const QString &what)
+    void malloryHolds(WebAgent &party, const Tokens &tokens, const QString &what, const QString &holder = {})
     {
         if (tokens.access.isEmpty())
             return;
@@ -314,7 +325,63 @@ public:
                       outcome.succeeded ? QStringLiteral("; banky served her John's accounts %1")
                                               .arg(outcome.accountsServedToMallory.join(QStringLiteral(", ")))
                                         : QString());
-        note(party.party(), QStringLiteral("Mallory now holds %1").arg(outcome.obtained));
+        note(holder.isEmpty() ? party.party() : holder,
+            QStringLiteral("Mallory now holds %1").arg(outcome.obtained));
+    }
+
+    QString issuer() const { return m_server.issuer().toString(QUrl::StripTrailingSlash); }
+
+    // CoolLoan's own ID-token checks (client/IdTokenValidator.h), as CoolLoanClient runs them: the first
+    // that fails refuses, unless a weakness switched it off — then it is recorded as skipped, as the
+    // bank's are. Returns whether CoolLoan believes the token.
+    bool coolLoanAcceptsIdToken(const Tokens &tokens, const QString &nonce)
+    {
+        const QJsonObject jwks = coolLoan.get(bankUrl(QStringLiteral("/jwks"))).json();
+        IdTokenExpectations expected;
+        expected.issuer = m_server.bank()->issuer();
+        expected.clientId = QString::fromLatin1(SeedCoolLoanClientId);
+        expected.nonce = nonce;
+        expected.accessToken = tokens.access.toLatin1();
+        expected.now = QDateTime::currentSecsSinceEpoch();
+        const IdTokenValidation validation = validateIdToken(tokens.id.toLatin1(), jwks, expected);
+        const QStringList off = clientChecksOf(outcome.weaknesses);
+        for (const IdTokenCheck &check : validation.checks) {
+            if (check.passed)
+                continue;
+            const ClientCheck &spec = clientCheck(check.check);
+            const QString rule = QStringLiteral("%1 (%2)").arg(spec.rule, spec.section);
+            QString expectedValue;
+            QString receivedValue;
+            const qsizetype got = check.detail.indexOf(QLatin1String(", got "));
+            if (check.detail.startsWith(QLatin1String("expected ")) && got > 0) {
+                expectedValue = check.detail.mid(9, got - 9);
+                receivedValue = check.detail.mid(got + 6);
+            }
+            if (off.contains(spec.id)) {
+                TraceEvent skipped = noteEvent(QStringLiteral("CoolLoan"),
+                    QStringLiteral("check skipped: %1 — %2").arg(spec.id, check.detail));
+                skipped.expected = expectedValue;
+                skipped.received = receivedValue;
+                record(skipped);
+                if (m_attackStarted && outcome.stoppedBy.isEmpty())
+                    outcome.skipped.append(
+                        { QStringLiteral("CoolLoan"), spec.id, rule, expectedValue, receivedValue });
+                continue;
+            }
+            TraceEvent refusal = noteEvent(QStringLiteral("CoolLoan"),
+                QStringLiteral("refuses the ID token: %1 (check %2)").arg(check.detail, spec.id));
+            refusal.refusalRule = rule;
+            refusal.expected = expectedValue;
+            refusal.received = receivedValue;
+            record(refusal);
+            if (m_attackStarted && outcome.stoppedBy.isEmpty()) {
+                outcome.stoppedBy = QStringLiteral("CoolLoan");
+                outcome.check = spec.id;
+                outcome.rule = rule;
+            }
+            return false;
+        }
+        return true;
     }
 
     RunHooks m_hooks;
@@ -345,7 +412,8 @@ private:
             if (decision.isSkippedCheck()) {
                 const auto spec = findCheck(decision.check);
                 outcome.skipped.append({ bankPartyFor(exchange.request.path()), decision.check,
-                    spec ? QStringLiteral("%1 (%2)").arg(spec->rule, spec->section) : QString() });
+                    spec ? QStringLiteral("%1 (%2)").arg(spec->rule, spec->section) : QString(),
+                    decision.expected, decision.received });
                 continue;
             }
             if (!decision.refusal)
@@ -517,6 +585,47 @@ void playPortSquatting(Run &run)
         = Tokens::from(run.redeemAsPublic(run.malware, desktop.clientId, code, squatted, malloryVerifier));
     run.malloryHolds(run.malware, stolen, QStringLiteral("John's tokens through a squatted loopback port"));
 }
+
+void playCodeInjection(Run &run)
+{
+    // John's CoolLoan, on his laptop, starts a flow; his browser logs in and consents.
+    const QByteArray johnsVerifier = pkce::generateVerifier();
+    const QString johnsNonce = randomString();
+    const QString johnsRedirect = QString::fromLatin1(CoolLoanRedirect);
+    WebAnswer last;
+    const QUrl callback = run.authorize(
+        run.authorizationUrl(QString::fromLatin1(SeedCoolLoanClientId), johnsRedirect,
+            QString::fromLatin1(CoolLoanScopes), johnsVerifier, { { QStringLiteral("nonce"), johnsNonce } }),
+        &last);
+    const QString code = QUrlQuery(callback).queryItemValue(QStringLiteral("code"));
+    if (code.isEmpty()) {
+        run.fail(QStringLiteral("John's browser got no code (%1)").arg(last.status));
+        return;
+    }
+    run.note(
+        malloryMalware(), QStringLiteral("her extension keeps the code of John's redirect and stops it"));
+
+    // Mallory's CoolLoan session, on her device: CoolLoan gave her a state, a nonce and a PKCE verifier of
+    // her own, and its callback there listens on another loopback port.
+    const QString herRedirect = QStringLiteral("http://127.0.0.1:5557/callback");
+    const QByteArray herVerifier = pkce::generateVerifier();
+    const QString herNonce = randomString();
+    run.note(malloryDevice(),
+        QStringLiteral("starts her own CoolLoan login, then opens its callback with John's code"));
+    run.attackBegins();
+    const Tokens tokens = Tokens::from(run.redeem(run.coolLoan, code, herRedirect, herVerifier));
+    if (tokens.access.isEmpty()) {
+        run.note(malloryDevice(), QStringLiteral("CoolLoan got no tokens for the injected code"));
+        return;
+    }
+    if (!run.coolLoanAcceptsIdToken(tokens, herNonce)) {
+        run.note(malloryDevice(), QStringLiteral("CoolLoan refused to log her session in"));
+        return;
+    }
+    run.note(malloryDevice(), QStringLiteral("her CoolLoan session is now logged in with John's tokens"));
+    run.malloryHolds(
+        run.coolLoan, tokens, QStringLiteral("a CoolLoan session with John's tokens"), malloryDevice());
+}
 } // namespace
 
 QJsonObject AttackOutcome::toJson() const
@@ -550,6 +659,8 @@ AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknes
             playPkceDowngrade(run);
         else if (scenario.id == QLatin1String("lax-redirect"))
             playLaxRedirect(run);
+        else if (scenario.id == QLatin1String("code-injection"))
+            playCodeInjection(run);
         else if (scenario.id == QLatin1String("port-squatting"))
             playPortSquatting(run);
         else

@@ -21,9 +21,12 @@ namespace cfl::attack {
 // refusal would have been (bank/Check.h, runChecks) — what "Why it worked" shows.
 struct SkippedCheck
 {
-    QString party; // "eddy", "boris", "banky"
+    QString party; // "eddy", "boris", "banky", or "CoolLoan" for its own checks
     QString check; // its id (bank/Check.h)
     QString rule; // "rule (section)", as the catalogue states it
+    // The values the check compared and would have refused (empty when it compared none).
+    QString expected;
+    QString received;
 };
 
 // What a caller may see of a run while it is played: each trace event as it is recorded, and a gate
@@ -62,7 +65,8 @@ struct AttackOutcome
 };
 
 // Plays `scenario` against a bank with `weaknesses` on. Bank weaknesses switch off the bank's checks;
-// CoolLoan's have no effect on the scripted clients of these scenarios.
+// CoolLoan's switch off the scripted CoolLoan's own checks where a scenario plays them (code-injection's
+// ID-token checks, client/IdTokenValidator.h, as CoolLoanClient runs them).
 AttackOutcome runAttack(
     const Scenario &scenario, const QList<Weakness> &weaknesses, const RunHooks &hooks = {});
 // The weak run (every weakness of the scenario), the defended run (none), and the run with every

@@ -20,6 +20,28 @@ QList<Scenario> allScenarios()
         "Mallory's malware on John's laptop: it reads CoolLoan's configuration (its client secret) and "
         "traffic — one laptop stands in for CoolLoan's server and John's device.");
     return {
+        { QStringLiteral("code-injection"),
+            QStringLiteral("Mallory logs her own CoolLoan session in with John's stolen code"),
+            QStringLiteral(
+                "Mallory's browser extension reads the code in John's redirect to CoolLoan and stops it; she "
+                "opens her own CoolLoan session's callback with that code (RFC 9700 §4.5).\nboris ties "
+                "the code to its redirect_uri and PKCE challenge; CoolLoan ties the ID token to its nonce."),
+            QStringLiteral("One laptop: Mallory's extension is a script reading John's (scripted) browser, "
+                           "and her CoolLoan session is the same CoolLoan as John's, as if on her own "
+                           "device, whose callback listens on another loopback port."),
+            QStringLiteral("Mallory's malware (a browser extension), Mallory's device"),
+            { { { Weakness::TokenRedirectUriNotCompared }, QStringLiteral("boris"), 400,
+                  QStringLiteral("invalid_grant"), QStringLiteral("token.code.redirect_uri"),
+                  QStringLiteral("redirect_uri is the authorization request's, character for character (RFC "
+                                 "6749 §4.1.3)") },
+                { { Weakness::PkceNotChecked }, QStringLiteral("boris"), 400, QStringLiteral("invalid_grant"),
+                    QStringLiteral("token.code.pkce"),
+                    QStringLiteral("BASE64URL(SHA-256(code_verifier)) equals the code_challenge (RFC 7636 "
+                                   "§4.6)") },
+                { { Weakness::NonceNotChecked }, QStringLiteral("CoolLoan"), 0, QString(),
+                    QStringLiteral("coolloan.id_token.nonce"),
+                    QStringLiteral(
+                        "nonce is the one CoolLoan sent (OpenID Connect Core §3.1.3.7 (11))") } } },
         { QStringLiteral("code-replay"),
             QStringLiteral("Mallory redeems a code CoolLoan already used and gets John's tokens"),
             QStringLiteral("CoolLoan redeems John's code; Mallory's malware captured that token request and "

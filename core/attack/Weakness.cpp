@@ -68,7 +68,7 @@ QList<WeaknessSpec> makeTable()
             QStringLiteral("redirect_uri is the authorization request's, character for character"),
             QStringLiteral("RFC 6749 §4.1.3"),
             QStringLiteral("a code stolen from one redirect is redeemed as if it had arrived at another"),
-            QStringLiteral("code-injection") },
+            {} },
         // Stands for "banky believes whatever alg the token names" (RFC 8725 §3.1): the signature check is
         // the one that would refuse alg none or an HS256 token keyed with the public key. banky serves by
         // its ledger's record of the token (api.token.known), so a forged token alone opens nothing; the
@@ -85,8 +85,7 @@ QList<WeaknessSpec> makeTable()
             QStringLiteral("CoolLoan does not compare the ID token's nonce"), coolLoan, {},
             ids({ "coolloan.id_token.nonce" }), QStringLiteral("nonce is the one CoolLoan sent"),
             QStringLiteral("OpenID Connect Core §3.1.3.7 (11), RFC 9700 §4.5.3"),
-            QStringLiteral("a code from another browser's flow logs John's session in as someone else"),
-            QStringLiteral("code-injection") },
+            QStringLiteral("a code from another browser's flow logs John's session in as someone else"), {} },
         { Weakness::StateNotChecked, QStringLiteral("state-not-checked"),
             QStringLiteral("CoolLoan does not compare state"), coolLoan, {},
             ids({ "coolloan.redirect.state" }),

@@ -51,10 +51,13 @@ void BankContext::recordRefusal(const CheckSpec &check, const OAuthError &error)
                              << error.description();
 }
 
-void BankContext::recordSkipped(const CheckSpec &check)
+void BankContext::recordSkipped(const CheckSpec &check, const OAuthError &wouldHave)
 {
-    m_decisions.append(
-        { QStringLiteral("check skipped: %1 (%2)").arg(check.id, check.rule), 0, std::nullopt, check.id });
+    BankDecision skipped(
+        QStringLiteral("check skipped: %1 (%2)").arg(check.id, check.rule), 0, std::nullopt, check.id);
+    skipped.expected = wouldHave.expected();
+    skipped.received = wouldHave.received();
+    m_decisions.append(skipped);
     qCInfo(lcBank).noquote() << "check skipped:" << check.id;
 }
 

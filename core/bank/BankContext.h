@@ -32,6 +32,9 @@ struct BankDecision
                       // (validate the token); 0 for none
     std::optional<OAuthError> refusal;
     QString check; // the named check (bank/Check.h) that refused, or that was skipped
+    // A skipped check's values it compared and would have refused (the attack lab's "Why it worked").
+    QString expected;
+    QString received;
 
     // A switched-off check that would have refused here (BankConfig::disabledChecks).
     bool isSkippedCheck() const { return !check.isEmpty() && !refusal; }
@@ -84,7 +87,8 @@ public:
     void decide(const QString &what, int seedStep = 0);
     void recordRefusal(const CheckSpec &check, const OAuthError &error);
     // "check skipped: <id> (<rule>)", where the check's refusal would have been.
-    void recordSkipped(const CheckSpec &check);
+    // `wouldHave`: the refusal the check would have answered, with the values it compared.
+    void recordSkipped(const CheckSpec &check, const OAuthError &wouldHave);
 
     void audit(const QString &event, const QString &clientId, const QString &username, const QString &detail,
         const QString &checkId = {});

@@ -184,6 +184,9 @@ QList<TraceEvent> traceEventsFor(const BankExchange &exchange, qint64 exchangeId
             e.refusalRule = decision.refusal->rfc();
             e.expected = decision.refusal->expected();
             e.received = decision.refusal->received();
+        } else if (decision.isSkippedCheck()) {
+            e.expected = decision.expected;
+            e.received = decision.received;
         }
         events.append(e);
     }

@@ -122,7 +122,7 @@ std::optional<Refusal> runChecks(BankContext &bank, const CheckList<Request> &ch
         if (!verdict.refuses())
             continue;
         if (bank.isSwitchedOff(check.spec.id)) {
-            bank.recordSkipped(check.spec);
+            bank.recordSkipped(check.spec, verdict.error());
             continue;
         }
         verdict.carryOut();

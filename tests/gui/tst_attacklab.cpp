@@ -41,6 +41,7 @@ private Q_SLOTS:
     void bannerFollowsWeaknessesByHand();
     void codeReplayWeakThenDefended();
     void pkceDowngradePeelsLayerByLayer();
+    void codeInjectionThreeLayers();
 
 private:
     // Clicks `button` and waits for the run to finish (a real bank starts for each run).
@@ -206,6 +207,55 @@ void tst_AttackLab::pkceDowngradePeelsLayerByLayer()
     QVERIFY(why.contains(QLatin1String("token.code.verifier_present")));
     QVERIFY2(!why.contains(QLatin1String("Not the expected outcome")), qPrintable(why));
     QVERIFY(!m_lab->widget<WeaknessBanner>("weaknessBanner")->isVisible());
+}
+
+// code-injection: weak, Mallory's own CoolLoan session ends up with John's tokens; defended, boris
+// refuses the redirect_uri; peeled, the last layer is CoolLoan's own nonce check, with the two nonces
+// compared in "Why it failed".
+void tst_AttackLab::codeInjectionThreeLayers()
+{
+    AttackLabView *view = m_lab->window()->attackLab();
+    QVERIFY(view->selectScenario(QStringLiteral("code-injection")));
+
+    QVERIFY(run(view, "runAttackButton"));
+    const attack::AttackOutcome weak = view->lastOutcome();
+    QVERIFY2(weak.failure.isEmpty(), qPrintable(weak.failure));
+    QVERIFY(weak.succeeded);
+    QVERIFY(weak.accountsServedToMallory.contains(QStringLiteral("CHK-1001")));
+    QVERIFY(view->diagram()->lifelines().contains(malloryDevice()));
+    QVERIFY(view->diagram()->lifelines().contains(malloryMalware()));
+    const QString worked = view->explanationText();
+    for (const char *check : { "token.code.redirect_uri", "token.code.pkce", "coolloan.id_token.nonce" })
+        QVERIFY2(worked.contains(QLatin1String(check)), check);
+    // The values each skipped check compared: John's redirect URI against the one Mallory's session sent.
+    QVERIFY2(worked.contains(QLatin1String("http://127.0.0.1:5557/callback")), qPrintable(worked));
+    screenshot(QStringLiteral("attack-code-injection-weak"));
+
+    QVERIFY(run(view, "runDefendedButton"));
+    const attack::AttackOutcome defended = view->lastOutcome();
+    QVERIFY2(defended.failure.isEmpty(), qPrintable(defended.failure));
+    QCOMPARE(defended.stoppedBy, QStringLiteral("boris"));
+    QCOMPARE(defended.check, QStringLiteral("token.code.redirect_uri"));
+    QVERIFY(defended.malloryTokenSubject.isEmpty());
+    const QString failed = view->explanationText();
+    QVERIFY2(failed.contains(QLatin1String("Why it failed")), qPrintable(failed));
+    QVERIFY2(failed.contains(QLatin1String("http://127.0.0.1:5557/callback")), qPrintable(failed));
+    screenshot(QStringLiteral("attack-code-injection-defended"));
+
+    QSignalSpy finished(view, &AttackLabView::runFinished);
+    view->findChild<QPushButton *>(QStringLiteral("peelLayersButton"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 180'000);
+    const attack::AttackOutcome &last = view->lastOutcome();
+    QCOMPARE(last.stoppedBy, QStringLiteral("CoolLoan"));
+    QCOMPARE(last.check, QStringLiteral("coolloan.id_token.nonce"));
+    QVERIFY(last.malloryTokenSubject.isEmpty());
+    QVERIFY(last.accountsServedToMallory.isEmpty());
+    const QString why = view->explanationText();
+    QVERIFY2(why.contains(QLatin1String("coolloan.id_token.nonce")), qPrintable(why));
+    QVERIFY2(
+        why.contains(QLatin1String("Expected")) && why.contains(QLatin1String("Received")), qPrintable(why));
+    QVERIFY2(!why.contains(QLatin1String("Not the expected outcome")), qPrintable(why));
+    screenshot(QStringLiteral("attack-code-injection-nonce"));
 }
 
 CFL_GUI_TEST_MAIN(tst_AttackLab)

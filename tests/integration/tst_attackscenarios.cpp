@@ -75,6 +75,19 @@ void tst_AttackScenarios::weakRunSucceeds()
     QVERIFY(skipped);
     if (id == QLatin1String("code-replay"))
         QCOMPARE(outcome.johnsApiCallAfter, 200); // nobody noticed
+    if (id == QLatin1String("code-injection")) {
+        // "Why it worked" shows what each skipped check compared and would have refused: the bank's two and
+        // CoolLoan's own.
+        QStringList compared;
+        for (const SkippedCheck &check : outcome.skipped) {
+            if (!check.expected.isEmpty() && !check.received.isEmpty() && check.expected != check.received)
+                compared.append(check.check);
+        }
+        QCOMPARE(compared,
+            QStringList({ QStringLiteral("token.code.redirect_uri"), QStringLiteral("token.code.pkce"),
+                QStringLiteral("coolloan.id_token.nonce") }));
+        QCOMPARE(outcome.skipped.first().received, QStringLiteral("http://127.0.0.1:5557/callback"));
+    }
 }
 
 void tst_AttackScenarios::layerStopsTheAttack_data()

@@ -16,6 +16,9 @@ QString tr(const char *text)
 
 QString refusalLine(const attack::DefenceLayer &layer)
 {
+    // A client's own check answers nobody over HTTP: CoolLoan refuses to believe what it got.
+    if (layer.status == 0)
+        return tr("%1 refuses (its own check, no HTTP answer)").arg(layer.party.toHtmlEscaped());
     return QStringLiteral("%1 %2 <code>%3</code>")
         .arg(layer.party.toHtmlEscaped())
         .arg(layer.status)
@@ -105,6 +108,14 @@ QString outcomeExplanation(
                 html += inspect::ruledTable();
                 html += tr("<tr><td width='30%'><b>Would have answered</b></td><td>%1</td></tr>")
                             .arg(refusalLine(*layer));
+                // The values the check compared: what it would have refused, had it been on.
+                if (!skipped.expected.isEmpty() || !skipped.received.isEmpty()) {
+                    html += tr("<tr><td><b>Expected</b></td><td>%1</td></tr>")
+                                .arg(inspect::mono(skipped.expected));
+                    html += tr("<tr><td><b>Received</b></td><td>%1</td></tr>")
+                                .arg(skipped.received.isEmpty() ? inspect::muted(tr("(nothing)"))
+                                                                : inspect::mono(skipped.received));
+                }
                 html += tr("<tr><td><b>Switched off by</b></td><td>%1</td></tr>").arg([&] {
                     QStringList keys;
                     for (const attack::Weakness weakness : layer->weaknesses)
@@ -123,10 +134,13 @@ QString outcomeExplanation(
         html += holds(outcome);
         return html;
     }
-    html
-        += QStringLiteral("<p><big>%1</big></p>")
-               .arg(inspect::verdict(true,
-                   tr("%1 refused: %2 (HTTP %3)").arg(outcome.stoppedBy, outcome.error).arg(outcome.status)));
+    html += QStringLiteral("<p><big>%1</big></p>")
+                .arg(inspect::verdict(true,
+                    outcome.status == 0
+                        ? tr("%1 refused: its own check %2").arg(outcome.stoppedBy, outcome.check)
+                        : tr("%1 refused: %2 (HTTP %3)")
+                              .arg(outcome.stoppedBy, outcome.error)
+                              .arg(outcome.status)));
     html += tr("<p><b>Check:</b> <code>%1</code><br><b>Rule:</b> %2</p>")
                 .arg(outcome.check, outcome.rule.toHtmlEscaped());
     if (const TraceEvent *refusal = refusalEvent(outcome);
