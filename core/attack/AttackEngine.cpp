@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 namespace cfl::attack {
 
 namespace {
@@ -167,7 +169,14 @@ public:
     // redirect off the bank (empty: none; `last` is the answer that ended the walk).
     QUrl authorize(const QUrl &url, WebAnswer *last)
     {
-        WebAnswer answer = browser.get(url);
+        return authorize(
+            browser, url, last, QString::fromLatin1(SeedUsername), QString::fromLatin1(SeedPassword));
+    }
+    // The same walk for `agent` (a browser of its own) logging in as `username`.
+    QUrl authorize(
+        WebAgent &agent, const QUrl &url, WebAnswer *last, const QString &username, const QString &password)
+    {
+        WebAnswer answer = agent.get(url);
         bool loggedIn = false;
         bool consented = false;
         for (int step = 0; step < 12; ++step) {
@@ -177,16 +186,16 @@ public:
                     *last = answer;
                     return next;
                 }
-                answer = browser.get(next);
+                answer = agent.get(next);
                 continue;
             }
             if (answer.status == 200 && !loggedIn) {
                 if (const auto form = findPageForm(answer.body, QStringLiteral("/login"))) {
                     loggedIn = true;
                     Fields fields = form->hidden;
-                    fields.append({ QStringLiteral("username"), QString::fromLatin1(SeedUsername) });
-                    fields.append({ QStringLiteral("password"), QString::fromLatin1(SeedPassword) });
-                    answer = browser.postForm(answer.url.resolved(QUrl(form->action)), fields);
+                    fields.append({ QStringLiteral("username"), username });
+                    fields.append({ QStringLiteral("password"), password });
+                    answer = agent.postForm(answer.url.resolved(QUrl(form->action)), fields);
                     continue;
                 }
             }
@@ -195,7 +204,7 @@ public:
                     consented = true;
                     Fields fields = form->hidden + form->ticked;
                     fields.append({ QStringLiteral("decision"), QStringLiteral("approve") });
-                    answer = browser.postForm(answer.url.resolved(QUrl(form->action)), fields);
+                    answer = agent.postForm(answer.url.resolved(QUrl(form->action)), fields);
                     continue;
                 }
             }
@@ -264,7 +273,7 @@ public:
         return std::get<RegisteredClient>(result);
     }
 
-    // An authorization request for any client; `extra` adds or replaces parameters.
+    // An authorization request for any client; `extra` adds parameters, or replaces those of the same name.
     QUrl authorizationUrl(const QString &clientId, const QString &redirectUri, const QString &scope,
         const QByteArray &verifier, const Fields &extra = {}) const
     {
@@ -273,7 +282,14 @@ public:
             { QStringLiteral("scope"), scope }, { QStringLiteral("state"), randomString() },
             { QStringLiteral("code_challenge"), QString::fromLatin1(pkce::s256Challenge(verifier)) },
             { QStringLiteral("code_challenge_method"), QStringLiteral("S256") } };
-        fields.append(extra);
+        for (const auto &[name, value] : extra) {
+            const auto same
+                = std::find_if(fields.begin(), fields.end(), [&](const auto &f) { return f.first == name; });
+            if (same != fields.end())
+                same->second = value;
+            else
+                fields.append({ name, value });
+        }
         QUrl url = bankUrl(QStringLiteral("/authorize"));
         url.setQuery(QString::fromLatin1(encodeForm(fields)));
         return url;
@@ -331,6 +347,63 @@ public:
 
     QString issuer() const { return m_server.issuer().toString(QUrl::StripTrailingSlash); }
 
+    // One of CoolLoan's checks failed (client/ClientChecks.h): switched off by a weakness, it is recorded as
+    // skipped, with the values it compared, and the grant goes on (false); otherwise CoolLoan refuses, on its
+    // lifeline (true). CoolLoanClient does the same with its own checks.
+    bool coolLoanCheckFails(ClientCheckId id, const QString &refusal, const QString &expectedValue,
+        const QString &receivedValue, const QString &detail = {})
+    {
+        const QString compared = !detail.isEmpty()
+            ? detail
+            : QStringLiteral("expected %1, got %2")
+                  .arg(expectedValue, receivedValue.isEmpty() ? QStringLiteral("nothing") : receivedValue);
+        const ClientCheck &spec = clientCheck(id);
+        const QString rule = QStringLiteral("%1 (%2)").arg(spec.rule, spec.section);
+        if (clientChecksOf(outcome.weaknesses).contains(spec.id)) {
+            TraceEvent skipped = noteEvent(
+                QStringLiteral("CoolLoan"), QStringLiteral("check skipped: %1 — %2").arg(spec.id, compared));
+            skipped.expected = expectedValue;
+            skipped.received = receivedValue;
+            record(skipped);
+            if (m_attackStarted && outcome.stoppedBy.isEmpty())
+                outcome.skipped.append(
+                    { QStringLiteral("CoolLoan"), spec.id, rule, expectedValue, receivedValue });
+            return false;
+        }
+        TraceEvent event = noteEvent(
+            QStringLiteral("CoolLoan"), QStringLiteral("%1: %2 (check %3)").arg(refusal, compared, spec.id));
+        event.refusalRule = rule;
+        event.expected = expectedValue;
+        event.received = receivedValue;
+        record(event);
+        if (m_attackStarted && outcome.stoppedBy.isEmpty()) {
+            outcome.stoppedBy = QStringLiteral("CoolLoan");
+            outcome.check = spec.id;
+            outcome.rule = rule;
+        }
+        return true;
+    }
+
+    // CoolLoan's checks of the redirect to its callback (RFC 6749 §10.12, RFC 9207 §2.4), for the session
+    // that expects `state`.
+    bool coolLoanAcceptsRedirect(const QUrl &callback, const QString &state)
+    {
+        const QUrlQuery query(callback);
+        const QString gotState = query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
+        if (gotState != state
+            && coolLoanCheckFails(ClientCheckId::RedirectState,
+                QStringLiteral("refuses the redirect: not this session's state"), state, gotState))
+            return false;
+        const QString iss = query.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
+        if (iss != m_server.bank()->issuer()
+            && coolLoanCheckFails(query.hasQueryItem(QStringLiteral("iss"))
+                    ? ClientCheckId::RedirectIss
+                    : ClientCheckId::RedirectIssPresent,
+                QStringLiteral("refuses the redirect: another issuer"), m_server.bank()->issuer(), iss))
+            return false;
+        return true;
+    }
+
     // CoolLoan's own ID-token checks (client/IdTokenValidator.h), as CoolLoanClient runs them: the first
     // that fails refuses, unless a weakness switched it off — then it is recorded as skipped, as the
     // bank's are. Returns whether CoolLoan believes the token.
@@ -344,12 +417,9 @@ public:
         expected.accessToken = tokens.access.toLatin1();
         expected.now = QDateTime::currentSecsSinceEpoch();
         const IdTokenValidation validation = validateIdToken(tokens.id.toLatin1(), jwks, expected);
-        const QStringList off = clientChecksOf(outcome.weaknesses);
         for (const IdTokenCheck &check : validation.checks) {
             if (check.passed)
                 continue;
-            const ClientCheck &spec = clientCheck(check.check);
-            const QString rule = QStringLiteral("%1 (%2)").arg(spec.rule, spec.section);
             QString expectedValue;
             QString receivedValue;
             const qsizetype got = check.detail.indexOf(QLatin1String(", got "));
@@ -357,29 +427,9 @@ public:
                 expectedValue = check.detail.mid(9, got - 9);
                 receivedValue = check.detail.mid(got + 6);
             }
-            if (off.contains(spec.id)) {
-                TraceEvent skipped = noteEvent(QStringLiteral("CoolLoan"),
-                    QStringLiteral("check skipped: %1 — %2").arg(spec.id, check.detail));
-                skipped.expected = expectedValue;
-                skipped.received = receivedValue;
-                record(skipped);
-                if (m_attackStarted && outcome.stoppedBy.isEmpty())
-                    outcome.skipped.append(
-                        { QStringLiteral("CoolLoan"), spec.id, rule, expectedValue, receivedValue });
-                continue;
-            }
-            TraceEvent refusal = noteEvent(QStringLiteral("CoolLoan"),
-                QStringLiteral("refuses the ID token: %1 (check %2)").arg(check.detail, spec.id));
-            refusal.refusalRule = rule;
-            refusal.expected = expectedValue;
-            refusal.received = receivedValue;
-            record(refusal);
-            if (m_attackStarted && outcome.stoppedBy.isEmpty()) {
-                outcome.stoppedBy = QStringLiteral("CoolLoan");
-                outcome.check = spec.id;
-                outcome.rule = rule;
-            }
-            return false;
+            if (coolLoanCheckFails(check.check, QStringLiteral("refuses the ID token (%1)").arg(check.name),
+                    expectedValue, receivedValue, check.detail))
+                return false;
         }
         return true;
     }
@@ -626,6 +676,54 @@ void playCodeInjection(Run &run)
     run.malloryHolds(
         run.coolLoan, tokens, QStringLiteral("a CoolLoan session with John's tokens"), malloryDevice());
 }
+
+void playLoginCsrf(Run &run)
+{
+    // Mallory, on her own device, logs in to the bank as herself through CoolLoan and keeps her code.
+    const QString redirect = QString::fromLatin1(CoolLoanRedirect);
+    const QString scope = QString::fromLatin1(CoolLoanScopes);
+    const QString herState = randomString();
+    WebAnswer last;
+    const QUrl hers = run.authorize(run.device,
+        run.authorizationUrl(QString::fromLatin1(SeedCoolLoanClientId), redirect, scope,
+            pkce::generateVerifier(),
+            { { QStringLiteral("state"), herState }, { QStringLiteral("nonce"), randomString() } }),
+        &last, QString::fromLatin1(SeedMalloryUsername), QString::fromLatin1(SeedMalloryPassword));
+    const QString code = QUrlQuery(hers).queryItemValue(QStringLiteral("code"));
+    if (code.isEmpty()) {
+        run.fail(QStringLiteral("Mallory's device got no code for her own account (%1)").arg(last.status));
+        return;
+    }
+    run.note(malloryDevice(), QStringLiteral("logs in as mallory through CoolLoan and keeps her code"));
+
+    // John's CoolLoan session has started a login of its own: its state, nonce and PKCE verifier.
+    const QString johnsState = randomString();
+    const QString johnsNonce = randomString();
+    const QByteArray johnsVerifier = pkce::generateVerifier();
+    run.note(malloryListener(),
+        QStringLiteral("her page makes John's browser open CoolLoan's callback with her code and her state"));
+    run.attackBegins();
+    QUrl callback(redirect);
+    QUrlQuery query(hers);
+    callback.setQuery(query);
+    if (!run.coolLoanAcceptsRedirect(callback, johnsState))
+        return;
+    const Tokens tokens = Tokens::from(run.redeem(run.coolLoan, code, redirect, johnsVerifier));
+    if (tokens.access.isEmpty() || !run.coolLoanAcceptsIdToken(tokens, johnsNonce))
+        return;
+    // CoolLoan logs John's session in with Mallory's tokens, and shows him "his" accounts.
+    const WebAnswer accounts = run.accounts(run.coolLoan, tokens.access);
+    for (const QJsonValue &account : accounts.json().value(QStringLiteral("accounts")).toArray())
+        run.outcome.accountsShownToJohn.append(account.toObject().value(QStringLiteral("id")).toString());
+    run.outcome.succeeded = accounts.status == 200
+        && run.outcome.accountsShownToJohn.contains(QString::fromLatin1(SeedMalloryAccountId));
+    const QString sub = jwtPayload(tokens.access).value(QStringLiteral("sub")).toString();
+    run.outcome.obtained = QStringLiteral(
+        "John's CoolLoan session, logged in to her account (sub %1): CoolLoan shows him %2, and "
+        "what he enters there — his loan application — is hers")
+                               .arg(sub, run.outcome.accountsShownToJohn.join(QStringLiteral(", ")));
+    run.note(malloryDevice(), QStringLiteral("Mallory now holds %1").arg(run.outcome.obtained));
+}
 } // namespace
 
 QJsonObject AttackOutcome::toJson() const
@@ -661,6 +759,8 @@ AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknes
             playLaxRedirect(run);
         else if (scenario.id == QLatin1String("code-injection"))
             playCodeInjection(run);
+        else if (scenario.id == QLatin1String("login-csrf"))
+            playLoginCsrf(run);
         else if (scenario.id == QLatin1String("port-squatting"))
             playPortSquatting(run);
         else

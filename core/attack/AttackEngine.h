@@ -43,7 +43,9 @@ struct AttackOutcome
 {
     QString attack;
     QList<Weakness> weaknesses; // switched on for this run
-    bool succeeded = false; // banky served John's data to one of Mallory's parties
+    // banky served John's data to one of Mallory's parties — or, for login CSRF, John's CoolLoan session
+    // is logged in to Mallory's account (what he enters there is hers).
+    bool succeeded = false;
     // The first refusal of the run (empty party: none).
     QString stoppedBy;
     int status = 0;
@@ -55,6 +57,8 @@ struct AttackOutcome
     QString malloryTokenSubject; // `sub` of the access token Mallory holds; empty: none
     QString johnSubject; // John's `sub`, as the bank put it in a token of his (empty when he got none)
     QStringList accountsServedToMallory; // account ids banky answered Mallory's party with
+    // Login CSRF: the account ids banky answered CoolLoan with in John's session (Mallory's: it worked).
+    QStringList accountsShownToJohn;
     int johnsApiCallAfter = 0; // John's client's API call after the attack (0: not made)
     int johnsRefreshAfter = 0; // John's client's refresh after the attack (0: not made)
     QList<SkippedCheck> skipped; // switched-off checks the attack passed, in order

@@ -99,6 +99,28 @@ QList<Scenario> allScenarios()
                 QStringLiteral("authorize.redirect_uri.exact_match"),
                 QStringLiteral("redirect_uri equals a registered one; a loopback one may differ in its port "
                                "only (RFC 6749 §3.1.2.3, RFC 9700 §4.1.3, RFC 8252 §7.3)") } } },
+        { QStringLiteral("login-csrf"),
+            QStringLiteral("Mallory's page logs John's CoolLoan session in to her bank account"),
+            QStringLiteral(
+                "Mallory logs in to the bank as herself through CoolLoan and keeps her code; her page "
+                "makes John's browser deliver it to CoolLoan's callback (RFC 9700 §4.7).\nCoolLoan "
+                "ties the redirect to its session's state; boris ties the code to its PKCE "
+                "challenge; the ID token's nonce ties it to the session too."),
+            QStringLiteral(
+                "One laptop: Mallory's device is a scripted browser with its own cookie jar, her page "
+                "a script that sends John's (scripted) browser to CoolLoan's callback."),
+            QStringLiteral("Mallory's device (logged in as mallory), Mallory's listener (her page)"),
+            { { { Weakness::StateNotChecked }, QStringLiteral("CoolLoan"), 0, QString(),
+                  QStringLiteral("coolloan.redirect.state"),
+                  QStringLiteral("the redirect's state is the one CoolLoan sent (RFC 6749 §10.12)") },
+                { { Weakness::PkceNotChecked }, QStringLiteral("boris"), 400, QStringLiteral("invalid_grant"),
+                    QStringLiteral("token.code.pkce"),
+                    QStringLiteral(
+                        "BASE64URL(SHA-256(code_verifier)) equals the code_challenge (RFC 7636 §4.6)") },
+                { { Weakness::NonceNotChecked }, QStringLiteral("CoolLoan"), 0, QString(),
+                    QStringLiteral("coolloan.id_token.nonce"),
+                    QStringLiteral(
+                        "nonce is the one CoolLoan sent (OpenID Connect Core §3.1.3.7 (11))") } } },
         { QStringLiteral("port-squatting"),
             QStringLiteral("Mallory's program on John's laptop gets his code for a desktop app without him "
                            "seeing anything"),

@@ -93,7 +93,7 @@ QList<WeaknessSpec> makeTable()
             QStringLiteral("RFC 6749 §10.12"),
             QStringLiteral("Mallory's code, delivered by her page, links her account into John's CoolLoan "
                            "session (login CSRF)"),
-            QStringLiteral("login-csrf") },
+            {} },
         { Weakness::IssNotChecked, QStringLiteral("iss-not-checked"),
             QStringLiteral("CoolLoan ignores the redirect's iss"), coolLoan, {},
             ids({ "coolloan.redirect.iss_present", "coolloan.redirect.iss" }),

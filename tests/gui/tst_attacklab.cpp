@@ -42,6 +42,7 @@ private Q_SLOTS:
     void codeReplayWeakThenDefended();
     void pkceDowngradePeelsLayerByLayer();
     void codeInjectionThreeLayers();
+    void loginCsrfStoppedByCoolLoansStateCheck();
 
 private:
     // Clicks `button` and waits for the run to finish (a real bank starts for each run).
@@ -256,6 +257,27 @@ void tst_AttackLab::codeInjectionThreeLayers()
         why.contains(QLatin1String("Expected")) && why.contains(QLatin1String("Received")), qPrintable(why));
     QVERIFY2(!why.contains(QLatin1String("Not the expected outcome")), qPrintable(why));
     screenshot(QStringLiteral("attack-code-injection-nonce"));
+}
+
+// login-csrf, defended: CoolLoan refuses the redirect for its session's state, and says which two states it
+// compared; Mallory's device and her page have their lifelines.
+void tst_AttackLab::loginCsrfStoppedByCoolLoansStateCheck()
+{
+    AttackLabView *view = m_lab->window()->attackLab();
+    QVERIFY(view->selectScenario(QStringLiteral("login-csrf")));
+    QVERIFY(run(view, "runDefendedButton"));
+    const attack::AttackOutcome defended = view->lastOutcome();
+    QVERIFY2(defended.failure.isEmpty(), qPrintable(defended.failure));
+    QCOMPARE(defended.stoppedBy, QStringLiteral("CoolLoan"));
+    QCOMPARE(defended.check, QStringLiteral("coolloan.redirect.state"));
+    QVERIFY(defended.accountsShownToJohn.isEmpty());
+    QVERIFY(view->diagram()->lifelines().contains(malloryDevice()));
+    QVERIFY(view->diagram()->lifelines().contains(malloryListener()));
+    const QString why = view->explanationText();
+    QVERIFY2(why.contains(QLatin1String("coolloan.redirect.state")), qPrintable(why));
+    QVERIFY2(
+        why.contains(QLatin1String("Expected")) && why.contains(QLatin1String("Received")), qPrintable(why));
+    screenshot(QStringLiteral("attack-login-csrf-defended"));
 }
 
 CFL_GUI_TEST_MAIN(tst_AttackLab)

@@ -97,8 +97,11 @@ QString outcomeExplanation(
     }
     if (outcome.succeeded) {
         html += QStringLiteral("<p><big>%1</big></p>")
-                    .arg(inspect::verdict(
-                        false, tr("The attack worked: banky served John's accounts to Mallory.")));
+                    .arg(inspect::verdict(false,
+                        outcome.accountsShownToJohn.isEmpty()
+                            ? tr("The attack worked: banky served John's accounts to Mallory.")
+                            : tr("The attack worked: John's CoolLoan session is logged in to Mallory's "
+                                 "account.")));
         if (outcome.skipped.isEmpty())
             html += tr("<p>No check of the bank was skipped.</p>");
         for (const attack::SkippedCheck &skipped : outcome.skipped) {
