@@ -13,6 +13,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QUrlQuery>
 
@@ -324,12 +325,20 @@ public:
     }
 
     // Mallory's party uses what it got: success is banky serving John's accounts to it.
-    void malloryHolds(WebAgent &party, const Tokens &tokens, const QString &what, const QString &holder = {})
+    // `issuedToHer`: the bank handed her these tokens; false for a token she made herself, which she
+    // "holds" only if banky believes it.
+    void malloryHolds(WebAgent &party, const Tokens &tokens, const QString &what, const QString &holder = {},
+        bool issuedToHer = true)
     {
         if (tokens.access.isEmpty())
             return;
-        outcome.malloryTokenSubject = jwtPayload(tokens.access).value(QStringLiteral("sub")).toString();
         const WebAnswer answer = accounts(party, tokens.access);
+        if (!issuedToHer && answer.status != 200) {
+            note(holder.isEmpty() ? party.party() : holder,
+                QStringLiteral("banky refused her token: she holds nothing (%1)").arg(answer.status));
+            return;
+        }
+        outcome.malloryTokenSubject = jwtPayload(tokens.access).value(QStringLiteral("sub")).toString();
         const QJsonArray list = answer.json().value(QStringLiteral("accounts")).toArray();
         for (const QJsonValue &account : list)
             outcome.accountsServedToMallory.append(account.toObject().value(QStringLiteral("id")).toString());
@@ -345,7 +354,8 @@ public:
             QStringLiteral("Mallory now holds %1").arg(outcome.obtained));
     }
 
-    QString issuer() const { return m_server.issuer().toString(QUrl::StripTrailingSlash); }
+    QString bankIssuer() const { return m_server.bank()->issuer(); }
+    QString apiAudience() const { return m_server.bank()->apiAudience(); }
 
     // One of CoolLoan's checks failed (client/ClientChecks.h): switched off by a weakness, it is recorded as
     // skipped, with the values it compared, and the grant goes on (false); otherwise CoolLoan refuses, on its
@@ -724,6 +734,31 @@ void playLoginCsrf(Run &run)
                                .arg(sub, run.outcome.accountsShownToJohn.join(QStringLiteral(", ")));
     run.note(malloryDevice(), QStringLiteral("Mallory now holds %1").arg(run.outcome.obtained));
 }
+
+void playForgedJwt(Run &run)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QJsonObject header { { QStringLiteral("alg"), QStringLiteral("none") },
+        { QStringLiteral("typ"), QStringLiteral("at+jwt") } };
+    const QJsonObject claims { { QStringLiteral("iss"), run.bankIssuer() },
+        { QStringLiteral("aud"), run.apiAudience() }, { QStringLiteral("sub"), QStringLiteral("user-1") },
+        { QStringLiteral("client_id"), QString::fromLatin1(SeedCoolLoanClientId) },
+        { QStringLiteral("scope"), QStringLiteral("openid accounts:read") }, { QStringLiteral("iat"), now },
+        { QStringLiteral("exp"), now + 600 }, { QStringLiteral("jti"), randomString() } };
+    auto part = [](const QJsonObject &object) {
+        return QJsonDocument(object)
+            .toJson(QJsonDocument::Compact)
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    };
+    const QString forged = QString::fromLatin1(part(header) + '.' + part(claims) + '.');
+    run.note(malloryDevice(),
+        QStringLiteral("forges an access token: alg none, no signature, sub user-1, scope accounts:read, a "
+                       "jti of her own"));
+    run.attackBegins();
+    Tokens tokens;
+    tokens.access = forged;
+    run.malloryHolds(run.device, tokens, QStringLiteral("a forged access token"), {}, false);
+}
 } // namespace
 
 QJsonObject AttackOutcome::toJson() const
@@ -759,6 +794,8 @@ AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknes
             playLaxRedirect(run);
         else if (scenario.id == QLatin1String("code-injection"))
             playCodeInjection(run);
+        else if (scenario.id == QLatin1String("forged-jwt"))
+            playForgedJwt(run);
         else if (scenario.id == QLatin1String("login-csrf"))
             playLoginCsrf(run);
         else if (scenario.id == QLatin1String("port-squatting"))

@@ -85,6 +85,25 @@ QList<Scenario> allScenarios()
                 { { Weakness::PkceNotChecked }, QStringLiteral("boris"), 400, QStringLiteral("invalid_grant"),
                     QStringLiteral("token.code.verifier_present"),
                     QStringLiteral("code_verifier is present (RFC 7636 §4.5)") } } },
+        { QStringLiteral("forged-jwt"),
+            QStringLiteral("Mallory writes her own access token, in John's name, and banky believes it"),
+            QStringLiteral(
+                "Mallory forges an access token in RFC 9068's layout — alg none, sub John's, scope "
+                "accounts:read — and calls banky with it (RFC 8725 §3.1).\nbanky verifies the "
+                "RS256 signature whatever alg the token names, then asks its ledger whether the bank "
+                "issued that token at all."),
+            QStringLiteral(
+                "Mallory's device needs nothing of John's: subjects here are user-N, and the layout "
+                "of an access token is public (RFC 9068)."),
+            QStringLiteral("Mallory's device"),
+            { { { Weakness::BankyTrustsToken }, QStringLiteral("banky"), 401, QStringLiteral("invalid_token"),
+                  QStringLiteral("api.token.signature"),
+                  QStringLiteral(
+                      "RS256 signature by a key of the bank's JWKS, whatever alg the token names (RFC "
+                      "7515, RFC 8725 §3.1)") },
+                { { Weakness::BankySkipsLedger }, QStringLiteral("banky"), 401,
+                    QStringLiteral("invalid_token"), QStringLiteral("api.token.known"),
+                    QStringLiteral("the ledger knows the token, by jti, as an access token (RFC 7009)") } } },
         { QStringLiteral("lax-redirect"),
             QStringLiteral("Mallory's link makes eddy send John's code to Mallory's site"),
             QStringLiteral(

@@ -71,8 +71,8 @@ QList<WeaknessSpec> makeTable()
             {} },
         // Stands for "banky believes whatever alg the token names" (RFC 8725 §3.1): the signature check is
         // the one that would refuse alg none or an HS256 token keyed with the public key. banky serves by
-        // its ledger's record of the token (api.token.known), so a forged token alone opens nothing; the
-        // forged-jwt scenario of a later slice says which checks it needs off with it.
+        // its ledger's record of the token (api.token.known), so a forged token alone opens nothing:
+        // forged-jwt peels banky-skips-ledger with it.
         { Weakness::BankyTrustsToken, QStringLiteral("banky-trusts-token"),
             QStringLiteral("banky accepts a token without verifying its signature"), bank,
             ids({ "api.token.signature" }), {},
@@ -80,7 +80,7 @@ QList<WeaknessSpec> makeTable()
             QStringLiteral("RFC 9068 §4, RFC 8725 §3.1"),
             QStringLiteral("a token with alg none, or signed HS256 with the public key, passes the signature "
                            "check"),
-            QStringLiteral("forged-jwt") },
+            {} },
         { Weakness::NonceNotChecked, QStringLiteral("nonce-not-checked"),
             QStringLiteral("CoolLoan does not compare the ID token's nonce"), coolLoan, {},
             ids({ "coolloan.id_token.nonce" }), QStringLiteral("nonce is the one CoolLoan sent"),
@@ -110,6 +110,17 @@ QList<WeaknessSpec> makeTable()
                 "prompt=none is refused for a public client's loopback redirect URI: John is asked"),
             QStringLiteral("RFC 8252 §8.6, RFC 6749 §10.2"),
             QStringLiteral("a process squatting a loopback port gets a code without John seeing anything"),
+            {} },
+        // banky as a stateless resource server: it believes the token's claims (sub, scope) and never asks
+        // its ledger whether the bank issued the token at all (bank/BearerToken.cpp, knownToTheLedger).
+        { Weakness::BankySkipsLedger, QStringLiteral("banky-skips-ledger"),
+            QStringLiteral("banky believes a token's claims without looking it up in its ledger"), bank,
+            ids({ "api.token.known" }), {},
+            QStringLiteral("the ledger knows the token, by jti, as an access token"),
+            QStringLiteral("RFC 7009"),
+            QStringLiteral(
+                "a token the bank never issued is served for whatever sub and scope it names, once it "
+                "passes the signature check"),
             {} },
     };
 }

@@ -24,6 +24,7 @@ enum class Weakness {
     StateNotChecked,
     IssNotChecked,
     LoopbackConsentRemembered,
+    BankySkipsLedger,
 };
 
 enum class Owner { Bank, CoolLoan };

@@ -1,6 +1,7 @@
 #include "bank/BearerToken.h"
 
 #include "bank/FormPost.h"
+#include "bank/UserClaims.h"
 #include "crypto/Jwt.h"
 
 namespace cfl {
@@ -147,6 +148,16 @@ Verdict knownToTheLedger(BankContext &bank, BearerRequest &r)
                    .value_or(IssuedToken {});
     if (!r.record.tokenHash.isEmpty() && r.record.kind == TokenKind::Access)
         return {};
+    // What a stateless resource server believes instead of a ledger: the token's own claims. Only read when
+    // this check is switched off (the attack lab's banky-skips-ledger): banky then serves whoever the
+    // token's sub names, with the scope it claims — which is what the forged-jwt attack needs.
+    r.record = IssuedToken {};
+    r.record.jti = r.claims.value(QStringLiteral("jti")).toString();
+    r.record.userId = userclaims::userIdOfSubject(r.claims.value(QStringLiteral("sub")).toString());
+    r.record.clientId = r.claims.value(QStringLiteral("client_id")).toString();
+    r.record.scopes
+        = r.claims.value(QStringLiteral("scope")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    r.record.expiresAt = r.claims.value(QStringLiteral("exp")).toInteger();
     return OAuthError::invalidToken(QStringLiteral("access token unknown to the bank"));
 }
 

@@ -56,6 +56,15 @@ QString subjectOf(qint64 userId)
     return QStringLiteral("user-%1").arg(userId);
 }
 
+qint64 userIdOfSubject(const QString &subject)
+{
+    if (!subject.startsWith(QLatin1String("user-")))
+        return 0;
+    bool ok = false;
+    const qint64 id = subject.mid(5).toLongLong(&ok);
+    return ok && id > 0 && subjectOf(id) == subject ? id : 0;
+}
+
 namespace {
 QJsonValue known(const QString &text)
 {

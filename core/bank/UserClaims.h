@@ -27,6 +27,8 @@ QStringList names();
 
 // "user-42": the subject identifier, the same in every token and at userinfo (§2, §5.3.2).
 QString subjectOf(qint64 userId);
+// The user id a `sub` of subjectOf()'s names; 0 for any other string.
+qint64 userIdOfSubject(const QString &subject);
 
 // The claim's value for `user`; Undefined when the bank does not know it (§5.3.2: an unknown claim is
 // left out, never an empty string).

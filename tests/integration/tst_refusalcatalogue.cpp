@@ -623,12 +623,13 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
             text("/api/accounts"), tokensFor(*m_coolLoan, QStringLiteral("openid profile")).accessToken);
     };
     t[text("userinfo.user")] = [this, claims] {
-        // Neither the ledger nor the scope checked: a token for nobody.
+        // Neither the ledger nor the scope checked: a token for nobody (a customer that does not exist).
         switchOff({ text("api.token.signature"), text("api.token.known"), text("api.token.ledger_expiry"),
             text("api.token.scope") });
-        return m_coolLoan->api(text("/userinfo"),
-            forgedAccessToken(claims(m_bank->issuerString(), m_bank->issuerString() + text("/api"),
-                m_bank->now() + 60, text("a-jti-the-bank-never-issued"))));
+        QJsonObject nobody = claims(m_bank->issuerString(), m_bank->issuerString() + text("/api"),
+            m_bank->now() + 60, text("a-jti-the-bank-never-issued"));
+        nobody.insert(text("sub"), text("user-9999"));
+        return m_coolLoan->api(text("/userinfo"), forgedAccessToken(nobody));
     };
 
     // --- banky: the resource -------------------------------------------------------------------------
