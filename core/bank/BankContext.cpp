@@ -44,6 +44,18 @@ void BankContext::decide(const QString &what, int seedStep)
     m_decisions.append({ what, seedStep });
 }
 
+int BankContext::redirectStatusAfterPost()
+{
+    const auto seeOther = findDefence(QStringLiteral("interaction.see_other"));
+    if (seeOther && isSwitchedOff(seeOther->id)) {
+        recordSkipped(*seeOther,
+            OAuthError::invalidRequest(seeOther->rule, seeOther->section)
+                .compared(QStringLiteral("303 See Other"), QStringLiteral("307 Temporary Redirect")));
+        return 307;
+    }
+    return 303;
+}
+
 void BankContext::recordRefusal(const CheckSpec &check, const OAuthError &error)
 {
     m_decisions.append({ QStringLiteral("refused: %1").arg(error.error()), 0, error, check.id });

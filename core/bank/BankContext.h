@@ -85,6 +85,10 @@ public:
     void answerRealises(int seedStep) { m_steps.answer = seedStep; }
     const ExchangeSteps &steps() const { return m_steps; }
     void decide(const QString &what, int seedStep = 0);
+    // The status of a redirect that answers a form POST: 303 See Other (RFC 9700 §4.12) — 307, which
+    // makes the browser post the form again to the new address, when the attack lab switched
+    // "interaction.see_other" off (recorded as a skipped check, with both statuses compared).
+    int redirectStatusAfterPost();
     void recordRefusal(const CheckSpec &check, const OAuthError &error);
     // "check skipped: <id> (<rule>)", where the check's refusal would have been.
     // `wouldHave`: the refusal the check would have answered, with the values it compared.

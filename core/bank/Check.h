@@ -63,6 +63,11 @@ QList<CheckSpec> checksOf(Endpoint endpoint);
 // Every check once (a check shared by several endpoints, such as client authentication, counts once).
 QList<CheckSpec> allChecks();
 std::optional<CheckSpec> findCheck(const QString &id);
+// Defences that refuse nothing — they are how the bank answers — switched off by the attack lab as a check
+// is (BankConfig::disabledChecks), each with its rule and section: "interaction.see_other", the 303 that
+// answers a form POST (RFC 9700 §4.12). Not in allChecks(): no request is refused by them.
+QList<CheckSpec> defenceBehaviours();
+std::optional<CheckSpec> findDefence(const QString &id); // a check, or a behaviour
 
 // What a check found: nothing against the request, or the error to refuse it with — and, for the few
 // refusals that do more than answer, what they do (revoke the tokens of a replayed code, RFC 6749 §10.5).

@@ -148,6 +148,26 @@ QList<CheckSpec> allChecks()
     return checks;
 }
 
+QList<CheckSpec> defenceBehaviours()
+{
+    return { { QStringLiteral("interaction.see_other"),
+        QStringLiteral(
+            "a redirect that answers a form POST is 303 See Other: the browser follows it with a GET, "
+            "and the form — John's password — stays behind"),
+        QStringLiteral("RFC 9700 §4.12") } };
+}
+
+std::optional<CheckSpec> findDefence(const QString &id)
+{
+    if (auto check = findCheck(id))
+        return check;
+    for (const CheckSpec &behaviour : defenceBehaviours()) {
+        if (behaviour.id == id)
+            return behaviour;
+    }
+    return std::nullopt;
+}
+
 std::optional<CheckSpec> findCheck(const QString &id)
 {
     for (const CheckSpec &check : allChecks()) {

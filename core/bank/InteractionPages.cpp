@@ -417,7 +417,7 @@ HttpResponse InteractionPages::login(HttpRequest &request)
         // A remembered consent that covers every requested scope skips the consent page, unless the client
         // asked for it again (prompt=consent) or cannot prove who it is (RFC 8252 §8.6).
         if (m_interactions.rememberedConsentAnswers(loggedIn)) {
-            response = m_interactions.issueCode(loggedIn, r.user, r.interaction.scopes);
+            response = m_interactions.issueCode(loggedIn, r.user, r.interaction.scopes, true);
         } else {
             response = HttpResponse::redirect(QUrl(QStringLiteral("/interaction/") + r.interaction.id), 303);
         }
@@ -513,7 +513,7 @@ HttpResponse InteractionPages::consent(HttpRequest &request)
     m_bank.audit(QStringLiteral("consent"), r.interaction.clientId, r.user.username,
         QStringLiteral("approved %1").arg(scopes::join(granted)));
     m_bank.decide(QStringLiteral("John approved: %1").arg(scopes::join(granted)));
-    return m_interactions.issueCode(r.interaction, r.user, granted);
+    return m_interactions.issueCode(r.interaction, r.user, granted, true);
 }
 
 } // namespace cfl

@@ -84,7 +84,7 @@ bool Interactions::rememberedConsentAnswers(const Interaction &interaction)
 }
 
 HttpResponse Interactions::issueCode(
-    const Interaction &interaction, const User &user, const QStringList &granted)
+    const Interaction &interaction, const User &user, const QStringList &granted, bool answeringPost)
 {
     // One use, short-lived, bound to client, redirect URI, PKCE challenge, nonce and the granted scopes
     // (RFC 6749 §4.1.2, §10.5; RFC 7636 §4.4).
@@ -122,7 +122,8 @@ HttpResponse Interactions::issueCode(
         parameters.append({ QStringLiteral("state"), interaction.state }); // RFC 6749 §4.1.2, §10.12
     parameters.append({ QStringLiteral("iss"), m_bank.issuer() }); // RFC 9207 §2
     HttpResponse response
-        = HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters), 302);
+        = HttpResponse::redirect(redirect::withParameters(interaction.redirectUri, parameters),
+            answeringPost ? m_bank.redirectStatusAfterPost() : 302);
     m_bank.answerRealises(seed::RedirectWithCode);
     response.addHeader("Set-Cookie", cookie().expired().toHeaderValue());
     return response;

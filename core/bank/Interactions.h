@@ -42,7 +42,10 @@ public:
     bool rememberedConsentAnswers(const Interaction &interaction);
     // The authorization response (seed steps 9 and 10): a code bound to client, redirect URI, PKCE
     // challenge, nonce and the granted scopes, sent back with state and iss.
-    HttpResponse issueCode(const Interaction &interaction, const User &user, const QStringList &granted);
+    // `answeringPost`: the answer to a form John posted (login, consent): the redirect is 303 See Other, so
+    // that the browser does not send the form on (RFC 9700 §4.12); to a GET, 302.
+    HttpResponse issueCode(const Interaction &interaction, const User &user, const QStringList &granted,
+        bool answeringPost = false);
 
 private:
     BankContext &m_bank;

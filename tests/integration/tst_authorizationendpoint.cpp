@@ -89,8 +89,10 @@ void tst_AuthorizationEndpoint::happyPathRedirectsWithCodeStateAndIss()
     QVERIFY2(run.sawLoginPage, qPrintable(run.describe()));
     QVERIFY2(run.callback.isValid(), qPrintable(run.describe()));
 
-    // RFC 6749 §4.1.2: 302 to the redirect URI exactly as requested, with code, state and (RFC 9207) iss.
-    QCOMPARE(run.last.status, 302);
+    // RFC 6749 §4.1.2: a redirect to the redirect URI exactly as requested, with code, state and (RFC 9207)
+    // iss — 303 See Other, since it answers John's consent form: the browser follows with a GET and the
+    // form stays behind (RFC 9700 §4.12).
+    QCOMPARE(run.last.status, 303);
     QCOMPARE(run.callback.scheme(), QStringLiteral("http"));
     QCOMPARE(run.callback.host(), QStringLiteral("127.0.0.1"));
     QCOMPARE(run.callback.port(), 5555);
@@ -885,7 +887,7 @@ void tst_AuthorizationEndpoint::consentCannotAddScopes()
             { QStringLiteral("scope"), QStringLiteral("transactions:read") },
             { QStringLiteral("scope"), QStringLiteral("payments:write") },
             { QStringLiteral("decision"), QStringLiteral("approve") } });
-    QCOMPARE(approved.status, 302);
+    QCOMPARE(approved.status, 303);
     const QString code = UrlParameters::of(approved.location()).value(QStringLiteral("code"));
     QVERIFY2(!code.isEmpty(), qPrintable(approved.describe()));
     OAuthClient client(*m_bank, { QString::fromLatin1(CoolLoanId), m_bank->coolLoanSecret() });

@@ -330,7 +330,8 @@ void tst_BadInput::templatesAreServedAsTheyAre_data()
     QTest::newRow("authorize") << get("/authorize?" + AuthorizeQuery) << 303 << false;
     QTest::newRow("authorize (POST)") << form("/authorize", AuthorizeQuery) << 303 << false;
     QTest::newRow("login") << form(LoginTarget, LoginBody, LoginHeaders) << 300 << true;
-    QTest::newRow("consent") << form(ConsentTarget, ConsentBody, ConsentHeaders) << 302 << true;
+    QTest::newRow("consent") << form(ConsentTarget, ConsentBody, ConsentHeaders) << 303
+                             << true; // 303 after a form POST (RFC 9700 §4.12)
     QTest::newRow("token (code)") << token(CodeBody) << 200 << true;
     QTest::newRow("introspect") << form("/introspect", "token={access}", "Authorization: {basic}\r\n") << 200
                                 << false;
