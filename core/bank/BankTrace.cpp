@@ -18,6 +18,8 @@ QString senderOf(const HttpRequest &request)
         return malloryDevice();
     if (agent.contains("Mallory-Malware"))
         return malloryMalware();
+    if (agent.contains("MalloryBank"))
+        return malloryBank();
     if (agent.contains("Mozilla") || agent.contains("QtWebEngine") || agent.contains("Chrome"))
         return QStringLiteral("Browser");
     return QStringLiteral("Client");

@@ -154,8 +154,8 @@ EventExplanation explainUnnumbered(const TraceEvent &event)
         return { tr("John acts"), tr("John does something in his browser.") };
     case TraceKind::Decision:
         // The attack lab: Mallory's own doings, on her lifelines (attack/AttackEngine.cpp, Run::note).
-        if (event.from == malloryDevice() || event.from == malloryMalware()
-            || event.from == malloryListener())
+        if (event.from == malloryDevice() || event.from == malloryMalware() || event.from == malloryListener()
+            || event.from == malloryBank())
             return { tr("Mallory acts"),
                 tr("What Mallory does, or what she now holds, on her own lifeline. Nobody else sees this "
                    "step: "

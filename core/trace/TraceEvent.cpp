@@ -55,6 +55,11 @@ QString malloryListener()
     return QStringLiteral("Mallory's listener");
 }
 
+QString malloryBank()
+{
+    return QStringLiteral("MalloryBank");
+}
+
 bool isMalloryParty(const QString &party)
 {
     return party.startsWith(QLatin1String("Mallory"));

@@ -32,6 +32,8 @@ bool isBankParty(const QString &party); // eddy, boris, banky
 QString malloryDevice(); // "Mallory's device": a client with its own cookie jar
 QString malloryMalware(); // "Mallory's malware": reads what passes on John's laptop, sends as it likes
 QString malloryListener(); // "Mallory's listener": her site, an HTTP listener on loopback
+// "MalloryBank": her authorization server, its own issuer on loopback (the mix-up, RFC 9700 §4.4)
+QString malloryBank();
 bool isMalloryParty(const QString &party);
 
 struct TraceEvent

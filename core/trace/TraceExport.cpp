@@ -134,6 +134,8 @@ QString alias(const QString &party)
         return QStringLiteral("MalloryMalware");
     if (party == malloryListener())
         return QStringLiteral("MalloryListener");
+    if (party == malloryBank())
+        return QStringLiteral("MalloryBank");
     return QStringLiteral("Other");
 }
 

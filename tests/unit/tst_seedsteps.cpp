@@ -159,7 +159,7 @@ void tst_SeedSteps::refusals()
 void tst_SeedSteps::mallorysDoingsAreHers()
 {
     // The attack lab's notes on Mallory's lifelines are not decisions of the bank.
-    for (const QString &party : { malloryDevice(), malloryMalware(), malloryListener() }) {
+    for (const QString &party : { malloryDevice(), malloryMalware(), malloryListener(), malloryBank() }) {
         TraceEvent event;
         event.kind = TraceKind::Decision;
         event.source = QStringLiteral("mallory");

@@ -132,6 +132,14 @@ void tst_SequenceLayout::lifelinesOfATrace_data()
         << QStringList { QStringLiteral("John"), QStringLiteral("Browser"), QStringLiteral("CoolLoan"),
                malloryMalware(), malloryListener(), QStringLiteral("eddy"), QStringLiteral("boris"),
                QStringLiteral("banky") };
+    // The mix-up (RFC 9700 §4.4): MalloryBank stands next to the honest bank's lifelines.
+    QTest::newRow("CoolLoan redeems John's code at MalloryBank")
+        << QList<TraceEvent> { traced(TraceKind::Request, QStringLiteral("CoolLoan"), malloryBank(),
+                                   QStringLiteral("POST /token")),
+               traced(TraceKind::Request, malloryBank(), QStringLiteral("boris"),
+                   QStringLiteral("POST /token")) }
+        << QStringList { QStringLiteral("John"), QStringLiteral("Browser"), QStringLiteral("CoolLoan"),
+               malloryBank(), QStringLiteral("eddy"), QStringLiteral("boris"), QStringLiteral("banky") };
 }
 
 void tst_SequenceLayout::lifelinesOfATrace()

@@ -24,6 +24,8 @@ const QList<SequenceLane> &lanes()
             QStringLiteral("on John's laptop") },
         { malloryListener(), QString(), QStringLiteral("◎"), malloryListener(),
             QStringLiteral("attacker's site") },
+        // The mix-up's second bank (RFC 9700 §4.4): Mallory's authorization server, next to the honest one.
+        { malloryBank(), QString(), QStringLiteral("◆"), malloryBank(), QStringLiteral("attacker's bank") },
         { QStringLiteral("eddy"), QStringLiteral("cast/eddy"), QStringLiteral("⌂"), QStringLiteral("eddy"),
             QStringLiteral("Authorization Server") },
         { QStringLiteral("boris"), QStringLiteral("cast/boris"), QStringLiteral("⇄"), QStringLiteral("boris"),
