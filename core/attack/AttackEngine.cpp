@@ -5,10 +5,12 @@
 #include "bank/BankTrace.h"
 #include "bank/Check.h"
 #include "bank/ClientRegistration.h"
+#include "bank/UserClaims.h"
 #include "client/ClientChecks.h"
 #include "client/IdTokenValidator.h"
 #include "crypto/Pkce.h"
 #include "crypto/SecureRandom.h"
+#include "http/HttpMessage.h"
 #include "storage/SeedData.h"
 
 #include <QDateTime>
@@ -30,6 +32,7 @@ constexpr auto BrowserAgent = "Mozilla/5.0 (CodeFlow Lab scripted browser)";
 constexpr auto CoolLoanAgent = "CoolLoan/1 (CodeFlow Lab scripted back channel)";
 constexpr auto MalloryDeviceAgent = "CodeFlowLab-Mallory-Device/1";
 constexpr auto MalloryMalwareAgent = "CodeFlowLab-Mallory-Malware/1";
+constexpr auto MalloryBankAgent = "CodeFlowLab-MalloryBank/1";
 
 QString randomString()
 {
@@ -70,10 +73,11 @@ public:
         , coolLoan(QStringLiteral("CoolLoan"), CoolLoanAgent, false)
         , device(malloryDevice(), MalloryDeviceAgent, true)
         , malware(malloryMalware(), MalloryMalwareAgent, false)
+        , mallorysBank(malloryBank(), MalloryBankAgent, false)
     {
         outcome.weaknesses = weaknesses;
         if (m_hooks.beforeExchange) {
-            for (WebAgent *agent : { &browser, &coolLoan, &device, &malware })
+            for (WebAgent *agent : { &browser, &coolLoan, &device, &malware, &mallorysBank })
                 agent->setGate([this] {
                     if (m_hooks.beforeExchange())
                         return true;
@@ -354,65 +358,16 @@ public:
             QStringLiteral("Mallory now holds %1").arg(outcome.obtained));
     }
 
+    // John's `sub` as the bank's ledger makes it (bank/UserClaims.h), for a run where John gets no token.
+    QString johnsSubjectInLedger() const
+    {
+        const auto john = m_server.store()->users().userByUsername(QString::fromLatin1(SeedUsername));
+        return john ? userclaims::subjectOf(john->id) : QString();
+    }
+
+    // The issuer the bank names itself by, in tokens and in the redirect's iss (RFC 9207 §2).
     QString bankIssuer() const { return m_server.bank()->issuer(); }
     QString apiAudience() const { return m_server.bank()->apiAudience(); }
-
-    // One of CoolLoan's checks failed (client/ClientChecks.h): switched off by a weakness, it is recorded as
-    // skipped, with the values it compared, and the grant goes on (false); otherwise CoolLoan refuses, on its
-    // lifeline (true). CoolLoanClient does the same with its own checks.
-    bool coolLoanCheckFails(ClientCheckId id, const QString &refusal, const QString &expectedValue,
-        const QString &receivedValue, const QString &detail = {})
-    {
-        const QString compared = !detail.isEmpty()
-            ? detail
-            : QStringLiteral("expected %1, got %2")
-                  .arg(expectedValue, receivedValue.isEmpty() ? QStringLiteral("nothing") : receivedValue);
-        const ClientCheck &spec = clientCheck(id);
-        const QString rule = QStringLiteral("%1 (%2)").arg(spec.rule, spec.section);
-        if (clientChecksOf(outcome.weaknesses).contains(spec.id)) {
-            TraceEvent skipped = noteEvent(
-                QStringLiteral("CoolLoan"), QStringLiteral("check skipped: %1 — %2").arg(spec.id, compared));
-            skipped.expected = expectedValue;
-            skipped.received = receivedValue;
-            record(skipped);
-            if (m_attackStarted && outcome.stoppedBy.isEmpty())
-                outcome.skipped.append(
-                    { QStringLiteral("CoolLoan"), spec.id, rule, expectedValue, receivedValue });
-            return false;
-        }
-        TraceEvent event = noteEvent(
-            QStringLiteral("CoolLoan"), QStringLiteral("%1: %2 (check %3)").arg(refusal, compared, spec.id));
-        event.refusalRule = rule;
-        event.expected = expectedValue;
-        event.received = receivedValue;
-        record(event);
-        if (m_attackStarted && outcome.stoppedBy.isEmpty()) {
-            outcome.stoppedBy = QStringLiteral("CoolLoan");
-            outcome.check = spec.id;
-            outcome.rule = rule;
-        }
-        return true;
-    }
-
-    // CoolLoan's checks of the redirect to its callback (RFC 6749 §10.12, RFC 9207 §2.4), for the session
-    // that expects `state`.
-    bool coolLoanAcceptsRedirect(const QUrl &callback, const QString &state)
-    {
-        const QUrlQuery query(callback);
-        const QString gotState = query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
-        if (gotState != state
-            && coolLoanCheckFails(ClientCheckId::RedirectState,
-                QStringLiteral("refuses the redirect: not this session's state"), state, gotState))
-            return false;
-        const QString iss = query.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
-        if (iss != m_server.bank()->issuer()
-            && coolLoanCheckFails(query.hasQueryItem(QStringLiteral("iss"))
-                    ? ClientCheckId::RedirectIss
-                    : ClientCheckId::RedirectIssPresent,
-                QStringLiteral("refuses the redirect: another issuer"), m_server.bank()->issuer(), iss))
-            return false;
-        return true;
-    }
 
     // CoolLoan's own ID-token checks (client/IdTokenValidator.h), as CoolLoanClient runs them: the first
     // that fails refuses, unless a weakness switched it off — then it is recorded as skipped, as the
@@ -437,11 +392,152 @@ public:
                 expectedValue = check.detail.mid(9, got - 9);
                 receivedValue = check.detail.mid(got + 6);
             }
-            if (coolLoanCheckFails(check.check, QStringLiteral("refuses the ID token (%1)").arg(check.name),
-                    expectedValue, receivedValue, check.detail))
+            if (coolLoanRefuses(check.check, check.detail, expectedValue, receivedValue,
+                    QStringLiteral("refuses the ID token")))
                 return false;
         }
         return true;
+    }
+
+    // One of CoolLoan's own checks (client/ClientChecks.h) found `detail`: switched off by a weakness, it is
+    // recorded as "check skipped" with the values it compared, as the bank's are; else CoolLoan refuses,
+    // and that is the run's refusal when it is the first since the attack began (party "CoolLoan", no HTTP
+    // status, no `error`). Returns whether CoolLoan refused.
+    bool coolLoanRefuses(ClientCheckId id, const QString &detail, const QString &expectedValue,
+        const QString &receivedValue, const QString &refuses)
+    {
+        const ClientCheck &spec = clientCheck(id);
+        const QString rule = QStringLiteral("%1 (%2)").arg(spec.rule, spec.section);
+        if (clientChecksOf(outcome.weaknesses).contains(spec.id)) {
+            TraceEvent skipped = noteEvent(
+                QStringLiteral("CoolLoan"), QStringLiteral("check skipped: %1 — %2").arg(spec.id, detail));
+            skipped.expected = expectedValue;
+            skipped.received = receivedValue;
+            record(skipped);
+            if (m_attackStarted && outcome.stoppedBy.isEmpty())
+                outcome.skipped.append(
+                    { QStringLiteral("CoolLoan"), spec.id, rule, expectedValue, receivedValue });
+            return false;
+        }
+        TraceEvent refusal = noteEvent(
+            QStringLiteral("CoolLoan"), QStringLiteral("%1: %2 (check %3)").arg(refuses, detail, spec.id));
+        refusal.refusalRule = rule;
+        refusal.expected = expectedValue;
+        refusal.received = receivedValue;
+        record(refusal);
+        if (m_attackStarted && outcome.stoppedBy.isEmpty()) {
+            outcome.stoppedBy = QStringLiteral("CoolLoan");
+            outcome.check = spec.id;
+            outcome.rule = rule;
+        }
+        return true;
+    }
+
+    // CoolLoan's checks of the redirect that brings a code, in the order CoolLoanClient::onCallback runs
+    // them: the state it sent (RFC 6749 §10.12), then the issuer of the bank this login started with — iss
+    // present when that bank advertises authorization_response_iss_parameter_supported, and exactly that
+    // issuer (RFC 9207 §2.4). The browser's request to CoolLoan's callback is drawn around them (nothing
+    // listens there: the scripted browser hands the redirect over). Returns whether CoolLoan takes the code.
+    bool coolLoanAcceptsRedirect(
+        const QUrl &callback, const QString &state, const QString &issuer, bool issRequired)
+    {
+        TraceEvent request;
+        request.kind = TraceKind::Request;
+        request.exchangeId = ++m_exchangeId;
+        request.timeMs = QDateTime::currentMSecsSinceEpoch();
+        request.source = QStringLiteral("coolloan");
+        request.channel = TraceChannel::FrontChannel;
+        request.from = QStringLiteral("Browser");
+        request.to = QStringLiteral("CoolLoan");
+        request.method = "GET";
+        request.url = callback;
+        request.summary = QStringLiteral("GET /callback: code, state, iss");
+        record(request);
+        const bool accepted = redirectPassesChecks(callback, state, issuer, issRequired);
+        TraceEvent response = request;
+        response.kind = TraceKind::Response;
+        response.from = request.to;
+        response.to = request.from;
+        response.status = accepted ? 200 : 400;
+        response.summary = accepted ? QStringLiteral("200 “CoolLoan received the code”")
+                                    : QStringLiteral("400 “This answer is not from the bank you chose”");
+        record(response);
+        return accepted;
+    }
+
+    bool redirectPassesChecks(
+        const QUrl &callback, const QString &state, const QString &issuer, bool issRequired)
+    {
+        const QUrlQuery query(callback);
+        const QString sentBack = query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
+        const QString refuses = QStringLiteral("refuses the redirect");
+        if (sentBack != state
+            && coolLoanRefuses(ClientCheckId::RedirectState,
+                QStringLiteral("expected %1, got %2").arg(state, sentBack), state, sentBack, refuses))
+            return false;
+        const bool named = query.hasQueryItem(QStringLiteral("iss"));
+        if (issRequired && !named
+            && coolLoanRefuses(ClientCheckId::RedirectIssPresent,
+                QStringLiteral(
+                    "the bank it started with names itself in every response, this one has no iss"),
+                issuer, QStringLiteral("(no iss)"), refuses))
+            return false;
+        const QString iss = query.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
+        if (named && iss != issuer
+            && coolLoanRefuses(ClientCheckId::RedirectIss,
+                QStringLiteral("expected %1, got %2").arg(issuer, iss), issuer, iss, refuses))
+            return false;
+        return true;
+    }
+
+    // An exchange that reached MalloryBank (her authorization server): a request and its answer on her
+    // lifeline, the sender told by its User-Agent as the bank tells its own.
+    void recordAtMalloryBank(const HttpRequest &request, const HttpResponse &response)
+    {
+        TraceEvent base;
+        base.exchangeId = ++m_exchangeId;
+        base.timeMs = QDateTime::currentMSecsSinceEpoch();
+        base.source = QStringLiteral("mallory");
+        const QString from = senderOf(request);
+        base.channel
+            = from == QLatin1String("Browser") ? TraceChannel::FrontChannel : TraceChannel::BackChannel;
+        base.method = request.method;
+        base.url = request.url;
+        base.status = response.status;
+        base.requestHeaders = request.headers;
+        base.requestBody = request.body;
+        base.responseHeaders = response.headers;
+        base.responseBody = response.body;
+        TraceEvent req = base;
+        req.kind = TraceKind::Request;
+        req.from = from;
+        req.to = malloryBank();
+        TraceEvent resp = base;
+        resp.kind = TraceKind::Response;
+        resp.from = malloryBank();
+        resp.to = from;
+        const QString path = request.path();
+        req.summary = QStringLiteral("%1 %2").arg(QString::fromLatin1(request.method), path);
+        resp.summary = QStringLiteral("%1 %2")
+                           .arg(response.status)
+                           .arg(QString::fromLatin1(reasonPhrase(response.status)));
+        if (path == QLatin1String("/.well-known/openid-configuration")) {
+            req.summary = QStringLiteral("GET MalloryBank's metadata");
+            resp.summary = QStringLiteral("200 issuer %1, her own endpoints")
+                               .arg(QJsonDocument::fromJson(response.body)
+                                        .object()
+                                        .value(QStringLiteral("issuer"))
+                                        .toString());
+        } else if (path == QLatin1String("/authorize")) {
+            req.summary = QStringLiteral("authorization request for MalloryBank (state, nonce, PKCE)");
+            resp.summary = QStringLiteral("302 to eddy's /authorize");
+        } else if (path == QLatin1String("/token")) {
+            req.summary
+                = QStringLiteral("POST John's code, CoolLoan's MalloryBank credentials, code_verifier");
+            resp.summary = QStringLiteral("%1 \"try again later\"").arg(response.status);
+        }
+        record(req);
+        record(resp);
     }
 
     RunHooks m_hooks;
@@ -450,6 +546,7 @@ public:
     WebAgent coolLoan;
     WebAgent device;
     WebAgent malware;
+    WebAgent mallorysBank; // MalloryBank's own requests to the honest bank (the mix-up)
     QByteArray m_lastVerifier;
     QString m_lastCode;
 
@@ -716,7 +813,7 @@ void playLoginCsrf(Run &run)
     QUrl callback(redirect);
     QUrlQuery query(hers);
     callback.setQuery(query);
-    if (!run.coolLoanAcceptsRedirect(callback, johnsState))
+    if (!run.coolLoanAcceptsRedirect(callback, johnsState, run.bankIssuer(), true))
         return;
     const Tokens tokens = Tokens::from(run.redeem(run.coolLoan, code, redirect, johnsVerifier));
     if (tokens.access.isEmpty() || !run.coolLoanAcceptsIdToken(tokens, johnsNonce))
@@ -759,6 +856,132 @@ void playForgedJwt(Run &run)
     tokens.access = forged;
     run.malloryHolds(run.device, tokens, QStringLiteral("a forged access token"), {}, false);
 }
+
+void playMixUp(Run &run)
+{
+    // MalloryBank: Mallory's authorization server on loopback, an issuer of its own. CoolLoan registered
+    // there as it did at the honest bank (with credentials MalloryBank issued, so Mallory knows them) and
+    // uses one callback for every bank: only the redirect's iss tells the banks' answers apart
+    // (RFC 9700 §4.4.2, RFC 9207 §2.4).
+    MalloryBankServer mallorys;
+    QString error;
+    if (!mallorys.listen(&error)) {
+        run.fail(QStringLiteral("MalloryBank could not listen: %1").arg(error));
+        return;
+    }
+    const QString clientIdThere = QStringLiteral("coolloan-at-mallorybank");
+    const QByteArray secretThere = randomToken(16);
+    QUrlQuery sentToMallory; // what reached MalloryBank's token endpoint
+    mallorys.handler = [&](const HttpRequest &request) {
+        const QString path = request.path();
+        if (path == QLatin1String("/.well-known/openid-configuration"))
+            return HttpResponse::json(QJsonDocument(QJsonObject {
+                { QStringLiteral("issuer"), mallorys.issuer() },
+                { QStringLiteral("authorization_endpoint"),
+                    mallorys.url(QStringLiteral("/authorize")).toString() },
+                { QStringLiteral("token_endpoint"), mallorys.url(QStringLiteral("/token")).toString() },
+                { QStringLiteral("response_types_supported"), QJsonArray { QStringLiteral("code") } },
+                { QStringLiteral("code_challenge_methods_supported"), QJsonArray { QStringLiteral("S256") } },
+                { QStringLiteral("authorization_response_iss_parameter_supported"), true } }));
+        if (path == QLatin1String("/authorize")) {
+            // The mix-up: CoolLoan's request, sent on to the honest bank with CoolLoan's client id there —
+            // the same redirect_uri, state, nonce and code_challenge.
+            QUrlQuery query(request.url);
+            query.removeAllQueryItems(QStringLiteral("client_id"));
+            query.addQueryItem(QStringLiteral("client_id"), QString::fromLatin1(SeedCoolLoanClientId));
+            QUrl honest = run.bankUrl(QStringLiteral("/authorize"));
+            honest.setQuery(query);
+            return HttpResponse::redirect(honest);
+        }
+        if (path == QLatin1String("/token") && request.method == "POST") {
+            sentToMallory
+                = QUrlQuery(QString::fromLatin1(request.body).replace(QLatin1Char('+'), QLatin1Char(' ')));
+            return HttpResponse::json(
+                QJsonDocument(
+                    QJsonObject { { QStringLiteral("error"), QStringLiteral("temporarily_unavailable") },
+                        { QStringLiteral("error_description"), QStringLiteral("try again later") } }),
+                503);
+        }
+        return HttpResponse::empty(404);
+    };
+    mallorys.onExchange = [&run](const HttpRequest &request, const HttpResponse &response) {
+        run.recordAtMalloryBank(request, response);
+        if (request.path() == QLatin1String("/authorize"))
+            run.note(malloryBank(),
+                QStringLiteral("swaps CoolLoan's client id for its id at the honest bank and sends John's "
+                               "browser on to eddy: the same redirect_uri, state, nonce and code_challenge"));
+    };
+
+    // CoolLoan knows two banks. Mallory's link opens its bank picker with MalloryBank chosen; CoolLoan reads
+    // MalloryBank's metadata and remembers which issuer this login started with.
+    const QJsonObject metadata
+        = run.coolLoan.get(mallorys.url(QStringLiteral("/.well-known/openid-configuration"))).json();
+    const QString startedWith = metadata.value(QStringLiteral("issuer")).toString();
+    if (startedWith != mallorys.issuer()) {
+        run.fail(QStringLiteral("CoolLoan got no metadata from MalloryBank"));
+        return;
+    }
+    run.outcome.johnSubject = run.johnsSubjectInLedger();
+    run.note(QStringLiteral("CoolLoan"),
+        QStringLiteral(
+            "bank picker: MalloryBank (Mallory's link chose it); this login started with issuer %1")
+            .arg(startedWith));
+    run.attackBegins();
+    const QByteArray verifier = pkce::generateVerifier();
+    const QString state = randomString();
+    const QString redirectUri = QString::fromLatin1(CoolLoanRedirect);
+    QUrl link(metadata.value(QStringLiteral("authorization_endpoint")).toString());
+    link.setQuery(
+        QString::fromLatin1(encodeForm({ { QStringLiteral("response_type"), QStringLiteral("code") },
+            { QStringLiteral("client_id"), clientIdThere }, { QStringLiteral("redirect_uri"), redirectUri },
+            { QStringLiteral("scope"), QString::fromLatin1(CoolLoanScopes) },
+            { QStringLiteral("state"), state }, { QStringLiteral("nonce"), randomString() },
+            { QStringLiteral("code_challenge"), QString::fromLatin1(pkce::s256Challenge(verifier)) },
+            { QStringLiteral("code_challenge_method"), QStringLiteral("S256") } })));
+
+    // John's browser opens it; MalloryBank sends it on to his own bank, where he logs in and consents.
+    WebAnswer last;
+    const QUrl callback = run.authorize(link, &last);
+    const QString code = QUrlQuery(callback).queryItemValue(QStringLiteral("code"));
+    if (code.isEmpty()) {
+        run.fail(QStringLiteral("John's browser got no code (%1)").arg(last.status));
+        return;
+    }
+
+    // The browser brings eddy's redirect (code, state, iss) to CoolLoan's callback.
+    if (!run.coolLoanAcceptsRedirect(callback, state, startedWith,
+            metadata.value(QStringLiteral("authorization_response_iss_parameter_supported")).toBool())) {
+        run.note(malloryBank(), QStringLiteral("no code reaches her token endpoint"));
+        return;
+    }
+    // CoolLoan believes the code is MalloryBank's and redeems it there, with its verifier.
+    const WebAnswer answer
+        = run.coolLoan.postForm(QUrl(metadata.value(QStringLiteral("token_endpoint")).toString()),
+            { { QStringLiteral("grant_type"), QStringLiteral("authorization_code") },
+                { QStringLiteral("code"), code }, { QStringLiteral("redirect_uri"), redirectUri },
+                { QStringLiteral("code_verifier"), QString::fromLatin1(verifier) } },
+            { { "Authorization", basic(clientIdThere, secretThere) } });
+    if (answer.status != 503) {
+        run.fail(QStringLiteral("MalloryBank's token endpoint answered %1").arg(answer.status));
+        return;
+    }
+    run.note(
+        QStringLiteral("CoolLoan"), QStringLiteral("MalloryBank is busy: CoolLoan asks John to try again"));
+    const QString stolenCode = sentToMallory.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
+    const QByteArray stolenVerifier
+        = sentToMallory.queryItemValue(QStringLiteral("code_verifier"), QUrl::FullyDecoded).toLatin1();
+    if (stolenCode.isEmpty()) {
+        run.note(malloryBank(), QStringLiteral("no code arrived"));
+        return;
+    }
+    run.note(malloryBank(),
+        QStringLiteral(
+            "her token endpoint got John's code and CoolLoan's PKCE verifier; she redeems them at boris "
+            "as CoolLoan, with the client secret her malware read"));
+    const Tokens stolen = Tokens::from(run.redeem(run.mallorysBank, stolenCode, redirectUri, stolenVerifier));
+    run.malloryHolds(
+        run.mallorysBank, stolen, QStringLiteral("John's tokens from a code CoolLoan sent to MalloryBank"));
+}
 } // namespace
 
 QJsonObject AttackOutcome::toJson() const
@@ -800,6 +1023,8 @@ AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknes
             playLoginCsrf(run);
         else if (scenario.id == QLatin1String("port-squatting"))
             playPortSquatting(run);
+        else if (scenario.id == QLatin1String("mix-up"))
+            playMixUp(run);
         else
             run.fail(QStringLiteral("no play for scenario '%1'").arg(scenario.id));
     }

@@ -153,6 +153,35 @@ QUrl MalloryListener::url(const QString &path) const
     return url;
 }
 
+MalloryBankServer::MalloryBankServer() = default;
+MalloryBankServer::~MalloryBankServer() = default;
+
+bool MalloryBankServer::listen(QString *error)
+{
+    m_server = std::make_unique<HttpServerAdapter>([this](HttpRequest &request) {
+        HttpResponse response = handler ? handler(request) : HttpResponse::empty(404);
+        if (onExchange)
+            onExchange(request, response);
+        return response;
+    });
+    return m_server->listen(QHostAddress::LocalHost, 0, error);
+}
+
+QUrl MalloryBankServer::url(const QString &path) const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(m_server ? m_server->port() : 0);
+    url.setPath(path);
+    return url;
+}
+
+QString MalloryBankServer::issuer() const
+{
+    return url(QString()).toString(QUrl::StripTrailingSlash);
+}
+
 QByteArray encodeForm(const Fields &fields)
 {
     QByteArray body;

@@ -19,7 +19,9 @@
 
 namespace cfl {
 class HttpServerAdapter;
-}
+struct HttpRequest;
+struct HttpResponse;
+} // namespace cfl
 
 namespace cfl::attack {
 
@@ -76,6 +78,26 @@ public:
 private:
     std::unique_ptr<HttpServerAdapter> m_server;
     QList<QUrl> m_received;
+};
+
+// MalloryBank (the mix-up, RFC 9700 §4.4): Mallory's own authorization server, an HTTP server on
+// 127.0.0.1 with an issuer of its own. What it answers is the attack's script (`handler`); every exchange
+// is reported (`onExchange`) so that the run records it on MalloryBank's lifeline.
+class MalloryBankServer
+{
+public:
+    using Handler = std::function<HttpResponse(const HttpRequest &)>;
+    MalloryBankServer();
+    ~MalloryBankServer();
+
+    bool listen(QString *error);
+    QUrl url(const QString &path) const; // http://127.0.0.1:PORT/path
+    QString issuer() const; // http://127.0.0.1:PORT
+    Handler handler;
+    std::function<void(const HttpRequest &, const HttpResponse &)> onExchange;
+
+private:
+    std::unique_ptr<HttpServerAdapter> m_server;
 };
 
 // application/x-www-form-urlencoded, everything but unreserved characters percent-encoded.

@@ -155,6 +155,28 @@ QList<Scenario> allScenarios()
                 QStringLiteral("consent_required"), QStringLiteral("authorize.prompt_none.public_loopback"),
                 QStringLiteral("prompt=none is refused for a public client's loopback redirect URI: John is "
                                "asked (RFC 8252 §8.6, RFC 6749 §10.2)") } } },
+        { QStringLiteral("mix-up"),
+            QStringLiteral("Mallory's authorization server makes CoolLoan send John's code to her"),
+            QStringLiteral(
+                "CoolLoan works with two banks and one callback. Mallory's link starts a CoolLoan login at "
+                "MalloryBank, which sends John on to his own bank; he logs in there, and CoolLoan sends the "
+                "code — with its PKCE verifier — to MalloryBank's token endpoint (RFC 9700 §4.4).\neddy "
+                "names "
+                "itself in the redirect (iss); CoolLoan compares it with the bank the login started with "
+                "(RFC 9207 §2.4)."),
+            QStringLiteral(
+                "One laptop: MalloryBank is an HTTP listener on 127.0.0.1 with an issuer of its own (another "
+                "port than the honest bank's), John's browser and CoolLoan's back channel are scripted, and "
+                "Mallory redeems John's code at boris with CoolLoan's client secret, which her malware read "
+                "— "
+                "one laptop stands in for CoolLoan's server and John's device. Without the secret she would "
+                "inject the code into a CoolLoan session of her own (code-injection)."),
+            QStringLiteral("MalloryBank (her authorization server, where CoolLoan is registered too), listed "
+                           "in CoolLoan's bank picker; Mallory's link chooses it"),
+            { { { Weakness::IssNotChecked }, QStringLiteral("CoolLoan"), 0, QString(),
+                QStringLiteral("coolloan.redirect.iss"),
+                QStringLiteral(
+                    "the redirect's iss is exactly the issuer CoolLoan sent John to (RFC 9207 §2.4)") } } },
     };
 }
 

@@ -99,8 +99,7 @@ QList<WeaknessSpec> makeTable()
             ids({ "coolloan.redirect.iss_present", "coolloan.redirect.iss" }),
             QStringLiteral("the redirect's iss is exactly the issuer CoolLoan sent John to"),
             QStringLiteral("RFC 9207 §2.4, RFC 9700 §4.4"),
-            QStringLiteral("CoolLoan sends John's code to the bank Mallory runs (mix-up)"),
-            QStringLiteral("mix-up") },
+            QStringLiteral("CoolLoan sends John's code to the bank Mallory runs (mix-up)"), {} },
         // The bank asks John again for a public client's loopback redirect URI, because any local process
         // can listen there (RFC 8252 §8.6): the check that refuses to skip asking is the weakness.
         { Weakness::LoopbackConsentRemembered, QStringLiteral("loopback-consent-remembered"),

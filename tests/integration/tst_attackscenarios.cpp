@@ -11,6 +11,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QUrlQuery>
+
+#include <algorithm>
 
 using namespace cfl;
 using namespace cfl::attack;
@@ -29,6 +32,7 @@ private Q_SLOTS:
     void normalFlowStillWorks_data();
     void normalFlowStillWorks();
     void traceShowsMallorysLifeline();
+    void mixUpSendsJohnsCodeToMalloryBank();
 };
 
 namespace {
@@ -37,6 +41,18 @@ void addScenarioRows()
     QTest::addColumn<QString>("id");
     for (const Scenario &scenario : allScenarios())
         QTest::newRow(qPrintable(scenario.id)) << scenario.id;
+}
+
+// The requests of a run that reached MalloryBank's token endpoint (the mix-up).
+QList<TraceEvent> tokenRequestsAtMalloryBank(const AttackOutcome &outcome)
+{
+    QList<TraceEvent> requests;
+    for (const TraceEvent &event : outcome.trace) {
+        if (event.kind == TraceKind::Request && event.to == malloryBank()
+            && event.url.path() == QLatin1String("/token"))
+            requests.append(event);
+    }
+    return requests;
 }
 
 // What must have been revoked when the attack was stopped.
@@ -191,6 +207,74 @@ void tst_AttackScenarios::traceShowsMallorysLifeline()
         malwareInJson
             = malwareInJson || event.toObject().value(QStringLiteral("from")).toString() == malloryMalware();
     QVERIFY(malwareInJson);
+}
+
+// The mix-up (RFC 9700 §4.4): weak, CoolLoan sends John's code and its PKCE verifier to MalloryBank's token
+// endpoint, and the skipped iss check compared MalloryBank's issuer with the honest bank's; defended,
+// CoolLoan refuses the redirect on those two values and nothing reaches MalloryBank's token endpoint.
+void tst_AttackScenarios::mixUpSendsJohnsCodeToMalloryBank()
+{
+    const Scenario scenario = *findScenario(QStringLiteral("mix-up"));
+    const AttackOutcome weak = runWeak(scenario);
+    QVERIFY2(weak.succeeded, qPrintable(weak.failure + weak.obtained));
+    const QList<TraceEvent> stolen = tokenRequestsAtMalloryBank(weak);
+    QCOMPARE(stolen.size(), 1);
+    QCOMPARE(stolen.first().from, QStringLiteral("CoolLoan"));
+    QVERIFY(stolen.first().requestBody.contains("grant_type=authorization_code"));
+    QVERIFY(stolen.first().requestBody.contains("&code="));
+    QVERIFY(stolen.first().requestBody.contains("&code_verifier="));
+    QCOMPARE(weak.skipped.size(), 1);
+    const SkippedCheck &skipped = weak.skipped.first();
+    QCOMPARE(skipped.party, QStringLiteral("CoolLoan"));
+    QCOMPARE(skipped.check, QStringLiteral("coolloan.redirect.iss"));
+    QCOMPARE(skipped.rule, scenario.layers.first().rule);
+    // Expected: MalloryBank, the bank the login started with; received: the honest bank, which eddy names.
+    QVERIFY2(skipped.expected.startsWith(QLatin1String("http://127.0.0.1:")), qPrintable(skipped.expected));
+    QVERIFY(!skipped.received.isEmpty());
+    QVERIFY(skipped.received != skipped.expected);
+    // MalloryBank redeemed it at boris, and banky served her: the bank saw MalloryBank, not CoolLoan.
+    bool redeemedAtBoris = false;
+    bool servedByBanky = false;
+    for (const TraceEvent &event : weak.trace) {
+        redeemedAtBoris = redeemedAtBoris
+            || (event.kind == TraceKind::Response && event.from == QLatin1String("boris")
+                && event.to == malloryBank() && event.status == 200);
+        servedByBanky = servedByBanky
+            || (event.kind == TraceKind::Response && event.from == QLatin1String("banky")
+                && event.to == malloryBank() && event.status == 200);
+    }
+    QVERIFY(redeemedAtBoris);
+    QVERIFY(servedByBanky);
+
+    const AttackOutcome defended = runDefended(scenario);
+    QVERIFY2(defended.failure.isEmpty(), qPrintable(defended.failure));
+    QCOMPARE(defended.stoppedBy, QStringLiteral("CoolLoan"));
+    QCOMPARE(defended.check, QStringLiteral("coolloan.redirect.iss"));
+    QVERIFY(tokenRequestsAtMalloryBank(defended).isEmpty());
+    QVERIFY(defended.skipped.isEmpty());
+    const auto refusal = std::find_if(defended.trace.cbegin(), defended.trace.cend(),
+        [](const TraceEvent &event) { return !event.refusalRule.isEmpty(); });
+    QVERIFY(refusal != defended.trace.cend());
+    QCOMPARE(refusal->from, QStringLiteral("CoolLoan"));
+    QVERIFY2(refusal->summary.contains(QLatin1String("coolloan.redirect.iss")), qPrintable(refusal->summary));
+    // Expected: MalloryBank's issuer (a port of this run); received: the iss of eddy's redirect.
+    QVERIFY(refusal->expected.startsWith(QLatin1String("http://127.0.0.1:")));
+    QVERIFY(refusal->received != refusal->expected);
+    QString eddysIss;
+    for (const TraceEvent &event : defended.trace) {
+        if (event.kind != TraceKind::Response || event.from != QLatin1String("eddy") || event.status != 302)
+            continue;
+        for (const auto &[name, value] : event.responseHeaders) {
+            const QUrl location = QUrl::fromEncoded(value);
+            if (name.compare("Location", Qt::CaseInsensitive) == 0
+                && location.path() == QLatin1String("/callback"))
+                eddysIss = QUrlQuery(location).queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
+        }
+    }
+    QCOMPARE(refusal->received, eddysIss);
+    // Both lifelines in the exported trace: MalloryBank, drawn in PlantUML as one of Mallory's parties.
+    const QString uml = traceToPlantUml(defended.trace, false);
+    QVERIFY2(uml.contains(QStringLiteral("participant \"MalloryBank\"")), qPrintable(uml.left(2000)));
 }
 
 QTEST_GUILESS_MAIN(tst_AttackScenarios)

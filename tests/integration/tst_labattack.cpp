@@ -62,6 +62,7 @@ private Q_SLOTS:
     void oneJsonLine_data();
     void oneJsonLine();
     void exportedTraceShowsMallory();
+    void exportedMixUpShowsMalloryBank();
     void listAttacks();
     void badArgumentsExit2_data();
     void badArgumentsExit2();
@@ -135,6 +136,32 @@ void tst_LabAttack::exportedTraceShowsMallory()
     }
     QVERIFY(parties.contains(malloryListener()));
     QVERIFY(parties.contains(malloryMalware()));
+}
+
+// The mix-up's second bank has a lifeline of its own: CoolLoan's requests to it, and its own to boris.
+void tst_LabAttack::exportedMixUpShowsMalloryBank()
+{
+    const QString file = m_home.filePath(QStringLiteral("mix-up.json"));
+    const Finished result = runLab({ QStringLiteral("--attack"), QStringLiteral("mix-up"),
+                                       QStringLiteral("--weak"), QStringLiteral("--export-trace"), file },
+        m_home.path());
+    QVERIFY2(result.exitCode == 0, result.err.constData());
+    QFile exported(file);
+    QVERIFY(exported.open(QIODevice::ReadOnly));
+    const QJsonArray events = QJsonDocument::fromJson(exported.readAll()).array();
+    QSet<QString> toMalloryBank;
+    QSet<QString> fromMalloryBank;
+    for (const QJsonValue &value : events) {
+        const QJsonObject event = value.toObject();
+        if (event.value(QStringLiteral("to")).toString() == malloryBank())
+            toMalloryBank.insert(event.value(QStringLiteral("from")).toString());
+        if (event.value(QStringLiteral("from")).toString() == malloryBank())
+            fromMalloryBank.insert(event.value(QStringLiteral("to")).toString());
+    }
+    QVERIFY(toMalloryBank.contains(QStringLiteral("CoolLoan")));
+    QVERIFY(toMalloryBank.contains(QStringLiteral("Browser")));
+    QVERIFY(fromMalloryBank.contains(QStringLiteral("boris")));
+    QVERIFY(fromMalloryBank.contains(QStringLiteral("banky")));
 }
 
 void tst_LabAttack::listAttacks()
