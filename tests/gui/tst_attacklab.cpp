@@ -42,6 +42,7 @@ private Q_SLOTS:
     void codeReplayWeakThenDefended();
     void pkceDowngradePeelsLayerByLayer();
     void codeInjectionThreeLayers();
+    void mixUpWeakThenDefended();
     void loginCsrfStoppedByCoolLoansStateCheck();
 
 private:
@@ -257,6 +258,46 @@ void tst_AttackLab::codeInjectionThreeLayers()
         why.contains(QLatin1String("Expected")) && why.contains(QLatin1String("Received")), qPrintable(why));
     QVERIFY2(!why.contains(QLatin1String("Not the expected outcome")), qPrintable(why));
     screenshot(QStringLiteral("attack-code-injection-nonce"));
+}
+
+// mix-up (RFC 9700 §4.4): MalloryBank gets a red lifeline of its own; weak, CoolLoan sends John's code
+// there and "Why it worked" shows the two issuers the skipped check compared; defended, CoolLoan's own
+// coolloan.redirect.iss refuses the redirect, with the same two issuers in "Why it failed".
+void tst_AttackLab::mixUpWeakThenDefended()
+{
+    AttackLabView *view = m_lab->window()->attackLab();
+    QVERIFY(view->selectScenario(QStringLiteral("mix-up")));
+    auto *banner = m_lab->widget<WeaknessBanner>("weaknessBanner");
+
+    QVERIFY(run(view, "runAttackButton"));
+    const attack::AttackOutcome weak = view->lastOutcome();
+    QVERIFY2(weak.failure.isEmpty(), qPrintable(weak.failure));
+    QVERIFY(weak.succeeded);
+    QVERIFY(weak.accountsServedToMallory.contains(QStringLiteral("CHK-1001")));
+    QVERIFY2(view->diagram()->lifelines().contains(malloryBank()),
+        qPrintable(view->diagram()->lifelines().join(QStringLiteral(", "))));
+    QCOMPARE(diagram::laneColour(malloryBank()), QColor(theme::Mallory));
+    QCOMPARE(view->diagram()->arrowCount(), int(view->trace()->diagramIndexes().size()));
+    const QString worked = view->explanationText();
+    QVERIFY2(worked.contains(QLatin1String("Why it worked")), qPrintable(worked));
+    QVERIFY(worked.contains(QLatin1String("coolloan.redirect.iss")));
+    QVERIFY2(worked.contains(weak.skipped.value(0).expected.toHtmlEscaped()), qPrintable(worked));
+    QVERIFY(!banner->isVisible());
+    screenshot(QStringLiteral("attack-mix-up-weak"));
+
+    QVERIFY(run(view, "runDefendedButton"));
+    const attack::AttackOutcome defended = view->lastOutcome();
+    QVERIFY2(defended.failure.isEmpty(), qPrintable(defended.failure));
+    QCOMPARE(defended.stoppedBy, QStringLiteral("CoolLoan"));
+    QCOMPARE(defended.check, QStringLiteral("coolloan.redirect.iss"));
+    QVERIFY(defended.malloryTokenSubject.isEmpty());
+    QVERIFY(view->diagram()->lifelines().contains(malloryBank()));
+    const QString failed = view->explanationText();
+    QVERIFY2(failed.contains(QLatin1String("Why it failed")), qPrintable(failed));
+    QVERIFY2(failed.contains(QLatin1String("Expected")) && failed.contains(QLatin1String("Received")),
+        qPrintable(failed));
+    QVERIFY2(!failed.contains(QLatin1String("Not the expected outcome")), qPrintable(failed));
+    screenshot(QStringLiteral("attack-mix-up-defended"));
 }
 
 // login-csrf, defended: CoolLoan refuses the redirect for its session's state, and says which two states it
