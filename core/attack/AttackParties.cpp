@@ -135,8 +135,13 @@ bool MalloryListener::listen(QString *error)
 {
     m_server = std::make_unique<HttpServerAdapter>([this](HttpRequest &request) {
         m_received.append(request.url);
-        if (onRequest)
+        if (request.method == "POST") {
+            m_posted.append(request.body);
+            if (onPost)
+                onPost(request.url, request.body);
+        } else if (onRequest) {
             onRequest(request.url);
+        }
         return HttpResponse::html(
             QByteArrayLiteral("<!doctype html><title>Thanks</title><p>Thanks, John.</p>"));
     });

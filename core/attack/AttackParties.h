@@ -73,11 +73,15 @@ public:
     bool listen(QString *error);
     QUrl url(const QString &path) const; // http://127.0.0.1:PORT/path
     const QList<QUrl> &received() const { return m_received; }
+    // The bodies of the POSTs that reached it (a browser that followed a 307 posts its form again).
+    const QList<QByteArray> &postedBodies() const { return m_posted; }
     std::function<void(const QUrl &)> onRequest;
+    std::function<void(const QUrl &, const QByteArray &)> onPost; // instead of onRequest, for a POST
 
 private:
     std::unique_ptr<HttpServerAdapter> m_server;
     QList<QUrl> m_received;
+    QList<QByteArray> m_posted;
 };
 
 // MalloryBank (the mix-up, RFC 9700 §4.4): Mallory's own authorization server, an HTTP server on

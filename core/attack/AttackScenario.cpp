@@ -104,6 +104,21 @@ QList<Scenario> allScenarios()
                 { { Weakness::BankySkipsLedger }, QStringLiteral("banky"), 401,
                     QStringLiteral("invalid_token"), QStringLiteral("api.token.known"),
                     QStringLiteral("the ledger knows the token, by jti, as an access token (RFC 7009)") } } },
+        { QStringLiteral("307-redirect"),
+            QStringLiteral("eddy's 307 makes John's browser post his password to MalloryApp"),
+            QStringLiteral(
+                "John tried MalloryApp, a registered client, once. It sends him to log in again "
+                "(prompt=login); eddy answers his login form with a redirect to MalloryApp.\nWith "
+                "307 the browser posts the form again — password included — to MalloryApp; with 303 "
+                "it follows with a GET and the form stays behind (RFC 9700 §4.12)."),
+            QStringLiteral("MalloryApp's callback is Mallory's listener on 127.0.0.1; John's browser is "
+                           "scripted and follows a 307 as browsers do, posting the same body again."),
+            QStringLiteral("MalloryApp (a registered client; its callback is Mallory's listener)"),
+            { { { Weakness::Redirect307AfterPost }, QStringLiteral("eddy"), 303, QString(),
+                QStringLiteral("interaction.see_other"),
+                QStringLiteral(
+                    "a redirect that answers a form POST is 303 See Other: the browser follows it "
+                    "with a GET, and the form — John's password — stays behind (RFC 9700 §4.12)") } } },
         { QStringLiteral("lax-redirect"),
             QStringLiteral("Mallory's link makes eddy send John's code to Mallory's site"),
             QStringLiteral(

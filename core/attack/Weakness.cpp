@@ -121,6 +121,17 @@ QList<WeaknessSpec> makeTable()
                 "a token the bank never issued is served for whatever sub and scope it names, once it "
                 "passes the signature check"),
             {} },
+        // Not a check: how eddy answers a form (bank/Check.h, defenceBehaviours()).
+        { Weakness::Redirect307AfterPost, QStringLiteral("redirect-307-after-post"),
+            QStringLiteral("eddy answers John's login form with 307 Temporary Redirect"), bank,
+            ids({ "interaction.see_other" }), {},
+            QStringLiteral(
+                "a redirect that answers a form POST is 303 See Other: the browser follows it with a "
+                "GET, and the form — John's password — stays behind"),
+            QStringLiteral("RFC 9700 §4.12"),
+            QStringLiteral("the browser posts John's login form — his password — again, to the client's "
+                           "redirect URI"),
+            {} },
     };
 }
 } // namespace

@@ -25,6 +25,7 @@ enum class Weakness {
     IssNotChecked,
     LoopbackConsentRemembered,
     BankySkipsLedger,
+    Redirect307AfterPost,
 };
 
 enum class Owner { Bank, CoolLoan };

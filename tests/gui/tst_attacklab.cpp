@@ -44,6 +44,7 @@ private Q_SLOTS:
     void codeInjectionThreeLayers();
     void mixUpWeakThenDefended();
     void loginCsrfStoppedByCoolLoansStateCheck();
+    void redirect307WeakThenDefended();
 
 private:
     // Clicks `button` and waits for the run to finish (a real bank starts for each run).
@@ -319,6 +320,35 @@ void tst_AttackLab::loginCsrfStoppedByCoolLoansStateCheck()
     QVERIFY2(
         why.contains(QLatin1String("Expected")) && why.contains(QLatin1String("Received")), qPrintable(why));
     screenshot(QStringLiteral("attack-login-csrf-defended"));
+}
+
+// 307-redirect: weak, John's browser posts his login form again to MalloryApp's callback — his password
+// reaches Mallory's listener; defended, eddy answers 303 and "Why it failed" names interaction.see_other.
+void tst_AttackLab::redirect307WeakThenDefended()
+{
+    AttackLabView *view = m_lab->window()->attackLab();
+    QVERIFY(view->selectScenario(QStringLiteral("307-redirect")));
+    QVERIFY(run(view, "runAttackButton"));
+    const attack::AttackOutcome weak = view->lastOutcome();
+    QVERIFY2(weak.failure.isEmpty(), qPrintable(weak.failure));
+    QVERIFY(weak.passwordAtMallory);
+    QVERIFY(view->diagram()->lifelines().contains(malloryListener()));
+    const QString worked = view->explanationText();
+    QVERIFY2(worked.contains(QLatin1String("interaction.see_other"))
+            && worked.contains(QLatin1String("307 Temporary Redirect")),
+        qPrintable(worked));
+    screenshot(QStringLiteral("attack-307-redirect-weak"));
+
+    QVERIFY(run(view, "runDefendedButton"));
+    const attack::AttackOutcome defended = view->lastOutcome();
+    QVERIFY2(defended.failure.isEmpty(), qPrintable(defended.failure));
+    QVERIFY(!defended.passwordAtMallory);
+    QCOMPARE(defended.stoppedBy, QStringLiteral("eddy"));
+    QCOMPARE(defended.status, 303);
+    const QString why = view->explanationText();
+    QVERIFY2(why.contains(QLatin1String("interaction.see_other")), qPrintable(why));
+    QVERIFY2(!why.contains(QLatin1String("Not the expected outcome")), qPrintable(why));
+    screenshot(QStringLiteral("attack-307-redirect-defended"));
 }
 
 CFL_GUI_TEST_MAIN(tst_AttackLab)

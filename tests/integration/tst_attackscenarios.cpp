@@ -77,7 +77,11 @@ void tst_AttackScenarios::weakRunSucceeds()
     const AttackOutcome outcome = runWeak(scenario);
     QVERIFY2(outcome.failure.isEmpty(), qPrintable(outcome.failure));
     QVERIFY2(outcome.succeeded, qPrintable(QString::fromUtf8(QJsonDocument(outcome.toJson()).toJson())));
-    if (id == QLatin1String("login-csrf")) {
+    if (id == QLatin1String("307-redirect")) {
+        // John's own browser posted his login form — his password — to MalloryApp's callback.
+        QVERIFY(outcome.passwordAtMallory);
+        QVERIFY(outcome.accountsServedToMallory.isEmpty());
+    } else if (id == QLatin1String("login-csrf")) {
         // Login CSRF turns it around: CoolLoan, in John's session, was served Mallory's account, not his.
         QVERIFY(outcome.accountsShownToJohn.contains(QString::fromLatin1(SeedMalloryAccountId)));
         QVERIFY(!outcome.accountsShownToJohn.contains(QString::fromLatin1(SeedCheckingAccountId)));
@@ -143,6 +147,7 @@ void tst_AttackScenarios::layerStopsTheAttack()
     QVERIFY(outcome.malloryTokenSubject.isEmpty());
     QVERIFY(outcome.accountsServedToMallory.isEmpty());
     QVERIFY(outcome.accountsShownToJohn.isEmpty());
+    QVERIFY(!outcome.passwordAtMallory);
     verifyRevocations(id, outcome);
     QString why;
     QVERIFY2(isExpected(scenario, outcome, layer, &why), qPrintable(why));

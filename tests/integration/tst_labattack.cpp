@@ -99,12 +99,13 @@ void tst_LabAttack::oneJsonLine()
     const Scenario scenario = *findScenario(id);
     if (weak) {
         QVERIFY(json.value(QStringLiteral("stopped_by")).isNull());
-        // What Mallory obtained: John's accounts — or, by login CSRF, John's CoolLoan session.
+        // What Mallory obtained: John's accounts — or, by login CSRF, John's CoolLoan session; by a 307, his
+        // password.
         const QString obtained = json.value(QStringLiteral("obtained")).toString();
-        QVERIFY2(
-            obtained.contains(id == QLatin1String("login-csrf") ? QStringLiteral("John's CoolLoan session")
-                                                                : QStringLiteral("John's accounts")),
-            qPrintable(obtained));
+        const QString what = id == QLatin1String("login-csrf") ? QStringLiteral("John's CoolLoan session")
+            : id == QLatin1String("307-redirect")              ? QStringLiteral("password")
+                                                               : QStringLiteral("John's accounts");
+        QVERIFY2(obtained.contains(what), qPrintable(obtained));
         // Loud: every weakness of the run is named on stderr.
         for (const Weakness weakness : scenario.weaknesses())
             QVERIFY(result.err.contains("WEAKENED: " + weaknessSpec(weakness).key.toUtf8()));

@@ -29,13 +29,13 @@ void tst_Weaknesses::everyCheckExists()
     for (const WeaknessSpec &spec : allWeaknesses()) {
         QVERIFY2(!spec.bankChecks.isEmpty() || !spec.clientChecks.isEmpty(), qPrintable(spec.key));
         for (const QString &id : spec.bankChecks)
-            QVERIFY2(findCheck(id), qPrintable(spec.key + QStringLiteral(": no bank check ") + id));
+            QVERIFY2(findDefence(id), qPrintable(spec.key + QStringLiteral(": no bank check ") + id));
         for (const QString &id : spec.clientChecks)
             QVERIFY2(findClientCheck(id), qPrintable(spec.key + QStringLiteral(": no CoolLoan check ") + id));
         // The rule shown is the rule of one of the checks it switches off, word for word.
         QStringList rules;
         for (const QString &id : spec.bankChecks)
-            rules.append(findCheck(id)->rule);
+            rules.append(findDefence(id)->rule);
         for (const QString &id : spec.clientChecks)
             rules.append(findClientCheck(id)->rule);
         QVERIFY2(rules.contains(spec.rule), qPrintable(spec.key + QStringLiteral(": ") + spec.rule));
@@ -105,7 +105,7 @@ void tst_Weaknesses::scenarioLayersNameRealChecks()
                 QVERIFY2(clientChecksOf(layer.weaknesses).contains(layer.check), qPrintable(layer.check));
                 continue;
             }
-            const auto check = findCheck(layer.check);
+            const auto check = findDefence(layer.check);
             QVERIFY2(check, qPrintable(layer.check));
             QCOMPARE(layer.rule, QStringLiteral("%1 (%2)").arg(check->rule, check->section));
             // Peeling the layer turns its own check back on.

@@ -18,8 +18,11 @@ QString refusalLine(const attack::DefenceLayer &layer)
 {
     // A client's own check answers nobody over HTTP: CoolLoan refuses to believe what it got.
     if (layer.status == 0)
-        return tr("%1 refuses (its own check, no HTTP answer)").arg(layer.party.toHtmlEscaped());
-    return QStringLiteral("%1 %2 <code>%3</code>")
+        return tr("refused by %1 (its own check, no HTTP answer)").arg(layer.party.toHtmlEscaped());
+    // A defence that refuses nothing: how the party answers (eddy's 303 after a form).
+    if (layer.error.isEmpty())
+        return tr("%1 answers %2 instead").arg(layer.party.toHtmlEscaped()).arg(layer.status);
+    return tr("refused by %1 %2 <code>%3</code>")
         .arg(layer.party.toHtmlEscaped())
         .arg(layer.status)
         .arg(layer.error);
@@ -68,7 +71,7 @@ QString scenarioCard(const attack::Scenario &scenario)
         QStringList keys;
         for (const attack::Weakness weakness : layer.weaknesses)
             keys.append(attack::weaknessSpec(weakness).key);
-        html += tr("<li><code>%1</code> — %2<br>refuses with %3; switched off by <i>%4</i></li>")
+        html += tr("<li><code>%1</code> — %2<br>%3; switched off by <i>%4</i></li>")
                     .arg(layer.check, layer.rule.toHtmlEscaped(), refusalLine(layer),
                         keys.join(QStringLiteral(", ")));
     }
@@ -99,7 +102,9 @@ QString outcomeExplanation(
         html += QStringLiteral("<p><big>%1</big></p>")
                     .arg(inspect::verdict(false,
                         outcome.accountsShownToJohn.isEmpty()
-                            ? tr("The attack worked: banky served John's accounts to Mallory.")
+                            ? (outcome.passwordAtMallory
+                                    ? tr("The attack worked: John's password reached Mallory.")
+                                    : tr("The attack worked: banky served John's accounts to Mallory."))
                             : tr("The attack worked: John's CoolLoan session is logged in to Mallory's "
                                  "account.")));
         if (outcome.skipped.isEmpty())
@@ -109,7 +114,7 @@ QString outcomeExplanation(
                         .arg(skipped.party.toHtmlEscaped(), skipped.check, skipped.rule.toHtmlEscaped());
             if (const attack::DefenceLayer *layer = layerOf(scenario, skipped.check)) {
                 html += inspect::ruledTable();
-                html += tr("<tr><td width='30%'><b>Would have answered</b></td><td>%1</td></tr>")
+                html += tr("<tr><td width='30%'><b>Defended</b></td><td>%1</td></tr>")
                             .arg(refusalLine(*layer));
                 // The values the check compared: what it would have refused, had it been on.
                 if (!skipped.expected.isEmpty() || !skipped.received.isEmpty()) {
@@ -141,9 +146,13 @@ QString outcomeExplanation(
                 .arg(inspect::verdict(true,
                     outcome.status == 0
                         ? tr("%1 refused: its own check %2").arg(outcome.stoppedBy, outcome.check)
-                        : tr("%1 refused: %2 (HTTP %3)")
-                              .arg(outcome.stoppedBy, outcome.error)
-                              .arg(outcome.status)));
+                        : outcome.error.isEmpty() ? tr("%1 answered HTTP %2 (%3)")
+                                                        .arg(outcome.stoppedBy)
+                                                        .arg(outcome.status)
+                                                        .arg(outcome.check)
+                                                  : tr("%1 refused: %2 (HTTP %3)")
+                                                        .arg(outcome.stoppedBy, outcome.error)
+                                                        .arg(outcome.status)));
     html += tr("<p><b>Check:</b> <code>%1</code><br><b>Rule:</b> %2</p>")
                 .arg(outcome.check, outcome.rule.toHtmlEscaped());
     if (const TraceEvent *refusal = refusalEvent(outcome);
