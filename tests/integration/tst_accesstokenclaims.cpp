@@ -34,6 +34,7 @@ private Q_SLOTS:
     void issMustBeThisBank();
     void audMustBeBanky_data();
     void audMustBeBanky();
+    void jtiMustBeInTheLedger();
     void ledgerExpiryOutranksExp(); // last: it moves the bank's clock
 
 private:
@@ -174,6 +175,14 @@ void tst_AccessTokenClaims::audMustBeBanky()
     const QByteArray token = aud.isUndefined() ? resigned({}, { QStringLiteral("aud") })
                                                : resigned({ { QStringLiteral("aud"), aud } });
     verifyRefused(token, QStringLiteral("access token is not meant for banky"));
+}
+
+void tst_AccessTokenClaims::jtiMustBeInTheLedger()
+{
+    // Signed with the bank's own key, every claim right — but a jti the bank never issued (as if its key
+    // had leaked): the ledger refuses what the signature let through, and banky serves nothing (RFC 7009).
+    verifyRefused(resigned({ { QStringLiteral("jti"), QStringLiteral("a-jti-the-bank-never-issued") } }),
+        QStringLiteral("access token unknown to the bank"));
 }
 
 void tst_AccessTokenClaims::ledgerExpiryOutranksExp()

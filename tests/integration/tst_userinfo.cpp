@@ -4,6 +4,7 @@
 #include "BankHarness.h"
 #include "RawHttpClient.h"
 #include "crypto/Jwt.h"
+#include "storage/SeedData.h"
 
 #include <QTest>
 
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void subjectMatchesTheIdToken();
     void tokenWithoutOpenidIsInsufficient();
     void missingOrBadTokenIsRefused();
+    void tokenOfAVanishedUserIsRefused(); // last: it deletes a customer
 
 private:
     TokenSet tokensFor(const QString &scope);
@@ -345,6 +347,35 @@ void tst_UserInfo::missingOrBadTokenIsRefused()
     QCOMPARE(expired.status, 401);
     QCOMPARE(expired.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_token"));
     QVERIFY(!expired.json().contains(QStringLiteral("sub")));
+}
+
+void tst_UserInfo::tokenOfAVanishedUserIsRefused()
+{
+    // Tokens go with their user (ON DELETE CASCADE); a database edited with foreign keys off keeps them.
+    // Nobody's claims are answered for a user who is gone (RFC 6750 §3.1 invalid_token).
+    Browser browser(*m_bank);
+    AuthorizationRequest request;
+    request.scope = QStringLiteral("openid profile");
+    const AuthorizationRun run = browser.authorize(
+        request, { QString::fromLatin1(SeedMalloryUsername), QString::fromLatin1(SeedMalloryPassword) });
+    QVERIFY2(!run.code().isEmpty(), qPrintable(run.describe()));
+    const TokenSet tokens = TokenSet::from(m_client->exchangeCode(run.code(), request.verifier));
+    QVERIFY(tokens.isValid());
+    QCOMPARE(m_client->api(QStringLiteral("/userinfo"), tokens.accessToken).status, 200);
+
+    Database &db = m_bank->store().database();
+    QVERIFY(db.change(QStringLiteral("PRAGMA foreign_keys = OFF"), {}) >= 0);
+    QCOMPARE(db.change(QStringLiteral("DELETE FROM users WHERE username = ?"),
+                 { QString::fromLatin1(SeedMalloryUsername) }),
+        1);
+    QVERIFY(db.change(QStringLiteral("PRAGMA foreign_keys = ON"), {}) >= 0);
+
+    const HttpResult response = m_client->api(QStringLiteral("/userinfo"), tokens.accessToken);
+    QCOMPARE(response.status, 401);
+    QCOMPARE(response.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_token"));
+    QCOMPARE(response.json().value(QStringLiteral("error_description")).toString(),
+        QStringLiteral("the user of this token no longer exists"));
+    QVERIFY(!response.json().contains(QStringLiteral("sub")));
 }
 
 QTEST_GUILESS_MAIN(tst_UserInfo)

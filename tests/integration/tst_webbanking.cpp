@@ -23,6 +23,7 @@ private Q_SLOTS:
     void badPaymentsShowTheFormAgain();
     void paymentNeedsTheCsrfToken_data();
     void paymentNeedsTheCsrfToken();
+    void paymentFormMustBeValidFormEncoding();
     void withoutSessionNothingHappens();
     void connectedAppsListsAndRevokes();
     void revokeNeedsTheCsrfToken();
@@ -294,6 +295,28 @@ void tst_WebBanking::logoutEndsTheSession()
     const HttpResult web = browser.open(m_bank->url(QStringLiteral("/web")));
     QVERIFY(web.body.contains("name=\"password\""));
     QVERIFY(!web.body.contains("CHK-1001"));
+}
+
+void tst_WebBanking::paymentFormMustBeValidFormEncoding()
+{
+    // The form with its CSRF token, but an amount that is not valid percent-encoding: refused for its
+    // encoding, named as such (RFC 6749 Appendix B) — not as a missing CSRF token, which a form that cannot
+    // be read would otherwise look like.
+    Browser browser(*m_bank);
+    QCOMPARE(browser.logInToWebBanking().status, 200);
+    const HttpResult formPage = browser.get(m_bank->url(QStringLiteral("/web/payments")));
+    const auto form = findForm(formPage.body, QStringLiteral("/web/payments"));
+    QVERIFY(form.has_value());
+    const QString token = form->value(QStringLiteral("csrf_token"));
+    QVERIFY(!token.isEmpty());
+    const qint64 before = checkingBalance();
+    const HttpResult refused = browser.post(m_bank->url(QStringLiteral("/web/payments")),
+        "csrf_token=" + QUrl::toPercentEncoding(token) + "&from_account=CHK-1001&payee=Someone&amount=1%FF",
+        "application/x-www-form-urlencoded");
+    QCOMPARE(refused.status, 400);
+    QVERIFY2(refused.body.contains("percent-encoding"), qPrintable(refused.describe()));
+    QVERIFY2(!refused.body.contains("CSRF token"), qPrintable(refused.describe()));
+    QCOMPARE(checkingBalance(), before);
 }
 
 QTEST_GUILESS_MAIN(tst_WebBanking)
