@@ -128,6 +128,19 @@ WebAnswer WebAgent::send(
     return answer;
 }
 
+namespace {
+// http://127.0.0.1:PORT/path of one of Mallory's servers (port 0 before it listens).
+QUrl loopbackUrl(const HttpServerAdapter *server, const QString &path)
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(server ? server->port() : 0);
+    url.setPath(path);
+    return url;
+}
+} // namespace
+
 MalloryListener::MalloryListener() = default;
 MalloryListener::~MalloryListener() = default;
 
@@ -150,12 +163,7 @@ bool MalloryListener::listen(QString *error)
 
 QUrl MalloryListener::url(const QString &path) const
 {
-    QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(QStringLiteral("127.0.0.1"));
-    url.setPort(m_server ? m_server->port() : 0);
-    url.setPath(path);
-    return url;
+    return loopbackUrl(m_server.get(), path);
 }
 
 MalloryBankServer::MalloryBankServer() = default;
@@ -174,12 +182,7 @@ bool MalloryBankServer::listen(QString *error)
 
 QUrl MalloryBankServer::url(const QString &path) const
 {
-    QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(QStringLiteral("127.0.0.1"));
-    url.setPort(m_server ? m_server->port() : 0);
-    url.setPath(path);
-    return url;
+    return loopbackUrl(m_server.get(), path);
 }
 
 QString MalloryBankServer::issuer() const
