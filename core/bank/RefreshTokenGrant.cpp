@@ -92,8 +92,8 @@ Verdict refreshTokenFresh(BankContext &bank, Refresh &r)
 Verdict familyWithinLifetime(BankContext &bank, Refresh &r)
 {
     qint64 startedAt = r.record.issuedAt;
-    for (const IssuedToken &token : bank.store().grants().tokenFamily(r.record.familyId))
-        startedAt = std::min(startedAt, token.issuedAt);
+    if (const qint64 familyStart = bank.store().grants().familyStartedAt(r.record.familyId); familyStart > 0)
+        startedAt = std::min(startedAt, familyStart);
     const qint64 endsAt = startedAt + bank.config().refreshFamilyLifetime;
     if (bank.now() < endsAt)
         return {};

@@ -167,6 +167,17 @@ QList<IssuedToken> GrantLedger::tokenFamily(const QString &familyId) const
     return m_db.selectAll(sql, { familyId }, readToken);
 }
 
+qint64 GrantLedger::familyStartedAt(const QString &familyId) const
+{
+    if (familyId.isEmpty())
+        return 0;
+    // MIN over the index (family_id, issued_at): one seek, however long the family has rotated.
+    static const QString sql
+        = QStringLiteral("SELECT MIN(issued_at) AS started FROM tokens WHERE family_id = ?");
+    return m_db.selectOne(sql, { familyId }, [](const SqlStatement &row) { return row.integer("started"); })
+        .value_or(0);
+}
+
 QList<IssuedToken> GrantLedger::tokensFromCode(const QByteArray &codeHash) const
 {
     if (codeHash.isEmpty())

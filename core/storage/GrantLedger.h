@@ -34,6 +34,8 @@ public:
     QList<IssuedToken> recentTokens(int limit = 100) const; // newest first
     // A refresh token family through its rotations, and the tokens issued from one code: oldest first.
     QList<IssuedToken> tokenFamily(const QString &familyId) const;
+    // The issued_at of the family's first token (0: no such family).
+    qint64 familyStartedAt(const QString &familyId) const;
     QList<IssuedToken> tokensFromCode(const QByteArray &codeHash) const;
     // Atomic: true only for the one call that rotated an active (not rotated, not revoked) token.
     bool markTokenRotated(const QByteArray &tokenHash, qint64 now);

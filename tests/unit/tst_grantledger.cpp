@@ -229,6 +229,10 @@ void tst_GrantLedger::tokenFamilyThroughRotations()
     QCOMPARE(family[2].tokenHash, third.tokenHash);
     QCOMPARE(family[2].parentHash, second.tokenHash);
     QCOMPARE(family[2].rotatedAt, 0);
+    // The family's start, for its absolute lifetime: the first token's, whatever the insertion order.
+    QCOMPARE(m_store->grants().familyStartedAt(text("family-1")), first.issuedAt);
+    QCOMPARE(m_store->grants().familyStartedAt(text("family-unknown")), 0);
+    QCOMPARE(m_store->grants().familyStartedAt(QString()), 0);
 
     QCOMPARE(m_store->grants().revokeFamily(text("family-1"), kNow + 30, text("refresh token reuse")), 3);
     for (const IssuedToken &token : m_store->grants().tokenFamily(text("family-1")))
