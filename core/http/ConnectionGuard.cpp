@@ -78,6 +78,13 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const RequestLimits &limits
     // than the limits is refused before it gets there.
     socket->setReadBufferSize(limits.maxRequestBytes() + ReadSlack);
     connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
+    // The answer leaves: from now on the connection is idle, and its idle clock starts.
+    connect(socket, &QIODevice::bytesWritten, this, [this] {
+        if (m_phase == Phase::Answering) {
+            m_phase = Phase::Idle;
+            armTimer(m_limits.idleTimeoutMs);
+        }
+    });
     armTimer(m_limits.idleTimeoutMs);
 }
 
@@ -132,15 +139,17 @@ void ConnectionGuard::onReadyRead()
         // Whitespace between requests does not keep a connection alive: the idle clock runs on.
         break;
     case RequestCheck::State::Incomplete:
-        if (m_phase == Phase::Idle) {
+        if (m_phase == Phase::Idle || m_phase == Phase::Answering) {
             m_phase = Phase::InRequest;
             armTimer(m_limits.requestTimeoutMs);
         }
         break;
     case RequestCheck::State::Complete:
-        // QHttpServer reads and answers it right after this slot. What follows it is the next request,
-        // whose clock starts now; the guard looks at it when QHttpServer gets to it.
-        m_phase = Phase::Idle;
+        // QHttpServer reads it right after this slot; its answer may come later, from one of the bank's
+        // threads (bank/BankWorkers.h). Until then the connection is owed an answer, not idle: neither its
+        // idle timeout nor a newcomer over the connection limit may close it. What follows it is the next
+        // request, whose clock starts now; the guard looks at it when QHttpServer gets to it.
+        m_phase = Phase::Answering;
         armTimer(m_limits.idleTimeoutMs);
         if (checkRequest(QByteArrayView(received).sliced(check.length), m_limits).state
             != RequestCheck::State::Empty) {
@@ -166,6 +175,10 @@ void ConnectionGuard::onTimeout()
     switch (m_phase) {
     case Phase::Idle:
         closeIdle();
+        break;
+    case Phase::Answering:
+        // Still owed its answer (a login waiting for a free core to hash on, say): the clock starts again.
+        armTimer(m_limits.idleTimeoutMs);
         break;
     case Phase::InRequest:
         qCInfo(lcLimits).noquote() << "refused" << peerOf(m_socket) << 408 << "after"

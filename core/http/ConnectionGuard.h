@@ -39,7 +39,8 @@ public:
     static void refuse(QTcpSocket *socket, const RequestLimits &limits, int status, const QString &reason);
 
 private:
-    enum class Phase { Idle, InRequest, Refusing, Closing };
+    // Answering: a whole request was read and its answer has not left yet.
+    enum class Phase { Idle, InRequest, Answering, Refusing, Closing };
 
     void onReadyRead();
     void onTimeout();

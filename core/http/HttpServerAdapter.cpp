@@ -8,6 +8,13 @@
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QLoggingCategory>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <deque>
+#include <memory>
+#include <optional>
 
 Q_LOGGING_CATEGORY(lcHttp, "cfl.http", QtInfoMsg)
 
@@ -83,7 +90,7 @@ QHttpServerResponse toQtResponse(const HttpResponse &response)
 class HttpServerAdapter::Server : public QAbstractHttpServer
 {
 public:
-    explicit Server(Handler handler)
+    explicit Server(DeferredHandler handler)
         : m_handler(std::move(handler))
     { }
 
@@ -91,7 +98,9 @@ protected:
 #if CFL_QT_HTTPSERVER_RESPONDER_API
     bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
     {
-        responder.sendResponse(respond(request));
+        const QString connection
+            = request.remoteAddress().toString() + QLatin1Char(' ') + QString::number(request.remotePort());
+        enqueue(request, connection, std::make_shared<Pending>(std::move(responder)));
         return true;
     }
 #if CFL_QT_HTTPSERVER_MISSING_HANDLER_LVALUE
@@ -102,23 +111,88 @@ protected:
 #else
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
     {
-        respond(request).write(makeResponder(request, socket));
+        const QString connection = QString::number(quintptr(socket), 16);
+        Connection &known = m_connections[connection];
+        if (!known.socket) {
+            known.socket = socket;
+            // The responder writes to the socket it was made for: nothing may be written once it is gone.
+            connect(
+                socket, &QObject::destroyed, this, [this, connection] { m_connections.remove(connection); });
+        }
+        enqueue(request, connection, std::make_shared<Pending>(makeResponder(request, socket)));
         return true;
     }
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override { }
 #endif
 
 private:
-    QHttpServerResponse respond(const QHttpServerRequest &request)
+    // One request whose answer is owed: its responder, and the answer once the handler gave it.
+    struct Pending
     {
-        HttpRequest converted = toHttpRequest(request);
-        return toQtResponse(m_handler(converted));
+        explicit Pending(QHttpServerResponder &&r)
+            : responder(std::move(r))
+        { }
+        QHttpServerResponder responder;
+        std::optional<QHttpServerResponse> response;
+    };
+    struct Connection
+    {
+#if !CFL_QT_HTTPSERVER_RESPONDER_API
+        QPointer<QTcpSocket> socket;
+#endif
+        std::deque<std::shared_ptr<Pending>> owed; // in the order the requests came
+    };
+
+    void enqueue(
+        const QHttpServerRequest &request, const QString &connection, std::shared_ptr<Pending> pending)
+    {
+        m_connections[connection].owed.push_back(pending);
+        m_handler(toHttpRequest(request), [this, connection, pending](HttpResponse response) {
+            if (QThread::currentThread() == thread()) {
+                answer(connection, *pending, std::move(response));
+                return;
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, connection, pending, response = std::move(response)]() mutable {
+                    answer(connection, *pending, std::move(response));
+                },
+                Qt::QueuedConnection);
+        });
     }
 
-    Handler m_handler;
+    // A client may send its next request before the answer to the one before (HTTP/1.1 pipelining, RFC 9112
+    // §9.3.2): answers leave in the order of the requests, each once those before it have left.
+    void answer(const QString &connection, Pending &pending, HttpResponse response)
+    {
+        pending.response.emplace(toQtResponse(response));
+        const auto known = m_connections.find(connection);
+        if (known == m_connections.end())
+            return; // the connection closed meanwhile
+        std::deque<std::shared_ptr<Pending>> &owed = known->owed;
+        while (!owed.empty() && owed.front()->response) {
+            const std::shared_ptr<Pending> next = std::move(owed.front());
+            owed.pop_front();
+            next->response->write(std::move(next->responder));
+        }
+#if CFL_QT_HTTPSERVER_RESPONDER_API
+        if (owed.empty())
+            m_connections.erase(known);
+#endif
+    }
+
+    DeferredHandler m_handler;
+    QHash<QString, Connection> m_connections;
 };
 
 HttpServerAdapter::HttpServerAdapter(Handler handler, RequestLimits limits, QObject *parent)
+    : HttpServerAdapter(DeferredHandler([handler = std::move(handler)](HttpRequest &&request, Answer answer) {
+        answer(handler(request));
+    }),
+        std::move(limits), parent)
+{ }
+
+HttpServerAdapter::HttpServerAdapter(DeferredHandler handler, RequestLimits limits, QObject *parent)
     : QObject(parent)
     , m_server(std::make_unique<Server>(std::move(handler)))
     , m_limits(std::move(limits))

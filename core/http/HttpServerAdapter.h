@@ -1,9 +1,10 @@
 #pragma once
 // The one place that calls into QHttpServer (its API changed in Qt 6.5, 6.7 and 6.8: compat/QtCompat.h).
 // It turns each QHttpServerRequest into an HttpRequest, asks one handler for an HttpResponse, and
-// writes it back. Routing, 404 and 405 are the bank's (Router), not QHttpServer's. Limits on what a
-// client may send, and for how long (RequestLimits), are enforced in front of QHttpServer, on the
-// sockets (GuardedTcpServer, ConnectionGuard): Qt 6.4 has none.
+// writes it back: at once, or when the handler answers later from another thread (the bank's worker
+// threads, bank/BankWorkers.h), in the order the requests came on each connection. Routing, 404 and 405 are
+// the bank's (Router), not QHttpServer's. Limits on what a client may send, and for how long (RequestLimits),
+// are enforced in front of QHttpServer, on the sockets (GuardedTcpServer, ConnectionGuard): Qt 6.4 has none.
 
 #include "http/HttpMessage.h"
 #include "http/RequestLimits.h"
@@ -28,8 +29,15 @@ class HttpServerAdapter : public QObject
     Q_OBJECT
 public:
     using Handler = std::function<HttpResponse(HttpRequest &)>;
+    // Takes the answer to one request; callable from any thread, once. The handler's owner makes sure
+    // that no answer comes after the adapter is gone (BankServer stops its workers first).
+    using Answer = std::function<void(HttpResponse)>;
+    using DeferredHandler = std::function<void(HttpRequest &&, Answer)>;
 
+    // Answers each request at once, on the adapter's thread.
     explicit HttpServerAdapter(Handler handler, RequestLimits limits = {}, QObject *parent = nullptr);
+    // Answers each request when `handler` calls its Answer.
+    explicit HttpServerAdapter(DeferredHandler handler, RequestLimits limits = {}, QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
     // Port 0 picks a free port. False and *error (e.g. "address in use") when it cannot listen.

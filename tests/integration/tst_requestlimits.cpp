@@ -20,6 +20,7 @@
 #include <QTest>
 
 #include <memory>
+#include <thread>
 
 using namespace cfl;
 using namespace cfl::test;
@@ -60,6 +61,29 @@ public:
     quint16 port() const { return m_http.port(); }
 
     int handled = 0;
+
+private:
+    HttpServerAdapter m_http;
+};
+
+// The adapter with a handler that answers later, when the test says so and from whichever thread it
+// likes: as the bank's workers do (bank/BankWorkers.h).
+class LaterServer
+{
+public:
+    LaterServer()
+        : m_http(
+            [this](HttpRequest &&request, HttpServerAdapter::Answer answer) {
+                paths.append(request.path().toUtf8());
+                answers.append(std::move(answer));
+            },
+            smallLimits())
+    { }
+    bool listen() { return m_http.listen(QHostAddress::LocalHost, 0, nullptr); }
+    quint16 port() const { return m_http.port(); }
+
+    QList<QByteArray> paths;
+    QList<HttpServerAdapter::Answer> answers;
 
 private:
     HttpServerAdapter m_http;
@@ -109,6 +133,7 @@ private Q_SLOTS:
     void withinTheLimitsIsServed();
     void requestInTinyPiecesIsServed();
     void pipelinedRequestsAreCheckedOneByOne();
+    void pipelinedAnswersLeaveInRequestOrder();
     void slowRequestTimesOutWhileOthersAreServed_data();
     void slowRequestTimesOutWhileOthersAreServed();
     void idleConnectionIsClosed_data();
@@ -274,6 +299,30 @@ void tst_RequestLimits::pipelinedRequestsAreCheckedOneByOne()
     QCOMPARE(RawHttpClient::bodyOf(client.responses().at(1)), QByteArray("POST /small 3"));
     QCOMPARE(RawHttpClient::statusOf(client.responses().at(2)), 413);
     QCOMPARE(server.handled, 2);
+}
+
+void tst_RequestLimits::pipelinedAnswersLeaveInRequestOrder()
+{
+    // RFC 9112 §9.3.2: a server answers pipelined requests in the order it received them. The bank's
+    // workers finish them in any order, the last one here first, and from another thread.
+    LaterServer server;
+    QVERIFY(server.listen());
+    RawHttpClient client(server.port());
+    QVERIFY(client.waitConnected());
+    client.send(get("/one") + get("/two") + get("/three"));
+    QTRY_COMPARE(server.answers.size(), 3);
+    QCOMPARE(server.paths, (QList<QByteArray> { "/one", "/two", "/three" }));
+
+    std::thread worker([answer = server.answers.at(2)] { answer(HttpResponse::text("third")); });
+    worker.join();
+    server.answers.at(1)(HttpResponse::text("second"));
+    QVERIFY2(!client.waitForResponses(1, 200), client.received().constData());
+
+    server.answers.at(0)(HttpResponse::text("first"));
+    QVERIFY2(client.waitForResponses(3), client.received().constData());
+    QCOMPARE(RawHttpClient::bodyOf(client.responses().at(0)), QByteArray("first"));
+    QCOMPARE(RawHttpClient::bodyOf(client.responses().at(1)), QByteArray("second"));
+    QCOMPARE(RawHttpClient::bodyOf(client.responses().at(2)), QByteArray("third"));
 }
 
 void tst_RequestLimits::slowRequestTimesOutWhileOthersAreServed_data()
