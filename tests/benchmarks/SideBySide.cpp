@@ -592,7 +592,12 @@ struct Options
     int seconds = 8;
     int requests = 20000;
     int concurrency = 4;
+    QStringList only; // scenarios to run (refresh, userinfo, api, silent, full, login, paced); empty: all
 };
+
+const QStringList AllScenarios = { QStringLiteral("refresh"), QStringLiteral("userinfo"),
+    QStringLiteral("api"), QStringLiteral("silent"), QStringLiteral("full"), QStringLiteral("login"),
+    QStringLiteral("paced") };
 
 // One value per run; the table shows the median.
 using Figures = QMap<QString, QList<double>>;
@@ -693,33 +698,48 @@ void runScenarios(Server &server, const Options &options, double loginBound, Fig
     };
 
     const int c = options.concurrency, n = options.requests, s = options.seconds;
-    Measured m = drive(server, { { refresh, c } }, n, s);
-    detail(server, "refresh", m);
-    (*figures)[QStringLiteral("refresh") + key].append(m.loads[0].rate());
+    const auto wanted = [&options](const char *scenario) {
+        return options.only.isEmpty() || options.only.contains(QLatin1String(scenario));
+    };
+    Measured m;
+    if (wanted("refresh")) {
+        m = drive(server, { { refresh, c } }, n, s);
+        detail(server, "refresh", m);
+        (*figures)[QStringLiteral("refresh") + key].append(m.loads[0].rate());
+    }
 
-    m = drive(server, { { userinfo, c } }, n, s);
-    detail(server, "userinfo", m);
-    (*figures)[QStringLiteral("userinfo") + key].append(m.loads[0].rate());
+    if (wanted("userinfo")) {
+        m = drive(server, { { userinfo, c } }, n, s);
+        detail(server, "userinfo", m);
+        (*figures)[QStringLiteral("userinfo") + key].append(m.loads[0].rate());
+    }
 
-    if (bank) {
+    if (bank && wanted("api")) {
         m = drive(server, { { bearerGet("/api/accounts"), c } }, n, s);
         detail(server, "api /api/accounts", m);
         (*figures)[QStringLiteral("api") + key].append(m.loads[0].rate());
     }
 
-    m = drive(server, { { flow(true), c } }, n, s);
-    detail(server, "silent flow", m);
-    (*figures)[QStringLiteral("silent") + key].append(m.loads[0].rate());
+    if (wanted("silent")) {
+        m = drive(server, { { flow(true), c } }, n, s);
+        detail(server, "silent flow", m);
+        (*figures)[QStringLiteral("silent") + key].append(m.loads[0].rate());
+    }
 
-    m = drive(server, { { flow(false), c } }, n, s);
-    detail(server, "full flow", m);
-    (*figures)[QStringLiteral("full") + key].append(m.loads[0].rate());
+    if (wanted("full")) {
+        m = drive(server, { { flow(false), c } }, n, s);
+        detail(server, "full flow", m);
+        (*figures)[QStringLiteral("full") + key].append(m.loads[0].rate());
+    }
 
-    if (bank) {
+    if (bank && wanted("login")) {
         m = drive(server, { { login, c } }, n, s);
         detail(server, "login (argon2id)", m);
         (*figures)[QStringLiteral("logins") + key].append(m.loads[0].rate());
     }
+
+    if (!wanted("paced"))
+        return;
 
     // Logins at the argon2id bound's rate (the bank: the login form; the peer, which hashes nothing:
     // whole flows with its login at that rate) and, meanwhile, one userinfo request at a time: how long a
@@ -825,7 +845,12 @@ int runSideBySide(const QStringList &arguments)
         QStringLiteral("DIR"), QStringLiteral(CFL_BENCH_PEER_DIR));
     const QCommandLineOption nodePath(QStringLiteral("node"), QStringLiteral("The Node.js program."),
         QStringLiteral("PATH"), QStringLiteral("node"));
-    parser.addOptions({ sideBySide, runs, seconds, requests, concurrency, bankPath, peerDir, nodePath });
+    const QCommandLineOption only(QStringLiteral("only"),
+        QStringLiteral("Only these scenarios, comma-separated: %1 (default: all). For profiling one.")
+            .arg(AllScenarios.join(QLatin1Char(','))),
+        QStringLiteral("LIST"));
+    parser.addOptions(
+        { sideBySide, runs, seconds, requests, concurrency, bankPath, peerDir, nodePath, only });
     parser.process(arguments);
     Options options;
     // Bounds keep a run bounded: a number outside them is refused, not quietly changed.
@@ -845,6 +870,16 @@ int runSideBySide(const QStringList &arguments)
         || !number(requests, 10, 1000000, &options.requests)
         || !number(concurrency, 1, 32, &options.concurrency))
         return 2;
+    if (parser.isSet(only)) {
+        options.only = parser.value(only).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (const QString &scenario : std::as_const(options.only)) {
+            if (!AllScenarios.contains(scenario)) {
+                complain(QStringLiteral("--only: no scenario '%1'; there are %2")
+                             .arg(scenario, AllScenarios.join(QLatin1String(", "))));
+                return 2;
+            }
+        }
+    }
 
     const QString startedAt
         = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
