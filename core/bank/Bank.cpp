@@ -36,7 +36,11 @@ Bank::Bank(BankStore &store, SigningKey signingKey, BankConfig config)
 { }
 
 Bank::Bank(BankStore &store, SigningKeyRing signingKeys, BankConfig config)
-    : m_context(store, std::move(signingKeys), std::move(config))
+    : Bank(store, std::move(signingKeys), std::make_shared<BankShared>(std::move(config)))
+{ }
+
+Bank::Bank(BankStore &store, SigningKeyRing signingKeys, std::shared_ptr<BankShared> shared)
+    : m_context(store, std::move(signingKeys), std::move(shared))
     , m_host(m_context)
     , m_sessions(m_context)
     , m_interactions(m_context)
@@ -58,11 +62,12 @@ Bank::Bank(BankStore &store, SigningKeyRing signingKeys, BankConfig config)
 
 void Bank::setLifetimes(const Lifetimes &lifetimes)
 {
-    BankConfig &config = m_context.config();
-    config.codeLifetime = lifetimes.code;
-    config.accessTokenLifetime = lifetimes.accessToken;
-    config.refreshTokenLifetime = lifetimes.refreshToken;
-    config.refreshFamilyLifetime = lifetimes.refreshFamily;
+    m_context.updateConfig([&](BankConfig &config) {
+        config.codeLifetime = lifetimes.code;
+        config.accessTokenLifetime = lifetimes.accessToken;
+        config.refreshTokenLifetime = lifetimes.refreshToken;
+        config.refreshFamilyLifetime = lifetimes.refreshFamily;
+    });
 }
 
 void Bank::registerRoutes()
@@ -116,9 +121,8 @@ void Bank::purgeWhenDue()
     // bound (OWASP ASVS 2.2.1): on the bank's clock, at most every purgeInterval seconds.
     const qint64 now = m_context.now();
     const BankConfig &config = m_context.config();
-    if (m_purgedAt != 0 && now >= m_purgedAt && now - m_purgedAt < config.purgeInterval)
+    if (!m_context.shared().claimPurge(now, config.purgeInterval))
         return;
-    m_purgedAt = now;
     m_context.store().purgeExpired(now);
     m_context.store().sessions().purgeLoginFailures(now - config.loginFailureWindow);
 }

@@ -30,20 +30,32 @@ class Bank
 {
 public:
     Bank(BankStore &store, SigningKeyRing signingKeys, BankConfig config);
+    // One of the bank's worker threads (bank/BankWorkers.h): `store` is the thread's own connection.
+    Bank(BankStore &store, SigningKeyRing signingKeys, std::shared_ptr<BankShared> shared);
     // `signingKey` becomes the database's current key, its private JWK stored (tests and fuzzers).
     Bank(BankStore &store, SigningKey signingKey, BankConfig config);
 
     HttpResponse handle(HttpRequest &request);
 
     const BankConfig &config() const { return m_context.config(); }
-    void setIssuer(const QUrl &issuer) { m_context.config().issuer = issuer; }
-    void setRememberConsent(bool remember) { m_context.config().rememberConsent = remember; }
+    // The setters change the configuration of every Bank that shares this one's BankShared.
+    void setIssuer(const QUrl &issuer)
+    {
+        m_context.updateConfig([&](BankConfig &config) { config.issuer = issuer; });
+    }
+    void setRememberConsent(bool remember)
+    {
+        m_context.updateConfig([&](BankConfig &config) { config.rememberConsent = remember; });
+    }
     // For codes and tokens issued from now on; those issued before keep the expiry they were given. The
     // refresh family's lifetime counts from each family's start, so it applies to running families too.
     void setLifetimes(const Lifetimes &lifetimes);
     // The attack lab's switches (bank/Check.h): the named checks stop refusing until switched on again.
     // In memory only; a bank starts with the set its BankConfig names (none, by default).
-    void setDisabledChecks(const QSet<QString> &checkIds) { m_context.config().disabledChecks = checkIds; }
+    void setDisabledChecks(const QSet<QString> &checkIds)
+    {
+        m_context.updateConfig([&](BankConfig &config) { config.disabledChecks = checkIds; });
+    }
     QString issuer() const { return m_context.issuer(); }
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
     QString apiAudience() const { return m_context.apiAudience(); }
@@ -80,7 +92,6 @@ private:
     WebBanking m_web;
     EndSessionEndpoint m_endSession;
     Router m_router;
-    qint64 m_purgedAt = 0; // the bank's clock at the last purge
 };
 
 } // namespace cfl

@@ -17,13 +17,39 @@ BankDecision::BankDecision(QString summary, int step, std::optional<OAuthError> 
     , check(std::move(checkId))
 { }
 
+namespace {
+BankConfig withClock(BankConfig config)
+{
+    if (!config.clock)
+        config.clock = [] { return QDateTime::currentSecsSinceEpoch(); };
+    return config;
+}
+} // namespace
+
 BankContext::BankContext(BankStore &store, SigningKeyRing signingKeys, BankConfig config)
+    : BankContext(store, std::move(signingKeys), std::make_shared<BankShared>(withClock(std::move(config))))
+{ }
+
+BankContext::BankContext(BankStore &store, SigningKeyRing signingKeys, std::shared_ptr<BankShared> shared)
     : m_store(store)
     , m_signingKeys(std::move(signingKeys))
-    , m_config(std::move(config))
+    , m_shared(std::move(shared))
 {
-    if (!m_config.clock)
-        m_config.clock = [] { return QDateTime::currentSecsSinceEpoch(); };
+    m_signingKeys.shareWith(m_shared);
+    syncConfig();
+}
+
+void BankContext::syncConfig()
+{
+    // The version first: a change made meanwhile moves it again, and the next request reads that too.
+    m_configVersion = m_shared->configVersion();
+    m_config = withClock(m_shared->config());
+}
+
+void BankContext::updateConfig(const std::function<void(BankConfig &)> &change)
+{
+    m_shared->updateConfig(change);
+    syncConfig();
 }
 
 QString BankContext::issuer() const

@@ -5,6 +5,7 @@
 // not refuse because the attack lab switched it off.
 
 #include "bank/BankConfig.h"
+#include "bank/BankShared.h"
 #include "bank/OAuthError.h"
 #include "bank/SigningKeyRing.h"
 #include "mutation/MutationSwitch.h"
@@ -54,12 +55,19 @@ class BankContext
 {
 public:
     BankContext(BankStore &store, SigningKeyRing signingKeys, BankConfig config);
+    // One of the bank's threads (bank/BankWorkers.h): the configuration and the rest of `shared` are the
+    // bank's, the store and the signing key ring this thread's own.
+    BankContext(BankStore &store, SigningKeyRing signingKeys, std::shared_ptr<BankShared> shared);
 
     BankStore &store() const { return m_store; }
     // The current signing key and the JWKS, as the database says now (bank/SigningKeyRing.h).
     SigningKeyRing &signingKeys() { return m_signingKeys; }
+    // The configuration as of the start of the request being answered.
     const BankConfig &config() const { return m_config; }
-    BankConfig &config() { return m_config; }
+    // Changes the configuration for every thread of the bank, this one at once, the others from their
+    // next request on.
+    void updateConfig(const std::function<void(BankConfig &)> &change);
+    BankShared &shared() const { return *m_shared; }
     qint64 now() const { return m_config.clock(); }
     QString issuer() const;
     // The `aud` of access tokens: banky's identifier (RFC 9068 §3, RFC 8707).
@@ -69,10 +77,13 @@ public:
     QJsonObject everySigningKey() { return m_signingKeys.everyKey(now()); }
 
     // The decisions of the request being answered; Bank::handle starts every request with none.
+    // The configuration is read again when it changed since the last request.
     void startRequest()
     {
         m_decisions.clear();
         m_steps = {};
+        if (m_shared->configVersion() != m_configVersion)
+            syncConfig();
     }
     const QList<BankDecision> &decisions() const { return m_decisions; }
     // The seed step the request being answered realises, refused or not, and what John did for it.
@@ -109,9 +120,13 @@ public:
     }
 
 private:
+    void syncConfig();
+
     BankStore &m_store;
     SigningKeyRing m_signingKeys;
-    BankConfig m_config;
+    std::shared_ptr<BankShared> m_shared;
+    BankConfig m_config; // m_shared's, as of m_configVersion
+    quint64 m_configVersion = 0;
     QList<BankDecision> m_decisions;
     ExchangeSteps m_steps;
 };

@@ -1,10 +1,12 @@
 #include "bank/BankServer.h"
 
+#include "bank/BankWorkers.h"
 #include "http/FormData.h"
 #include "http/HttpServerAdapter.h"
 #include "http/LogEscaping.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 
 namespace cfl {
@@ -50,16 +52,30 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
 
     SigningKeyRing keys(*m_store);
     const qint64 now = options.config.clock ? options.config.clock() : QDateTime::currentSecsSinceEpoch();
-    if (!keys.load(options.externalSigningKey, now, error))
+    if (!keys.load(options.externalSigningKey, now, error)) {
+        m_store.reset();
         return false;
+    }
+    auto shared = std::make_shared<BankShared>(options.config);
+    m_bank = std::make_unique<Bank>(*m_store, std::move(keys), shared);
 
-    m_bank = std::make_unique<Bank>(*m_store, std::move(keys), options.config);
+    // The workers open the database after this thread has migrated and seeded it.
+    m_workers = std::make_unique<BankWorkers>();
+    const int workers = options.workerThreads > 0 ? options.workerThreads : BankWorkers::defaultCount();
+    if (!m_workers->start(workers, { options.dataDir, options.externalSigningKey, shared }, error)) {
+        stop();
+        return false;
+    }
+    m_relay = std::make_unique<QObject>();
     m_http = std::make_unique<HttpServerAdapter>(
-        [this](HttpRequest &request) { return serve(request); }, options.requestLimits);
+        HttpServerAdapter::DeferredHandler([this](HttpRequest &&request, HttpServerAdapter::Answer answer) {
+            serveLater(std::move(request), std::move(answer));
+        }),
+        options.requestLimits);
     const bool loopback = options.address.isLoopback();
     if (!(loopback ? m_http->listenOnLoopback(options.port, error)
                    : m_http->listen(options.address, options.port, error))) {
-        m_http.reset();
+        stop();
         return false;
     }
     if (options.config.issuer.isEmpty()) {
@@ -75,13 +91,48 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
     return true;
 }
 
+void BankServer::serveLater(HttpRequest &&request, std::function<void(HttpResponse)> answer)
+{
+    QObject *relay = m_relay.get();
+    m_workers->post(
+        [this, relay, request = std::move(request), answer = std::move(answer)](Bank &bank) mutable {
+            BankExchange exchange;
+            exchange.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+            QElapsedTimer timer;
+            timer.start();
+            exchange.response = bank.handle(request);
+            exchange.durationUs = timer.nsecsElapsed() / 1000;
+            exchange.request = std::move(request);
+            exchange.decisions = bank.lastDecisions();
+            exchange.steps = bank.lastSteps();
+            // Back on the bank's thread: the trace hears of the exchange before the client does.
+            QMetaObject::invokeMethod(
+                relay,
+                [this, exchange = std::move(exchange), answer = std::move(answer)] {
+                    Q_EMIT exchanged(exchange);
+                    answer(exchange.response);
+                },
+                Qt::QueuedConnection);
+        });
+}
+
 void BankServer::stop()
 {
     if (m_http)
         m_http->close();
+    // The workers first: no job runs after this, and answers they sent go with the relay, unread.
+    if (m_workers)
+        m_workers->stop();
+    m_workers.reset();
+    m_relay.reset();
     m_http.reset();
     m_bank.reset();
     m_store.reset();
+}
+
+int BankServer::workerThreads() const
+{
+    return m_workers ? m_workers->count() : 0;
 }
 
 QUrl BankServer::issuer() const
@@ -107,22 +158,6 @@ std::optional<KeyRotation> BankServer::rotateSigningKey(QString *error)
         return std::nullopt;
     }
     return m_bank->rotateSigningKey(error);
-}
-
-HttpResponse BankServer::serve(HttpRequest &request)
-{
-    BankExchange exchange;
-    exchange.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    QElapsedTimer timer;
-    timer.start();
-    HttpResponse response = m_bank->handle(request);
-    exchange.durationUs = timer.nsecsElapsed() / 1000;
-    exchange.request = request;
-    exchange.response = response;
-    exchange.decisions = m_bank->lastDecisions();
-    exchange.steps = m_bank->lastSteps();
-    Q_EMIT exchanged(exchange);
-    return response;
 }
 
 QString accessLogLine(const BankExchange &exchange)

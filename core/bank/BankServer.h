@@ -1,6 +1,7 @@
 #pragma once
-// The running bank: its database, signing key and HTTP listener, owned by one thread. The headless
-// `codeflow-bank serve` runs it on the main thread; the desktop app on a thread of its own.
+// The running bank: its database, signing key and HTTP listener, owned by one thread, and the worker
+// threads that answer its requests (bank/BankWorkers.h). The headless `codeflow-bank serve` runs it on the
+// main thread; the desktop app on a thread of its own. Its signal comes on the owning thread.
 
 #include "bank/Bank.h"
 #include "http/RequestLimits.h"
@@ -14,6 +15,7 @@
 
 namespace cfl {
 
+class BankWorkers;
 class HttpServerAdapter;
 
 // One request the bank answered, with what it decided on the way (for logs and the trace).
@@ -44,6 +46,8 @@ struct BankServerOptions
     // Where the private signing key lives. None: in the bank's own database (the headless bank). The
     // desktop app's, from its keychain: the database then keeps its public JWK only (bank/SigningKeyRing.h).
     std::optional<QByteArray> externalSigningKey;
+    // Threads that answer requests, each with its own database connection; 0: BankWorkers::defaultCount().
+    int workerThreads = 0;
 };
 
 class BankServer : public QObject
@@ -64,17 +68,25 @@ public:
     void setDisabledChecks(const QSet<QString> &checkIds);
     // A new signing key signs from now on (OIDC Core §10.1.1); nullopt and *error when it could not.
     std::optional<KeyRotation> rotateSigningKey(QString *error);
+    // A Bank on this thread, with a database connection of its own: its setters reach every worker's Bank
+    // (bank/BankShared.h) from their next request on.
     Bank *bank() const { return m_bank.get(); }
     BankStore *store() const { return m_store.get(); }
+    int workerThreads() const;
 
 Q_SIGNALS:
     void exchanged(const cfl::BankExchange &exchange);
 
 private:
-    HttpResponse serve(HttpRequest &request);
+    // Hands the request to a worker; the answer, and the exchange for the trace, come back on this thread.
+    void serveLater(HttpRequest &&request, std::function<void(HttpResponse)> answer);
 
     std::unique_ptr<BankStore> m_store;
     std::unique_ptr<Bank> m_bank;
+    std::unique_ptr<BankWorkers> m_workers;
+    // The answers from the workers come back through it; it goes with stop(), and with it the answers of
+    // a bank that is no longer running.
+    std::unique_ptr<QObject> m_relay;
     std::unique_ptr<HttpServerAdapter> m_http;
 };
 

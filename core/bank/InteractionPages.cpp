@@ -37,7 +37,6 @@ struct PageRequest
     QString password;
     User user; // who logged in, or is logged in for the interaction
     QString decision; // approve | deny
-    UnknownUserHashBudget *hashBudget = nullptr; // the login form's
     QString client; // who is guessing: clientKey(remote address)
     std::optional<User> known; // the user the name belongs to, if any
     qint64 retryAfter = 0; // seconds, when throttled
@@ -164,7 +163,7 @@ Verdict loginThrottle(BankContext &bank, PageRequest &r)
 Verdict unknownUserBudget(BankContext &bank, PageRequest &r)
 {
     r.known = bank.store().users().userByUsername(r.username);
-    if (r.known || r.hashBudget->take(bank.now(), bank.config()))
+    if (r.known || bank.shared().takeUnknownUserHash(bank.now(), bank.config()))
         return {};
     return wrongCredentials(bank, r);
 }
@@ -306,24 +305,6 @@ bool doubtsThePage(const CheckSpec &check)
 }
 } // namespace
 
-bool UnknownUserHashBudget::take(qint64 now, const BankConfig &config)
-{
-    const qint64 interval = std::max<qint64>(config.unknownUserHashInterval, 1);
-    if (m_refilledAt == 0 || now < m_refilledAt) { // first use, or a clock set back: full
-        m_tokens = config.unknownUserHashBurst;
-        m_refilledAt = now;
-    }
-    const qint64 earned = (now - m_refilledAt) / interval;
-    if (earned > 0) {
-        m_tokens = int(std::min<qint64>(config.unknownUserHashBurst, m_tokens + earned));
-        m_refilledAt += earned * interval;
-    }
-    if (m_tokens <= 0)
-        return false;
-    --m_tokens;
-    return true;
-}
-
 InteractionPages::InteractionPages(BankContext &bank, LoginSessions &sessions, Interactions &interactions)
     : m_bank(bank)
     , m_sessions(sessions)
@@ -382,7 +363,6 @@ HttpResponse InteractionPages::login(HttpRequest &request)
     // Refused or not, John's browser brings what he typed (seed steps 4 and 5).
     m_bank.requestRealises(seed::PushCredential, seed::SetCredential);
     PageRequest r(request, request.pathParameter(QStringLiteral("id")));
-    r.hashBudget = &m_hashBudget;
     if (const auto refusal = runChecks(m_bank, loginChecklist(), r)) {
         // Otherwise the form again, with the user name John typed and why it was refused.
         const RefusalForm form = doubtsThePage(refusal->check)

@@ -11,20 +11,6 @@
 
 namespace cfl {
 
-// How many argon2 hashes logins with unknown user names may still cost: a token bucket on the bank's clock
-// (BankConfig::unknownUserHashBurst, unknownUserHashInterval), for all clients together. In memory: a
-// restart begins with a full bucket.
-class UnknownUserHashBudget
-{
-public:
-    // True, and one hash spent, when the budget has one.
-    bool take(qint64 now, const BankConfig &config);
-
-private:
-    int m_tokens = 0;
-    qint64 m_refilledAt = 0;
-};
-
 class InteractionPages
 {
 public:
@@ -45,7 +31,6 @@ private:
     BankContext &m_bank;
     LoginSessions &m_sessions;
     Interactions &m_interactions;
-    UnknownUserHashBudget m_hashBudget;
 };
 
 } // namespace cfl

@@ -1,5 +1,6 @@
 #include "bank/SigningKeyRing.h"
 
+#include "bank/BankShared.h"
 #include "storage/BankStore.h"
 
 #include <QJsonArray>
@@ -140,10 +141,16 @@ const SigningKey &SigningKeyRing::current(qint64 now)
     if (kid && *kid == m_current->kid())
         return *m_current;
     if (kid) {
-        // Rotated by another process: its private JWK is in the database.
+        // Rotated by another process: its private JWK is in the database. Rotated by another thread of
+        // the desktop app's bank: in what the threads share.
         const std::optional<SigningKeyRecord> record = m_store.keys().key(*kid);
-        if (record && !record->privateJwk.isEmpty()) {
-            if (auto key = SigningKey::fromPrivateJwk(record->privateJwk)) {
+        std::optional<QByteArray> privateJwk;
+        if (record && !record->privateJwk.isEmpty())
+            privateJwk = record->privateJwk;
+        else if (m_shared)
+            privateJwk = m_shared->privateKey(*kid);
+        if (privateJwk) {
+            if (auto key = SigningKey::fromPrivateJwk(*privateJwk)) {
                 m_current = std::move(key);
                 return *m_current;
             }
@@ -208,11 +215,21 @@ std::optional<KeyRotation> SigningKeyRing::rotate(qint64 now, QString *error)
     auto rotation = rotateSigningKey(m_store, now, m_privateKeysInStore, error);
     if (!rotation)
         return std::nullopt;
-    if (!m_privateKeysInStore)
+    if (!m_privateKeysInStore) {
         m_current = SigningKey::fromPrivateJwk(rotation->privateJwk);
-    else
+        if (m_shared)
+            m_shared->keepPrivateKey(rotation->kid, rotation->privateJwk);
+    } else {
         current(now);
+    }
     return rotation;
+}
+
+void SigningKeyRing::shareWith(std::shared_ptr<BankShared> shared)
+{
+    m_shared = std::move(shared);
+    if (!m_privateKeysInStore && m_current)
+        m_shared->keepPrivateKey(m_current->kid(), m_current->toPrivateJwk());
 }
 
 } // namespace cfl

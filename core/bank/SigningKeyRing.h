@@ -11,10 +11,12 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace cfl {
 
+class BankShared;
 class BankStore;
 
 // What a rotation did, for the one who asked (the CLI, the desktop app's trainer settings).
@@ -60,12 +62,16 @@ public:
     QJsonObject everyKey(qint64 now);
     // A new current key, in this process; the desktop app keeps KeyRotation::privateJwk in its keychain.
     std::optional<KeyRotation> rotate(qint64 now, QString *error);
+    // The bank's other threads sign too (bank/BankShared.h): private keys the database does not hold (the
+    // desktop app's) are kept in `shared`, so that a key rotated on one thread signs on every thread.
+    void shareWith(std::shared_ptr<BankShared> shared);
 
 private:
     // Makes the key in use the database's current key again (see current()).
     void publishCurrent(qint64 now);
 
     BankStore &m_store;
+    std::shared_ptr<BankShared> m_shared;
     bool m_privateKeysInStore = true;
     std::optional<SigningKey> m_current;
     // The JWKS as last built, and what it depends on: the current kid, and the first time a retired key

@@ -4,7 +4,10 @@
 
 #include <QList>
 #include <QLoggingCategory>
+#include <QSemaphore>
+#include <QThread>
 
+#include <algorithm>
 #include <argon2.h>
 #include <optional>
 
@@ -23,6 +26,15 @@ constexpr size_t kHashBytes = 32;
 constexpr quint32 kMaxMemoryKiB = 256 * 1024;
 constexpr quint32 kMaxTimeCost = 32;
 constexpr quint32 kMaxParallelism = 16;
+
+// At most as many hashes at once as there are cores, whichever threads ask (the bank answers on several,
+// bank/BankWorkers.h): more would not finish sooner, each holds memoryKiB (19 MiB by default) while it
+// runs, and the threads waiting here leave the cores to requests that hash nothing.
+QSemaphore &hashSlots()
+{
+    static QSemaphore cores(std::max(1, QThread::idealThreadCount()));
+    return cores;
+}
 
 bool isAcceptableCost(const PasswordHashCost &cost)
 {
@@ -78,6 +90,8 @@ QByteArray hashPassword(QByteArrayView password, const PasswordHashCost &cost)
     const size_t encodedLength = argon2_encodedlen(
         cost.timeCost, cost.memoryKiB, cost.parallelism, kSaltBytes, kHashBytes, Argon2_id);
     QByteArray encoded(static_cast<qsizetype>(encodedLength), '\0');
+    hashSlots().acquire();
+    const QSemaphoreReleaser slot(hashSlots());
     const int rc = argon2id_hash_encoded(cost.timeCost, cost.memoryKiB, cost.parallelism, password.data(),
         static_cast<size_t>(password.size()), salt.constData(), static_cast<size_t>(salt.size()), kHashBytes,
         encoded.data(), encodedLength);
@@ -100,6 +114,8 @@ bool verifyPassword(QByteArrayView encodedHash, QByteArrayView password)
     const auto cost = parseArgon2idCost(encoded);
     if (!cost || !isAcceptableCost(*cost))
         return false;
+    hashSlots().acquire();
+    const QSemaphoreReleaser slot(hashSlots());
     return argon2id_verify(encoded.constData(), password.data(), static_cast<size_t>(password.size()))
         == ARGON2_OK;
 }

@@ -4,15 +4,30 @@
 #include "storage/Schema.h"
 
 #include <QDir>
+#include <QMutexLocker>
+#include <QRecursiveMutex>
 #include <QSqlError>
 
 #include <atomic>
+#include <optional>
 
 namespace cfl {
 
 namespace {
 
 std::atomic<quint64> connectionCounter { 0 };
+
+// One writer at a time among this process's connections (the bank's threads each have one:
+// bank/BankWorkers.h). SQLite lets one connection write and makes the others wait in its busy handler, which
+// sleeps 1, 2, 5, 10 ms and more between tries: a request would wait milliseconds for a write that takes
+// microseconds. Writers of this process queue here instead; another process (`codeflow-bank register-client`)
+// still meets the busy timeout. Recursive: a thread that writes through a second connection inside its
+// transaction (none does today) would deadlock itself otherwise.
+QRecursiveMutex &writeLock()
+{
+    static QRecursiveMutex lock;
+    return lock;
+}
 
 void setError(QString *error, const QString &message)
 {
@@ -173,6 +188,10 @@ Database::Statement Database::statement(const QString &sql)
 
 int Database::change(const QString &sql, std::initializer_list<QVariant> values)
 {
+    // Inside a transaction this thread holds the lock already.
+    std::optional<QMutexLocker<QRecursiveMutex>> writing;
+    if (m_transactionDepth == 0)
+        writing.emplace(&writeLock());
     Statement statement = this->statement(sql);
     if (!statement->exec(values))
         return -1;
@@ -190,6 +209,9 @@ bool Database::inTransaction(const std::function<bool()> &work)
     static const QString rollbackToSavepoint = QStringLiteral("ROLLBACK TO cfl_nested");
 
     const bool outermost = m_transactionDepth == 0;
+    std::optional<QMutexLocker<QRecursiveMutex>> writing;
+    if (outermost)
+        writing.emplace(&writeLock());
     if (!statement(outermost ? begin : savepoint)->exec())
         return false;
     ++m_transactionDepth;
