@@ -2,6 +2,7 @@
 # directory, driven over sockets with QNetworkAccessManager. BankHarness is the shared test driver.
 add_library(cfl_bank_harness STATIC BankHarness.cpp BankHarness.h)
 target_link_libraries(cfl_bank_harness PUBLIC cfl_bank Qt6::Network Qt6::Test cfl_build_flags)
+cfl_use_pch(cfl_bank_harness test ${CFL_PCH_TEST})
 
 foreach(subject IN ITEMS authorizationendpoint tokenendpoint idtoken refresh resourceapi userinfo revocation
                          introspection webbanking discovery claimsparameter acr)
