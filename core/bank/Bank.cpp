@@ -70,6 +70,14 @@ void Bank::setLifetimes(const Lifetimes &lifetimes)
     });
 }
 
+bool Bank::hashesPassword(const HttpRequest &request)
+{
+    // The login form's POST (registerRoutes): InteractionPages::login verifies the password with argon2id.
+    const QString path = request.path();
+    return request.method == "POST" && path.startsWith(QLatin1String("/interaction/"))
+        && path.endsWith(QLatin1String("/login"));
+}
+
 void Bank::registerRoutes()
 {
     auto on = [this](const QByteArray &method, const QString &pattern, auto *endpoint, auto handler) {
@@ -89,7 +97,8 @@ void Bank::registerRoutes()
     on("GET", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
     on("POST", QStringLiteral("/authorize"), &m_authorization, &AuthorizationEndpoint::handle);
     on("GET", QStringLiteral("/interaction/{id}"), &m_pages, &InteractionPages::page);
-    on("POST", QStringLiteral("/interaction/{id}/login"), &m_pages, &InteractionPages::login);
+    on("POST", QStringLiteral("/interaction/{id}/login"), &m_pages,
+        &InteractionPages::login); // hashesPassword
     on("POST", QStringLiteral("/interaction/{id}/consent"), &m_pages, &InteractionPages::consent);
     on("GET", QStringLiteral("/session/end"), &m_endSession, &EndSessionEndpoint::handle);
     on("POST", QStringLiteral("/session/end"), &m_endSession, &EndSessionEndpoint::handle);

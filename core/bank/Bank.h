@@ -36,6 +36,9 @@ public:
     Bank(BankStore &store, SigningKey signingKey, BankConfig config);
 
     HttpResponse handle(HttpRequest &request);
+    // Whether `request` is one that hashes a password (the login form): the worker threads answer it on
+    // their hashing lane (bank/BankWorkers.h).
+    static bool hashesPassword(const HttpRequest &request);
 
     const BankConfig &config() const { return m_context.config(); }
     // The setters change the configuration of every Bank that shares this one's BankShared.

@@ -94,7 +94,10 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
 void BankServer::serveLater(HttpRequest &&request, std::function<void(HttpResponse)> answer)
 {
     QObject *relay = m_relay.get();
-    m_workers->post(
+    ++m_requestsTaken;
+    // The one request that hashes a password (argon2id) goes to the hashing lane: none waits behind it.
+    const bool hashes = Bank::hashesPassword(request);
+    m_workers->post(hashes ? BankWorkers::Lane::Hashing : BankWorkers::Lane::Quick,
         [this, relay, request = std::move(request), answer = std::move(answer)](Bank &bank) mutable {
             BankExchange exchange;
             exchange.startedAtMs = QDateTime::currentMSecsSinceEpoch();

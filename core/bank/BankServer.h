@@ -73,6 +73,8 @@ public:
     Bank *bank() const { return m_bank.get(); }
     BankStore *store() const { return m_store.get(); }
     int workerThreads() const;
+    // The requests read so far and handed to the worker threads (on the server's thread).
+    qint64 requestsTaken() const { return m_requestsTaken; }
 
 Q_SIGNALS:
     void exchanged(const cfl::BankExchange &exchange);
@@ -87,6 +89,7 @@ private:
     // The answers from the workers come back through it; it goes with stop(), and with it the answers of
     // a bank that is no longer running.
     std::unique_ptr<QObject> m_relay;
+    qint64 m_requestsTaken = 0;
     std::unique_ptr<HttpServerAdapter> m_http;
 };
 

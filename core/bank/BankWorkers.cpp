@@ -17,12 +17,14 @@ BankWorkers::~BankWorkers()
 
 int BankWorkers::defaultCount()
 {
-    return std::max(1, QThread::idealThreadCount()) + 2;
+    return 2 * std::max(1, QThread::idealThreadCount());
 }
 
 bool BankWorkers::start(int count, const Setup &setup, QString *error)
 {
     Q_ASSERT(m_threads.empty());
+    count = std::max(2, count);
+    const int hashing = count / 2;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = false;
@@ -30,8 +32,10 @@ bool BankWorkers::start(int count, const Setup &setup, QString *error)
         m_startError.clear();
     }
     for (int i = 0; i < count; ++i) {
-        QThread *thread = QThread::create([this, setup] { run(setup); });
-        thread->setObjectName(QStringLiteral("bank worker %1").arg(i + 1));
+        const Lane lane = i < hashing ? Lane::Hashing : Lane::Quick;
+        QThread *thread = QThread::create([this, setup, lane] { run(setup, lane); });
+        thread->setObjectName(lane == Lane::Hashing ? QStringLiteral("bank hashing %1").arg(i + 1)
+                                                    : QStringLiteral("bank quick %1").arg(i + 1 - hashing));
         m_threads.push_back(thread);
         thread->start();
     }
@@ -50,15 +54,25 @@ bool BankWorkers::start(int count, const Setup &setup, QString *error)
     return true;
 }
 
-void BankWorkers::post(Job job)
+void BankWorkers::post(Lane lane, Job job)
 {
+    bool wakeQuick = false, wakeHashing = true;
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping)
             return;
-        m_jobs.push_back(std::move(job));
+        (lane == Lane::Hashing ? m_hashing : m_quick).push_back(std::move(job));
+        if (lane == Lane::Quick) {
+            // A quick thread when one waits; a hashing thread too (it may be free) when the waiting
+            // quick threads are fewer than the quick jobs.
+            wakeQuick = m_idleQuick > 0;
+            wakeHashing = m_quick.size() > std::size_t(m_idleQuick);
+        }
     }
-    m_wake.notify_one();
+    if (wakeQuick)
+        m_wakeQuick.notify_one();
+    if (wakeHashing)
+        m_wakeHashing.notify_one();
 }
 
 void BankWorkers::stop()
@@ -67,9 +81,13 @@ void BankWorkers::stop()
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
-        dropped.swap(m_jobs);
+        dropped.swap(m_quick);
+        for (Job &job : m_hashing)
+            dropped.push_back(std::move(job));
+        m_hashing.clear();
     }
-    m_wake.notify_all();
+    m_wakeQuick.notify_all();
+    m_wakeHashing.notify_all();
     for (QThread *thread : m_threads) {
         thread->wait();
         delete thread;
@@ -79,7 +97,7 @@ void BankWorkers::stop()
     dropped.clear();
 }
 
-void BankWorkers::run(const Setup &setup)
+void BankWorkers::run(const Setup &setup, Lane lane)
 {
     QString error;
     std::unique_ptr<BankStore> store = BankStore::open(setup.dataDir, &error);
@@ -102,11 +120,19 @@ void BankWorkers::run(const Setup &setup)
         Job job;
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+            if (lane == Lane::Quick) {
+                ++m_idleQuick;
+                m_wakeQuick.wait(lock, [this, lane] { return m_stopping || hasJobFor(lane); });
+                --m_idleQuick;
+            } else {
+                m_wakeHashing.wait(lock, [this, lane] { return m_stopping || hasJobFor(lane); });
+            }
             if (m_stopping)
                 break;
-            job = std::move(m_jobs.front());
-            m_jobs.pop_front();
+            // A hashing thread takes a login first, and a quick job only while no login waits.
+            std::deque<Job> &queue = lane == Lane::Hashing && !m_hashing.empty() ? m_hashing : m_quick;
+            job = std::move(queue.front());
+            queue.pop_front();
         }
         job(*bank);
     }

@@ -49,10 +49,14 @@ private Q_SLOTS:
     void delaysGrowWithEveryFailureAndPass();
     void unknownNamesBeyondTheBudgetGetTheSameAnswerUnhashed();
     void rowsThatNoLongerCountArePurged();
+    void quickRequestsDoNotWaitBehindLogins();
 
 private:
     bool startBank(BankConfig config = {});
     HttpResult loginPage(Browser &browser);
+    // The login form of `page` filled in, as a request with the browser's cookies.
+    QByteArray loginRequest(
+        Browser &browser, const HttpResult &page, const QString &username, const QString &password);
     // The login form of `page`, posted from `from` with the browser's cookies: John, on another address.
     QByteArray submitFrom(const QHostAddress &from, Browser &browser, const HttpResult &page,
         const QString &username, const QString &password);
@@ -85,8 +89,8 @@ HttpResult tst_LoginThrottle::loginPage(Browser &browser)
     return browser.open(AuthorizationRequest().url(*m_bank));
 }
 
-QByteArray tst_LoginThrottle::submitFrom(const QHostAddress &from, Browser &browser, const HttpResult &page,
-    const QString &username, const QString &password)
+QByteArray tst_LoginThrottle::loginRequest(
+    Browser &browser, const HttpResult &page, const QString &username, const QString &password)
 {
     const auto form = findForm(page.body, QStringLiteral("/login"));
     if (!form)
@@ -96,16 +100,68 @@ QByteArray tst_LoginThrottle::submitFrom(const QHostAddress &from, Browser &brow
         cookies += (cookies.isEmpty() ? "" : "; ") + cookie.name() + '=' + cookie.value();
     const QByteArray body = encodeForm(form->hiddenFields()
         + FormFields { { QStringLiteral("username"), username }, { QStringLiteral("password"), password } });
+    return "POST " + page.url.resolved(QUrl(form->action)).path().toUtf8()
+        + " HTTP/1.1\r\nHost: " + m_bank->issuer().authority().toUtf8()
+        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: text/html\r\nCookie: " + cookies
+        + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+QByteArray tst_LoginThrottle::submitFrom(const QHostAddress &from, Browser &browser, const HttpResult &page,
+    const QString &username, const QString &password)
+{
+    const QByteArray request = loginRequest(browser, page, username, password);
+    if (request.isEmpty())
+        return {};
     RawHttpClient client(m_bank->server().port(), from);
     if (!client.waitConnected())
         return {};
-    client.send("POST " + page.url.resolved(QUrl(form->action)).path().toUtf8()
-        + " HTTP/1.1\r\nHost: " + m_bank->issuer().authority().toUtf8()
-        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: text/html\r\nCookie: " + cookies
-        + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    client.send(request);
     if (!client.waitForResponses(1, 20000))
         return {};
     return client.responses().first();
+}
+
+void tst_LoginThrottle::quickRequestsDoNotWaitBehindLogins()
+{
+    // Issue 13: a login hashes John's password (argon2id, tens of milliseconds of CPU) on a thread of the
+    // hashing lane (bank/BankWorkers.h); every other request has threads of its own. Four logins per
+    // hashing thread arrive at once, then a request for the discovery document: it is answered while
+    // nearly all logins still hash. Were the lanes one queue, it would wait until the threads ahead of it
+    // had taken every login queued before it, with at most one login per thread left unanswered.
+    QVERIFY(startBank());
+    const int hashingThreads = m_bank->server().workerThreads() / 2;
+    const int logins = 4 * hashingThreads;
+    QList<QByteArray> requests;
+    for (int i = 0; i < logins; ++i) {
+        Browser browser(*m_bank);
+        const HttpResult page = loginPage(browser);
+        requests << loginRequest(browser, page, text(JohnUsername), text(JohnPassword));
+        QVERIFY2(!requests.last().isEmpty(), qPrintable(page.describe()));
+    }
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    for (int i = 0; i <= logins; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>(m_bank->server().port()));
+        QVERIFY(clients.back()->waitConnected());
+    }
+    for (int i = 0; i < logins; ++i)
+        clients[i]->send(requests.at(i));
+    QTRY_VERIFY_WITH_TIMEOUT(m_bank->server().requestsTaken() >= logins, 5000);
+    RawHttpClient &quick = *clients.back();
+    quick.send("GET /.well-known/openid-configuration HTTP/1.1\r\nHost: "
+        + m_bank->issuer().authority().toUtf8() + "\r\nConnection: close\r\n\r\n");
+    QVERIFY(quick.waitForResponses(1, 20000));
+    QCOMPARE(RawHttpClient::statusOf(quick.responses().first()), 200);
+    int unanswered = 0;
+    for (int i = 0; i < logins; ++i)
+        unanswered += clients[i]->responses().isEmpty() ? 1 : 0;
+    QVERIFY2(unanswered > 3 * hashingThreads,
+        qPrintable(QStringLiteral("%1 of %2 logins were still hashing when the discovery document came")
+                       .arg(unanswered)
+                       .arg(logins)));
+    for (int i = 0; i < logins; ++i) {
+        QVERIFY(clients[i]->waitForResponses(1, 20000));
+        QCOMPARE(RawHttpClient::statusOf(clients[i]->responses().first()), 303);
+    }
 }
 
 void tst_LoginThrottle::guessingElsewhereDoesNotLockJohnOut()

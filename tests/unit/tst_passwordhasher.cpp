@@ -3,6 +3,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <argon2.h>
+
 using namespace cfl;
 
 namespace {
@@ -27,6 +29,7 @@ private slots:
     void saltIsFresh();
     void defaultCost();
     void referenceVector();
+    void libargon2ReadsOurs();
     void refusesGarbage_data();
     void refusesGarbage();
     void refusesCostOutOfBounds_data();
@@ -89,6 +92,21 @@ void tst_PasswordHasher::referenceVector()
 {
     QVERIFY(verifyPassword(kReferenceHash, "password"));
     QVERIFY(!verifyPassword(kReferenceHash, "passwore"));
+}
+
+void tst_PasswordHasher::libargon2ReadsOurs()
+{
+    // The PHC string is written here (the hash runs on pooled memory through an argon2_context), so
+    // libargon2's own parser and verifier must take it, as they take the hashes stored before.
+    const QByteArray hash = hashPassword("correct horse", PasswordHashCost { 1, 64, 1 });
+    QCOMPARE(argon2id_verify(hash.constData(), "correct horse", 13), int(ARGON2_OK));
+    QCOMPARE(argon2id_verify(hash.constData(), "correct horsf", 13), int(ARGON2_VERIFY_MISMATCH));
+    // And one libargon2 wrote itself verifies here.
+    char encoded[128] = {};
+    QCOMPARE(argon2id_hash_encoded(1, 64, 1, "battery", 7, "saltsaltsalt", 12, 32, encoded, sizeof encoded),
+        int(ARGON2_OK));
+    QVERIFY(verifyPassword(QByteArray(encoded), "battery"));
+    QVERIFY(!verifyPassword(QByteArray(encoded), "batterz"));
 }
 
 void tst_PasswordHasher::refusesGarbage_data()
