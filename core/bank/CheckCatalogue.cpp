@@ -135,17 +135,21 @@ QList<CheckSpec> checksOf(Endpoint endpoint)
 
 QList<CheckSpec> allChecks()
 {
-    QList<CheckSpec> checks;
-    QSet<QString> seen;
-    for (const Endpoint endpoint : allEndpoints()) {
-        for (const CheckSpec &check : checksOf(endpoint)) {
-            if (!seen.contains(check.id)) {
-                seen.insert(check.id);
-                checks.append(check);
+    // Built once: the catalogue is fixed at compile time, and a POST's redirect asks it (findDefence).
+    static const QList<CheckSpec> all = [] {
+        QList<CheckSpec> checks;
+        QSet<QString> seen;
+        for (const Endpoint endpoint : allEndpoints()) {
+            for (const CheckSpec &check : checksOf(endpoint)) {
+                if (!seen.contains(check.id)) {
+                    seen.insert(check.id);
+                    checks.append(check);
+                }
             }
         }
-    }
-    return checks;
+        return checks;
+    }();
+    return all;
 }
 
 QList<CheckSpec> defenceBehaviours()

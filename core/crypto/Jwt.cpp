@@ -10,6 +10,7 @@
 #include <cjose/jwk.h>
 #include <cjose/jws.h>
 
+#include <map>
 #include <memory>
 
 namespace cfl {
@@ -99,7 +100,18 @@ std::optional<QJsonObject> selectKey(const QJsonObject &header, const QJsonObjec
 
 // Only the public members go to cjose: a key set that wrongly carries "d" must not turn verification into
 // anything else, and members cjose does not know cannot trip it up.
-JwkHandle importPublicRsaKey(const QJsonObject &jwk, const QString &label, QString *error)
+// The keys imported so far on this thread, by modulus and exponent: importing one (a JSON round trip and
+// cjose's parse) cost more than the RSA verification it serves (docs/benchmarks.md). Per thread, because
+// a cjose key is not made to be shared across threads; a handful, because a key set holds a few keys.
+struct ImportedKeys
+{
+    std::map<QString, JwkHandle> byModulusAndExponent;
+};
+
+thread_local ImportedKeys importedKeys;
+
+// Null and *error when `jwk` is not an RSA public key for RS256 of at least 2048 bits.
+const cjose_jwk_t *publicRsaKey(const QJsonObject &jwk, const QString &label, QString *error)
 {
     if (jwk.value(QStringLiteral("kty")).toString() != QLatin1String("RSA")) {
         fail(error, QStringLiteral("key %1 is not an RSA key").arg(label));
@@ -124,6 +136,10 @@ JwkHandle importPublicRsaKey(const QJsonObject &jwk, const QString &label, QStri
         fail(error, QStringLiteral("key %1 has no valid modulus and exponent (n, e)").arg(label));
         return nullptr;
     }
+    const QString cacheKey = n + QLatin1Char('.') + e;
+    if (const auto known = importedKeys.byModulusAndExponent.find(cacheKey);
+        known != importedKeys.byModulusAndExponent.end())
+        return known->second.get();
     const QByteArray publicJson = QJsonDocument(QJsonObject {
                                                     { QStringLiteral("kty"), QStringLiteral("RSA") },
                                                     { QStringLiteral("n"), n },
@@ -144,7 +160,9 @@ JwkHandle importPublicRsaKey(const QJsonObject &jwk, const QString &label, QStri
                 .arg(bits));
         return nullptr;
     }
-    return key;
+    if (importedKeys.byModulusAndExponent.size() >= 16)
+        importedKeys.byModulusAndExponent.clear();
+    return importedKeys.byModulusAndExponent.emplace(cacheKey, std::move(key)).first->second.get();
 }
 
 } // namespace
@@ -213,7 +231,7 @@ std::optional<DecodedJwt> verifyRs256(const QByteArray &compact, const QJsonObje
         return std::nullopt;
     const QString kid = jwk->value(QStringLiteral("kid")).toString();
     const QString label = kid.isEmpty() ? QStringLiteral("(without kid)") : shortKid(kid);
-    const JwkHandle key = importPublicRsaKey(*jwk, label, error);
+    const cjose_jwk_t *key = publicRsaKey(*jwk, label, error);
     if (!key)
         return std::nullopt;
 
@@ -230,7 +248,7 @@ std::optional<DecodedJwt> verifyRs256(const QByteArray &compact, const QJsonObje
         fail(error, QStringLiteral("the header's algorithm is ambiguous"));
         return std::nullopt;
     }
-    if (!cjose_jws_verify(jws.get(), key.get(), &err)) {
+    if (!cjose_jws_verify(jws.get(), key, &err)) {
         fail(error, QStringLiteral("signature does not match the key %1").arg(label));
         return std::nullopt;
     }
