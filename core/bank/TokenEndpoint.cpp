@@ -92,7 +92,9 @@ HttpResponse TokenEndpoint::handle(HttpRequest &request)
         return refuse(m_bank, *refusal, RefusalForm::tokenEndpoint(), { r.client.clientId });
     if (grantType == CodeGrantType)
         m_bank.answerRealises(seed::TokenResponse);
-    return HttpResponse::json(QJsonDocument(std::get<QJsonObject>(result))).noStore();
+    QJsonObject &tokens = std::get<QJsonObject>(result);
+    m_issuer.signIdToken(tokens);
+    return HttpResponse::json(QJsonDocument(tokens)).noStore();
 }
 
 } // namespace cfl

@@ -117,10 +117,21 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
             idClaims.insert(it.key(), *it);
         if (!grant.nonce.isEmpty())
             idClaims.insert(QStringLiteral("nonce"), grant.nonce);
-        response.insert(QStringLiteral("id_token"),
-            QString::fromLatin1(m_bank.signingKeys().sign(idClaims, "JWT", issuedAt)));
+        // Stored nowhere, so signed once the grant committed (signIdToken), outside the transaction.
+        response.insert(QStringLiteral("id_token"), idClaims);
     }
     return response;
+}
+
+void TokenIssuer::signIdToken(QJsonObject &response)
+{
+    const QJsonValue idToken = response.value(QStringLiteral("id_token"));
+    if (!idToken.isObject())
+        return;
+    const QJsonObject claims = idToken.toObject();
+    response.insert(QStringLiteral("id_token"),
+        QString::fromLatin1(
+            m_bank.signingKeys().sign(claims, "JWT", claims.value(QStringLiteral("iat")).toInteger())));
 }
 
 } // namespace cfl

@@ -32,8 +32,13 @@ class TokenIssuer
 public:
     explicit TokenIssuer(BankContext &bank);
 
-    // Stores the tokens in the ledger and returns the token response (RFC 6749 §5.1).
+    // Stores the tokens in the ledger and returns the token response (RFC 6749 §5.1), with its id_token,
+    // if any, still as its claims: the ledger keeps nothing of an ID token, so TokenEndpoint signs it with
+    // signIdToken() once the grant's transaction committed. An RSA signature costs more than the rest of
+    // a refresh, and inside the transaction it held every other writer of the bank (docs/benchmarks.md).
     QJsonObject issue(const GrantContext &grant);
+    // Replaces the response's id_token claims with the signed ID token (RFC 7515, RS256).
+    void signIdToken(QJsonObject &response);
 
 private:
     BankContext &m_bank;
