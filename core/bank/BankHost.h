@@ -1,6 +1,6 @@
 #pragma once
-// The bank inside the desktop app: a BankServer living on its own QThread (docs/architecture.md, "Threads"),
-// so that argon2 hashing or a slow query never blocks the window. Calls into the bank go through
+// The bank inside the desktop app: a BankServer living on its own QThread (docs/architecture.md, "Threads and
+// processes"), so that argon2 hashing or a slow query never blocks the window. Calls into the bank go through
 // queued/blocking invocations; its exchanges arrive as queued signals.
 
 #include "bank/BankServer.h"

@@ -1,6 +1,6 @@
 #pragma once
-// What the bank's threads share besides the database file (docs/architecture.md, "Threads"). The bank
-// answers on several worker threads, each with a Bank of its own and its own SQLite connection
+// What the bank's threads share besides the database file (docs/architecture.md, "Threads and processes").
+// The bank answers on several worker threads, each with a Bank of its own and its own SQLite connection
 // (bank/BankWorkers.h); what one of them, or the trainer, changes in memory must hold for all:
 //
 //   the configuration   the attack lab's switches, the trainer's lifetimes, the issuer once listening

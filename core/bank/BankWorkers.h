@@ -1,9 +1,9 @@
 #pragma once
-// The threads that answer the bank's requests (docs/architecture.md, "Threads"). QHttpServer reads and
-// writes on the thread that owns the listener; every request it reads is a job for these threads. Each
-// thread has a Bank of its own over its own connection to the bank's database (a Qt Sql connection serves
-// the thread that opened it), and all of them share one BankShared. Jobs come in two lanes, each with its
-// own queue: a login that hashes a password (argon2id, tens of milliseconds of CPU) goes to the hashing
+// The threads that answer the bank's requests (docs/architecture.md, "Threads and processes"). QHttpServer
+// reads and writes on the thread that owns the listener; every request it reads is a job for these threads.
+// Each thread has a Bank of its own over its own connection to the bank's database (a Qt Sql connection
+// serves the thread that opened it), and all of them share one BankShared. Jobs come in two lanes, each with
+// its own queue: a login that hashes a password (argon2id, tens of milliseconds of CPU) goes to the hashing
 // lane, everything else to the quick lane. Quick threads never take a hashing job, so however many logins
 // wait, a quick request never waits behind one; hashing threads take quick jobs while no login waits.
 
