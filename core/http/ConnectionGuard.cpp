@@ -9,6 +9,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
+
 #ifdef Q_OS_WIN
 #include <winsock2.h>
 #else
@@ -110,15 +112,17 @@ void ConnectionGuard::refuse(
 
 QByteArray ConnectionGuard::peekCurrentRequest() const
 {
+    // No more than is there: QIODevice::peek allocates all it is asked for before it copies, and the
+    // largest request allowed (a body limit's worth) is far larger than most that come.
     const qint64 most = m_limits.maxRequestBytes() + 1;
     if (!m_socket->isTransactionStarted())
-        return m_socket->peek(most);
+        return m_socket->peek(std::min(most, m_socket->bytesAvailable()));
     // QHttpServer is inside a request: its transaction began where the request began. Look from there,
     // then put transaction and read position back exactly where they were.
     const qint64 unread = m_socket->bytesAvailable();
     m_socket->rollbackTransaction();
     const qint64 consumed = m_socket->bytesAvailable() - unread;
-    QByteArray bytes = m_socket->peek(std::max(most, consumed));
+    QByteArray bytes = m_socket->peek(std::min(std::max(most, consumed), m_socket->bytesAvailable()));
     m_socket->startTransaction();
     const qint64 skipped = m_socket->skip(consumed);
     Q_ASSERT(skipped == consumed);
