@@ -173,7 +173,11 @@ private:
         while (!owed.empty() && owed.front()->response) {
             const std::shared_ptr<Pending> next = std::move(owed.front());
             owed.pop_front();
+#if CFL_QT_HTTPSERVER_RESPONDER_API
+            next->responder.sendResponse(*next->response);
+#else
             next->response->write(std::move(next->responder));
+#endif
         }
 #if CFL_QT_HTTPSERVER_RESPONDER_API
         if (owed.empty())
