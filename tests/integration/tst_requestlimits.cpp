@@ -9,6 +9,7 @@
 
 #include "BankHarness.h"
 #include "RawHttpClient.h"
+#include "compat/QtCompat.h"
 #include "http/HttpServerAdapter.h"
 
 #include <QElapsedTimer>
@@ -82,11 +83,12 @@ public:
     bool listen() { return m_http.listen(QHostAddress::LocalHost, 0, nullptr); }
     quint16 port() const { return m_http.port(); }
 
+private:
+    HttpServerAdapter m_http; // before the answers: they are destroyed first
+
+public:
     QList<QByteArray> paths;
     QList<HttpServerAdapter::Answer> answers;
-
-private:
-    HttpServerAdapter m_http;
 };
 
 QByteArray get(const QByteArray &path, const QByteArray &extraHeaders = {})
@@ -304,21 +306,32 @@ void tst_RequestLimits::pipelinedRequestsAreCheckedOneByOne()
 void tst_RequestLimits::pipelinedAnswersLeaveInRequestOrder()
 {
     // RFC 9112 §9.3.2: a server answers pipelined requests in the order it received them. The bank's
-    // workers finish them in any order, the last one here first, and from another thread.
+    // workers finish them in any order, and from another thread.
     LaterServer server;
     QVERIFY(server.listen());
     RawHttpClient client(server.port());
     QVERIFY(client.waitConnected());
     client.send(get("/one") + get("/two") + get("/three"));
+#if CFL_QT_HTTPSERVER_RESPONDER_API
+    // Qt >= 6.5 reads a connection's next request only once the answer to the one before has gone: the
+    // order holds by construction. Each answer still comes from another thread.
+    const QList<QByteArray> bodies { "first", "second", "third" };
+    for (int i = 0; i < 3; ++i) {
+        QTRY_COMPARE(server.answers.size(), i + 1);
+        std::thread worker(
+            [answer = server.answers.at(i), body = bodies.at(i)] { answer(HttpResponse::text(body)); });
+        worker.join();
+    }
+#else
+    // Qt 6.4 reads them all at once: the adapter holds back the answers that finish early.
     QTRY_COMPARE(server.answers.size(), 3);
-    QCOMPARE(server.paths, (QList<QByteArray> { "/one", "/two", "/three" }));
-
     std::thread worker([answer = server.answers.at(2)] { answer(HttpResponse::text("third")); });
     worker.join();
     server.answers.at(1)(HttpResponse::text("second"));
     QVERIFY2(!client.waitForResponses(1, 200), client.received().constData());
-
     server.answers.at(0)(HttpResponse::text("first"));
+#endif
+    QCOMPARE(server.paths, (QList<QByteArray> { "/one", "/two", "/three" }));
     QVERIFY2(client.waitForResponses(3), client.received().constData());
     QCOMPARE(RawHttpClient::bodyOf(client.responses().at(0)), QByteArray("first"));
     QCOMPARE(RawHttpClient::bodyOf(client.responses().at(1)), QByteArray("second"));
