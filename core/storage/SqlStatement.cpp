@@ -178,27 +178,29 @@ QString SqlStatement::errorText() const
     return m_error;
 }
 
-QString SqlStatement::text(const char *column) const
+std::optional<QByteArrayView> SqlStatement::columnText(const char *column) const
 {
     const int index = columnIndex(column);
     if (index < 0 || !m_hasRow)
-        return QString();
+        return std::nullopt;
     const auto *value = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, index));
     if (!value)
-        return QString(); // NULL
-    const int size = sqlite3_column_bytes(m_statement, index);
-    return size == 0 ? QString(QLatin1String("")) : QString::fromUtf8(value, size);
+        return std::nullopt; // NULL
+    return QByteArrayView(value, sqlite3_column_bytes(m_statement, index));
+}
+
+QString SqlStatement::text(const char *column) const
+{
+    const auto value = columnText(column);
+    if (!value)
+        return QString();
+    return value->isEmpty() ? QString(QLatin1String("")) : QString::fromUtf8(*value);
 }
 
 QByteArray SqlStatement::bytes(const char *column) const
 {
-    const int index = columnIndex(column);
-    if (index < 0 || !m_hasRow)
-        return QByteArray();
-    const auto *value = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, index));
-    if (!value)
-        return QByteArray();
-    return QByteArray(value, sqlite3_column_bytes(m_statement, index));
+    const auto value = columnText(column);
+    return value ? value->toByteArray() : QByteArray();
 }
 
 qint64 SqlStatement::integer(const char *column) const

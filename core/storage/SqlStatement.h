@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <vector>
 
 struct sqlite3;
@@ -62,6 +63,8 @@ private:
     bool bind(int position, const QVariant &value);
     bool step(bool *failed); // one sqlite3_step: true with a row; false when done, or failed (*failed)
     int columnIndex(const char *column) const;
+    // The column's text in the current row; nullopt without such a column, without a row, or for NULL.
+    std::optional<QByteArrayView> columnText(const char *column) const;
     void fail(const char *what);
 
     struct Column
