@@ -173,11 +173,15 @@ private:
         while (!owed.empty() && owed.front()->response) {
             const std::shared_ptr<Pending> next = std::move(owed.front());
             owed.pop_front();
+            // The responder ends here, whoever still holds the Pending (a copy of the Answer may outlive
+            // this call): Qt >= 6.5 reads the connection's next request only once it is gone.
+            QHttpServerResponder responder = std::move(next->responder);
 #if CFL_QT_HTTPSERVER_RESPONDER_API
-            next->responder.sendResponse(*next->response);
+            responder.sendResponse(*next->response);
 #else
-            next->response->write(std::move(next->responder));
+            next->response->write(std::move(responder));
 #endif
+            next->response.reset();
         }
 #if CFL_QT_HTTPSERVER_RESPONDER_API
         if (owed.empty())
