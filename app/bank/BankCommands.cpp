@@ -161,6 +161,8 @@ int serve(const QStringList &arguments)
 
     BankServerOptions options;
     options.dataDir = parser.value(QStringLiteral("data-dir"));
+    // The access log below is the only one who hears of the exchanges: its lines may follow the answers.
+    options.traceBeforeAnswer = false;
     // Any loopback address means both, and the issuer "localhost" (BankServerOptions::address).
     if (parser.value(listen).compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
         options.address = QHostAddress::LocalHost;

@@ -5,6 +5,7 @@
 #include "http/HttpServerAdapter.h"
 #include "http/LogEscaping.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -67,11 +68,16 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
         return false;
     }
     m_relay = std::make_unique<QObject>();
-    m_http = std::make_unique<HttpServerAdapter>(
-        HttpServerAdapter::DeferredHandler([this](HttpRequest &&request, HttpServerAdapter::Answer answer) {
-            serveLater(std::move(request), std::move(answer));
-        }),
-        options.requestLimits);
+    m_traceBeforeAnswer = options.traceBeforeAnswer;
+    QList<HttpServerAdapter::Lane> lanes;
+    for (int i = 0; i < m_workers->servingCount(); ++i) {
+        Bank *bank = &m_workers->servingBank(i);
+        lanes.append({ m_workers->servingThread(i),
+            [this, bank](HttpRequest &&request, HttpServerAdapter::Answer answer) {
+                serve(*bank, std::move(request), std::move(answer));
+            } });
+    }
+    m_http = std::make_unique<HttpServerAdapter>(lanes, options.requestLimits);
     const bool loopback = options.address.isLoopback();
     if (!(loopback ? m_http->listenOnLoopback(options.port, error)
                    : m_http->listen(options.address, options.port, error))) {
@@ -91,44 +97,64 @@ bool BankServer::start(const BankServerOptions &options, QString *error, SeedRep
     return true;
 }
 
-void BankServer::serveLater(HttpRequest &&request, std::function<void(HttpResponse)> answer)
+void BankServer::serve(Bank &bank, HttpRequest &&request, std::function<void(HttpResponse)> answer)
 {
-    QObject *relay = m_relay.get();
     ++m_requestsTaken;
-    // The one request that hashes a password (argon2id) goes to the hashing lane: none waits behind it.
-    const bool hashes = Bank::hashesPassword(request);
-    m_workers->post(hashes ? BankWorkers::Lane::Hashing : BankWorkers::Lane::Quick,
-        [this, relay, request = std::move(request), answer = std::move(answer)](Bank &bank) mutable {
-            BankExchange exchange;
-            exchange.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-            QElapsedTimer timer;
-            timer.start();
-            exchange.response = bank.handle(request);
-            exchange.durationUs = timer.nsecsElapsed() / 1000;
-            exchange.request = std::move(request);
-            exchange.decisions = bank.lastDecisions();
-            exchange.steps = bank.lastSteps();
-            // Back on the bank's thread: the trace hears of the exchange before the client does.
-            QMetaObject::invokeMethod(
-                relay,
-                [this, exchange = std::move(exchange), answer = std::move(answer)] {
-                    Q_EMIT exchanged(exchange);
-                    answer(exchange.response);
-                },
-                Qt::QueuedConnection);
-        });
+    // The one request that hashes a password (argon2id) goes to a hashing thread: none waits behind it.
+    if (Bank::hashesPassword(request)) {
+        m_workers->hash(
+            [this, request = std::move(request), answer = std::move(answer)](Bank &hashingBank) mutable {
+                this->answer(hashingBank, std::move(request), std::move(answer));
+            });
+        return;
+    }
+    this->answer(bank, std::move(request), std::move(answer));
+}
+
+void BankServer::answer(Bank &bank, HttpRequest &&request, std::function<void(HttpResponse)> answer)
+{
+    BankExchange exchange;
+    exchange.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    QElapsedTimer timer;
+    timer.start();
+    exchange.response = bank.handle(request);
+    exchange.durationUs = timer.nsecsElapsed() / 1000;
+    exchange.request = std::move(request);
+    exchange.decisions = bank.lastDecisions();
+    exchange.steps = bank.lastSteps();
+    if (m_traceBeforeAnswer) {
+        // Through the bank's thread: the trace hears of the exchange before the client does.
+        QMetaObject::invokeMethod(
+            m_relay.get(),
+            [this, exchange = std::move(exchange), answer = std::move(answer)] {
+                Q_EMIT exchanged(exchange);
+                answer(exchange.response);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    answer(exchange.response);
+    QMetaObject::invokeMethod(
+        m_relay.get(), [this, exchange = std::move(exchange)] { Q_EMIT exchanged(exchange); },
+        Qt::QueuedConnection);
 }
 
 void BankServer::stop()
 {
     if (m_http)
         m_http->close();
-    // The workers first: no job runs after this, and answers they sent go with the relay, unread.
+    // The hashing threads first: no answer comes from one after this. Then the connections, on their
+    // serving threads; then the relay, with the answers it still held for them unsent; then the threads.
+    if (m_workers)
+        m_workers->stopHashing();
+    m_http.reset();
+    // Exchanges already answered still reach the trace (the access log of `serve` ends with the last).
+    if (m_relay && !m_traceBeforeAnswer)
+        QCoreApplication::sendPostedEvents(m_relay.get());
+    m_relay.reset();
     if (m_workers)
         m_workers->stop();
     m_workers.reset();
-    m_relay.reset();
-    m_http.reset();
     m_bank.reset();
     m_store.reset();
 }

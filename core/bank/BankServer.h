@@ -1,7 +1,7 @@
 #pragma once
 // The running bank: its database, signing key and HTTP listener, owned by one thread, and the worker
-// threads that answer its requests (bank/BankWorkers.h). The headless `codeflow-bank serve` runs it on the
-// main thread; the desktop app on a thread of its own. Its signal comes on the owning thread.
+// threads that read, answer and write its requests (bank/BankWorkers.h). The headless `codeflow-bank serve`
+// runs it on the main thread; the desktop app on a thread of its own. Its signal comes on the owning thread.
 
 #include "bank/Bank.h"
 #include "http/RequestLimits.h"
@@ -10,6 +10,7 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -48,6 +49,11 @@ struct BankServerOptions
     std::optional<QByteArray> externalSigningKey;
     // Threads that answer requests, each with its own database connection; 0: BankWorkers::defaultCount().
     int workerThreads = 0;
+    // True: an answer leaves only once `exchanged` has been emitted on the bank's thread, so the trace
+    // (the desktop app's, a test's) has the exchange before the client has the answer. False: the answer
+    // leaves from the thread that made it and the exchange follows, with no hop through the bank's thread
+    // on the way (the headless bank, whose access log needs no order).
+    bool traceBeforeAnswer = true;
 };
 
 class BankServer : public QObject
@@ -73,15 +79,17 @@ public:
     Bank *bank() const { return m_bank.get(); }
     BankStore *store() const { return m_store.get(); }
     int workerThreads() const;
-    // The requests read so far and handed to the worker threads (on the server's thread).
-    qint64 requestsTaken() const { return m_requestsTaken; }
+    // The requests read so far (by the serving threads).
+    qint64 requestsTaken() const { return m_requestsTaken.load(); }
 
 Q_SIGNALS:
     void exchanged(const cfl::BankExchange &exchange);
 
 private:
-    // Hands the request to a worker; the answer, and the exchange for the trace, come back on this thread.
-    void serveLater(HttpRequest &&request, std::function<void(HttpResponse)> answer);
+    // On a serving thread, with its Bank: answers the request there, or hands a login to a hashing thread.
+    void serve(Bank &bank, HttpRequest &&request, std::function<void(HttpResponse)> answer);
+    // On the thread that answers: the answer, and the exchange for the trace (on this server's thread).
+    void answer(Bank &bank, HttpRequest &&request, std::function<void(HttpResponse)> answer);
 
     std::unique_ptr<BankStore> m_store;
     std::unique_ptr<Bank> m_bank;
@@ -89,7 +97,8 @@ private:
     // The answers from the workers come back through it; it goes with stop(), and with it the answers of
     // a bank that is no longer running.
     std::unique_ptr<QObject> m_relay;
-    qint64 m_requestsTaken = 0;
+    bool m_traceBeforeAnswer = true;
+    std::atomic<qint64> m_requestsTaken { 0 };
     std::unique_ptr<HttpServerAdapter> m_http;
 };
 

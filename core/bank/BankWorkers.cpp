@@ -4,6 +4,7 @@
 #include "storage/BankStore.h"
 
 #include <QDateTime>
+#include <QEventLoop>
 #include <QThread>
 
 #include <algorithm>
@@ -31,11 +32,18 @@ bool BankWorkers::start(int count, const Setup &setup, QString *error)
         m_started = 0;
         m_startError.clear();
     }
+    m_serving.resize(std::size_t(count - hashing));
     for (int i = 0; i < count; ++i) {
-        const Lane lane = i < hashing ? Lane::Hashing : Lane::Quick;
-        QThread *thread = QThread::create([this, setup, lane] { run(setup, lane); });
-        thread->setObjectName(lane == Lane::Hashing ? QStringLiteral("bank hashing %1").arg(i + 1)
-                                                    : QStringLiteral("bank quick %1").arg(i + 1 - hashing));
+        QThread *thread = nullptr;
+        if (i < hashing) {
+            thread = QThread::create([this, setup] { runHashing(setup); });
+            thread->setObjectName(QStringLiteral("bank hashing %1").arg(i + 1));
+        } else {
+            const std::size_t index = std::size_t(i - hashing);
+            thread = QThread::create([this, setup, index] { runServing(setup, index); });
+            thread->setObjectName(QStringLiteral("bank serving %1").arg(index + 1));
+            m_serving[index].thread = thread;
+        }
         m_threads.push_back(thread);
         thread->start();
     }
@@ -54,91 +62,116 @@ bool BankWorkers::start(int count, const Setup &setup, QString *error)
     return true;
 }
 
-void BankWorkers::post(Lane lane, Job job)
+void BankWorkers::hash(Job job)
 {
-    bool wakeQuick = false, wakeHashing = true;
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping)
             return;
-        (lane == Lane::Hashing ? m_hashing : m_quick).push_back(std::move(job));
-        if (lane == Lane::Quick) {
-            // A quick thread when one waits; a hashing thread too (it may be free) when the waiting
-            // quick threads are fewer than the quick jobs.
-            wakeQuick = m_idleQuick > 0;
-            wakeHashing = m_quick.size() > std::size_t(m_idleQuick);
-        }
+        m_hashing.push_back(std::move(job));
     }
-    if (wakeQuick)
-        m_wakeQuick.notify_one();
-    if (wakeHashing)
-        m_wakeHashing.notify_one();
+    m_wakeHashing.notify_one();
 }
 
-void BankWorkers::stop()
+void BankWorkers::stopHashing()
 {
     std::deque<Job> dropped;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
-        dropped.swap(m_quick);
-        for (Job &job : m_hashing)
-            dropped.push_back(std::move(job));
-        m_hashing.clear();
+        dropped.swap(m_hashing);
     }
-    m_wakeQuick.notify_all();
     m_wakeHashing.notify_all();
-    for (QThread *thread : m_threads) {
-        thread->wait();
-        delete thread;
+    for (QThread *&thread : m_threads) {
+        if (thread && !isServing(thread)) {
+            thread->wait();
+            delete thread;
+            thread = nullptr;
+        }
     }
-    m_threads.clear();
     // Here, on the thread that posted them: what a job holds (an answer owed to a connection) belongs to it.
     dropped.clear();
 }
 
-void BankWorkers::run(const Setup &setup, Lane lane)
+void BankWorkers::stop()
 {
+    stopHashing();
+    for (const Serving &serving : m_serving)
+        serving.thread->quit(); // ends its event loop, also one that has not started yet
+    for (QThread *thread : m_threads) {
+        if (thread) {
+            thread->wait();
+            delete thread;
+        }
+    }
+    m_threads.clear();
+    m_serving.clear();
+}
+
+bool BankWorkers::isServing(const QThread *thread) const
+{
+    return std::any_of(
+        m_serving.cbegin(), m_serving.cend(), [thread](const Serving &s) { return s.thread == thread; });
+}
+
+BankWorkers::Opened BankWorkers::open(const Setup &setup, Bank **publish)
+{
+    Opened opened;
     QString error;
-    std::unique_ptr<BankStore> store = BankStore::open(setup.dataDir, &error);
-    std::unique_ptr<Bank> bank;
-    if (store) {
-        SigningKeyRing keys(*store);
+    opened.store = BankStore::open(setup.dataDir, &error);
+    if (opened.store) {
+        SigningKeyRing keys(*opened.store);
         const BankConfig config = setup.shared->config();
         const qint64 now = config.clock ? config.clock() : QDateTime::currentSecsSinceEpoch();
         if (keys.load(setup.externalSigningKey, now, &error))
-            bank = std::make_unique<Bank>(*store, std::move(keys), setup.shared);
+            opened.bank = std::make_unique<Bank>(*opened.store, std::move(keys), setup.shared);
     }
+    if (publish)
+        *publish = opened.bank.get(); // read by others only after start() returned, so after started()
+    started(opened.bank != nullptr, error);
+    return opened;
+}
+
+void BankWorkers::started(bool ok, const QString &error)
+{
     {
         std::lock_guard lock(m_mutex);
         ++m_started;
-        if (!bank && m_startError.isEmpty())
+        if (!ok && m_startError.isEmpty())
             m_startError = QStringLiteral("a bank worker thread could not start: %1").arg(error);
     }
     m_startedOne.notify_all();
-    while (bank) {
+}
+
+void BankWorkers::runHashing(const Setup &setup)
+{
+    Opened opened = open(setup);
+    while (opened.bank) {
         Job job;
         {
             std::unique_lock lock(m_mutex);
-            if (lane == Lane::Quick) {
-                ++m_idleQuick;
-                m_wakeQuick.wait(lock, [this, lane] { return m_stopping || hasJobFor(lane); });
-                --m_idleQuick;
-            } else {
-                m_wakeHashing.wait(lock, [this, lane] { return m_stopping || hasJobFor(lane); });
-            }
+            m_wakeHashing.wait(lock, [this] { return m_stopping || !m_hashing.empty(); });
             if (m_stopping)
                 break;
-            // A hashing thread takes a login first, and a quick job only while no login waits.
-            std::deque<Job> &queue = lane == Lane::Hashing && !m_hashing.empty() ? m_hashing : m_quick;
-            job = std::move(queue.front());
-            queue.pop_front();
+            job = std::move(m_hashing.front());
+            m_hashing.pop_front();
         }
-        job(*bank);
+        job(*opened.bank);
     }
     // The Bank before its store, both on the thread that opened the connection.
-    bank.reset();
-    store.reset();
+    opened.bank.reset();
+    opened.store.reset();
+}
+
+void BankWorkers::runServing(const Setup &setup, std::size_t index)
+{
+    Opened opened = open(setup, &m_serving[index].bank);
+    if (opened.bank) {
+        QEventLoop loop;
+        loop.exec(); // until stop() quits this thread
+    }
+    opened.bank.reset();
+    opened.store.reset();
 }
 
 } // namespace cfl

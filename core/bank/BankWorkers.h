@@ -1,11 +1,12 @@
 #pragma once
-// The threads that answer the bank's requests (docs/architecture.md, "Threads and processes"). QHttpServer
-// reads and writes on the thread that owns the listener; every request it reads is a job for these threads.
-// Each thread has a Bank of its own over its own connection to the bank's database (a Qt Sql connection
-// serves the thread that opened it), and all of them share one BankShared. Jobs come in two lanes, each with
-// its own queue: a login that hashes a password (argon2id, tens of milliseconds of CPU) goes to the hashing
-// lane, everything else to the quick lane. Quick threads never take a hashing job, so however many logins
-// wait, a quick request never waits behind one; hashing threads take quick jobs while no login waits.
+// The threads that answer the bank's requests (docs/architecture.md, "Threads and processes"). Each has a
+// Bank of its own over its own connection to the bank's database (a Qt Sql connection serves the thread that
+// opened it), and all of them share one BankShared. Two kinds:
+// - serving threads run an event loop: the bank's HTTP server hands each connection to one of them
+//   (HttpServerAdapter's lanes), which reads its requests, answers them with its own Bank and writes the
+//   answers, all on that thread;
+// - hashing threads take the one request that hashes a password, a login (argon2id, tens of milliseconds
+//   of CPU), from a queue of their own: no request on a serving thread ever waits behind a hash.
 
 #include "bank/Bank.h"
 #include "bank/BankShared.h"
@@ -36,46 +37,64 @@ public:
         std::shared_ptr<BankShared> shared;
     };
     using Job = std::function<void(Bank &)>;
-    enum class Lane { Quick, Hashing };
 
     BankWorkers() = default;
     BankWorkers(const BankWorkers &) = delete;
     BankWorkers &operator=(const BankWorkers &) = delete;
     ~BankWorkers();
 
-    // One hashing thread per core (no more hashes at once would finish sooner, and each holds its argon2id
-    // memory while it runs) and as many quick threads.
+    // A serving and a hashing thread per core: no more hashes at once would finish sooner (and each holds
+    // its argon2id memory while it runs), nor would more threads serve more requests.
     static int defaultCount();
 
-    // Starts `count` threads, half of them (rounded down, at least one) hashing, the others quick, and waits
-    // until each has opened its connection and loaded the signing key; false and *error (the first
+    // Starts `count` threads, half of them (rounded down, at least one) hashing, the others serving, and
+    // waits until each has opened its connection and loaded the signing key; false and *error (the first
     // thread's that failed) when one could not, with every thread ended. `count` is at least 2.
     bool start(int count, const Setup &setup, QString *error);
-    // Runs `job` on the first free thread that serves `lane`. Jobs posted after stop() are dropped.
-    void post(Lane lane, Job job);
-    // Drops the jobs no thread has taken yet, waits for those under way, and ends the threads (each closes
-    // its own connection).
-    void stop();
     int count() const { return int(m_threads.size()); }
 
+    // The serving threads, each running an event loop, and the Bank each uses (only on its thread).
+    int servingCount() const { return int(m_serving.size()); }
+    QThread *servingThread(int index) const { return m_serving.at(std::size_t(index)).thread; }
+    Bank &servingBank(int index) const { return *m_serving.at(std::size_t(index)).bank; }
+
+    // Runs `job` on the first free hashing thread. Jobs posted after stop() are dropped.
+    void hash(Job job);
+    // Drops the jobs no hashing thread has taken yet, waits for those under way and ends the hashing
+    // threads: no answer comes from one after this.
+    void stopHashing();
+    // stopHashing(), then ends the serving threads' event loops and the threads (each closes its own
+    // connection). What they serve (HttpServerAdapter's lanes) must be gone before.
+    void stop();
+
 private:
-    void run(const Setup &setup, Lane lane);
-    bool hasJobFor(Lane lane) const
+    struct Serving
     {
-        return !m_quick.empty() || (lane == Lane::Hashing && !m_hashing.empty());
-    }
+        QThread *thread = nullptr;
+        Bank *bank = nullptr;
+    };
+    // The thread's store and Bank (none when it could not open them: then m_startError says why), the Bank
+    // also in *publish.
+    struct Opened
+    {
+        std::unique_ptr<BankStore> store;
+        std::unique_ptr<Bank> bank;
+    };
+    Opened open(const Setup &setup, Bank **publish = nullptr);
+    void started(bool ok, const QString &error);
+    void runHashing(const Setup &setup);
+    void runServing(const Setup &setup, std::size_t index);
+    bool isServing(const QThread *thread) const;
 
     std::mutex m_mutex;
-    std::condition_variable m_wakeQuick; // a quick job, or stop
-    std::condition_variable m_wakeHashing; // a hashing job, a quick job no quick thread is free for, or stop
+    std::condition_variable m_wakeHashing; // a hashing job, or stop
     std::condition_variable m_startedOne;
-    std::deque<Job> m_quick;
     std::deque<Job> m_hashing;
-    int m_idleQuick = 0; // quick threads waiting for a job
     bool m_stopping = false;
     int m_started = 0;
     QString m_startError;
-    std::vector<QThread *> m_threads;
+    std::vector<QThread *> m_threads; // null once ended
+    std::vector<Serving> m_serving;
 };
 
 } // namespace cfl

@@ -206,7 +206,33 @@ HttpServerAdapter::HttpServerAdapter(DeferredHandler handler, RequestLimits limi
     , m_limits(std::move(limits))
 { }
 
-HttpServerAdapter::~HttpServerAdapter() = default;
+HttpServerAdapter::HttpServerAdapter(const QList<Lane> &lanes, RequestLimits limits, QObject *parent)
+    : QObject(parent)
+    , m_limits(std::move(limits))
+{
+    for (const Lane &lane : lanes) {
+        // Made here, then moved with its inbox to the lane's thread, where QHttpServer reads the inbox's
+        // connections and the lane's handler answers them.
+        auto *server = new Server(lane.handler);
+        auto *inbox = new GuardedTcpServer(m_limits, server);
+        server->moveToThread(lane.thread);
+        m_laneServers.append(server);
+        m_laneInboxes.append(inbox);
+    }
+}
+
+HttpServerAdapter::~HttpServerAdapter()
+{
+    close();
+    // Each lane's server and its connections go on the lane's own thread.
+    for (Server *server : std::as_const(m_laneServers)) {
+        if (server->thread()->isRunning())
+            QMetaObject::invokeMethod(
+                server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+        else
+            delete server;
+    }
+}
 
 GuardedTcpServer *HttpServerAdapter::openListener(
     const QHostAddress &address, quint16 port, QString *error, QAbstractSocket::SocketError *code)
@@ -231,8 +257,29 @@ GuardedTcpServer *HttpServerAdapter::openListener(
 
 void HttpServerAdapter::bindListener(GuardedTcpServer *tcpServer)
 {
-    tcpServer->setParent(m_server.get());
-    m_server->bind(tcpServer);
+    if (m_server) {
+        tcpServer->setParent(m_server.get());
+        m_server->bind(tcpServer);
+    } else {
+        tcpServer->setParent(this);
+        tcpServer->setLanes(m_laneInboxes);
+    }
+    if (m_tcpServers.isEmpty()) {
+        // Each lane's server binds its inbox once that listens, on a copy of the first listener's socket.
+        for (qsizetype i = 0; i < m_laneServers.size(); ++i) {
+            Server *server = m_laneServers.at(i);
+            GuardedTcpServer *inbox = m_laneInboxes.at(i);
+            QMetaObject::invokeMethod(
+                server,
+                [server, inbox, tcpServer] {
+                    if (!inbox->shareListener(*tcpServer))
+                        qCWarning(lcHttp)
+                            << "a lane could not share the listening socket:" << inbox->errorString();
+                    server->bind(inbox);
+                },
+                Qt::BlockingQueuedConnection);
+        }
+    }
     m_tcpServers.append(tcpServer);
     qCDebug(lcHttp) << "listening on" << tcpServer->serverAddress() << tcpServer->serverPort();
 }
@@ -300,6 +347,13 @@ void HttpServerAdapter::close()
 {
     for (GuardedTcpServer *tcpServer : std::as_const(m_tcpServers))
         tcpServer->close();
+    // The lanes' copies of the listening socket too: else the port would still take connections that
+    // nobody accepts.
+    for (GuardedTcpServer *inbox : std::as_const(m_laneInboxes)) {
+        if (inbox->thread()->isRunning())
+            QMetaObject::invokeMethod(
+                inbox, [inbox] { inbox->close(); }, Qt::BlockingQueuedConnection);
+    }
 }
 
 } // namespace cfl

@@ -20,8 +20,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <arpa/inet.h>
 #include <memory>
+#include <mutex>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace cfl;
 using namespace cfl::test;
@@ -45,26 +51,77 @@ RequestLimits smallLimits()
     return limits;
 }
 
-// The adapter on 127.0.0.1 with a handler that says what it got.
+// Threads running an event loop each: lanes for the adapter, as the bank's serving threads are.
+class LaneThreads
+{
+public:
+    explicit LaneThreads(int count)
+    {
+        for (int i = 0; i < count; ++i) {
+            m_threads.append(new QThread);
+            m_threads.last()->start();
+        }
+    }
+    ~LaneThreads()
+    {
+        for (QThread *thread : std::as_const(m_threads)) {
+            thread->quit();
+            thread->wait();
+            delete thread;
+        }
+    }
+    const QList<QThread *> &threads() const { return m_threads; }
+
+private:
+    QList<QThread *> m_threads;
+};
+
+// The adapter on 127.0.0.1 with a handler that says what it got; with `lanes`, on that many threads of
+// their own (HttpServerAdapter::Lane), else on the test's thread.
 class EchoServer
 {
 public:
-    explicit EchoServer(const RequestLimits &limits)
-        : m_http(
-            [this](HttpRequest &request) {
-                ++handled;
-                return HttpResponse::text(request.method + ' ' + request.path().toUtf8() + ' '
-                    + QByteArray::number(request.body.size()));
-            },
-            limits)
+    explicit EchoServer(const RequestLimits &limits, int lanes = 0)
+        : m_threads(lanes)
+        , m_http(lanes > 0 ? std::make_unique<HttpServerAdapter>(laneList(), limits)
+                           : std::make_unique<HttpServerAdapter>(
+                               [this](HttpRequest &request) { return echo(request); }, limits))
     { }
-    bool listen() { return m_http.listen(QHostAddress::LocalHost, 0, nullptr); }
-    quint16 port() const { return m_http.port(); }
-
-    int handled = 0;
+    bool listen() { return m_http->listen(QHostAddress::LocalHost, 0, nullptr); }
+    quint16 port() const { return m_http->port(); }
+    // The threads that answered, one entry per request.
+    QList<QThread *> answeredOn() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_answeredOn;
+    }
+    std::atomic<int> handled { 0 };
 
 private:
-    HttpServerAdapter m_http;
+    HttpResponse echo(const HttpRequest &request)
+    {
+        ++handled;
+        {
+            std::lock_guard lock(m_mutex);
+            m_answeredOn.append(QThread::currentThread());
+        }
+        return HttpResponse::text(
+            request.method + ' ' + request.path().toUtf8() + ' ' + QByteArray::number(request.body.size()));
+    }
+    QList<HttpServerAdapter::Lane> laneList()
+    {
+        QList<HttpServerAdapter::Lane> lanes;
+        for (QThread *thread : m_threads.threads()) {
+            lanes.append({ thread,
+                [this](HttpRequest &&request, HttpServerAdapter::Answer answer) { answer(echo(request)); } });
+        }
+        return lanes;
+    }
+
+    mutable std::mutex m_mutex;
+    QList<QThread *> m_answeredOn;
+    LaneThreads m_threads; // outlives the adapter, whose lanes run on them
+    std::unique_ptr<HttpServerAdapter> m_http;
 };
 
 // The adapter with a handler that answers later, when the test says so and from whichever thread it
@@ -140,8 +197,12 @@ private Q_SLOTS:
     void slowRequestTimesOutWhileOthersAreServed();
     void idleConnectionIsClosed_data();
     void idleConnectionIsClosed();
+    void connectionCapClosesAnIdleConnectionFirst_data();
     void connectionCapClosesAnIdleConnectionFirst();
+    void connectionCapRefusesWhenAllAreBusy_data();
     void connectionCapRefusesWhenAllAreBusy();
+    void connectionsAreSpreadOverTheLanes();
+    void onlyTheListeningThreadAccepts();
     void bankRoutesHaveTheirOwnBodyLimits_data();
     void bankRoutesHaveTheirOwnBodyLimits();
     void headlessBankUnderAHugeBodyAndASlowRequest();
@@ -224,7 +285,7 @@ void tst_RequestLimits::refusedBeforeTheHandler()
     // never read the request.
     QVERIFY(client.waitForClose());
     QCOMPARE(client.responses().size(), 1);
-    QCOMPARE(server.handled, 0);
+    QCOMPARE(server.handled.load(), 0);
 }
 
 void tst_RequestLimits::withinTheLimitsIsServed_data()
@@ -263,7 +324,7 @@ void tst_RequestLimits::withinTheLimitsIsServed()
     QVERIFY2(client.waitForResponses(1), client.received().constData());
     QCOMPARE(RawHttpClient::statusOf(client.responses().first()), 200);
     QCOMPARE(RawHttpClient::bodyOf(client.responses().first()), answer);
-    QCOMPARE(server.handled, 1);
+    QCOMPARE(server.handled.load(), 1);
 }
 
 void tst_RequestLimits::requestInTinyPiecesIsServed()
@@ -283,7 +344,7 @@ void tst_RequestLimits::requestInTinyPiecesIsServed()
     QVERIFY2(client.waitForResponses(2), client.received().constData());
     QCOMPARE(RawHttpClient::bodyOf(client.responses().at(0)), QByteArray("POST /large/slow 128"));
     QCOMPARE(RawHttpClient::bodyOf(client.responses().at(1)), QByteArray("POST /small 16"));
-    QCOMPARE(server.handled, 2);
+    QCOMPARE(server.handled.load(), 2);
 }
 
 void tst_RequestLimits::pipelinedRequestsAreCheckedOneByOne()
@@ -300,7 +361,7 @@ void tst_RequestLimits::pipelinedRequestsAreCheckedOneByOne()
     QCOMPARE(RawHttpClient::bodyOf(client.responses().at(0)), QByteArray("GET /one 0"));
     QCOMPARE(RawHttpClient::bodyOf(client.responses().at(1)), QByteArray("POST /small 3"));
     QCOMPARE(RawHttpClient::statusOf(client.responses().at(2)), 413);
-    QCOMPARE(server.handled, 2);
+    QCOMPARE(server.handled.load(), 2);
 }
 
 void tst_RequestLimits::pipelinedAnswersLeaveInRequestOrder()
@@ -373,7 +434,7 @@ void tst_RequestLimits::slowRequestTimesOutWhileOthersAreServed()
     QCOMPARE(RawHttpClient::statusOf(slow.responses().first()), 408);
     QVERIFY(RawHttpClient::bodyOf(slow.responses().first()).contains("600 ms"));
     QVERIFY(slow.waitForClose());
-    QCOMPARE(server.handled, 1);
+    QCOMPARE(server.handled.load(), 1);
 }
 
 void tst_RequestLimits::idleConnectionIsClosed_data()
@@ -407,11 +468,20 @@ void tst_RequestLimits::idleConnectionIsClosed()
     QCOMPARE(client.responses().size(), answers);
 }
 
+void tst_RequestLimits::connectionCapClosesAnIdleConnectionFirst_data()
+{
+    QTest::addColumn<int>("lanes");
+    QTest::newRow("one thread") << 0;
+    // The cap counts the connections of every lane, and the oldest idle one is closed whichever lane has it.
+    QTest::newRow("two lanes") << 2;
+}
+
 void tst_RequestLimits::connectionCapClosesAnIdleConnectionFirst()
 {
+    QFETCH(int, lanes);
     RequestLimits limits = smallLimits();
     limits.maxConnections = 3;
-    EchoServer server(limits);
+    EchoServer server(limits, lanes);
     QVERIFY(server.listen());
     std::vector<std::unique_ptr<RawHttpClient>> idle;
     for (int i = 0; i < 3; ++i) {
@@ -431,11 +501,17 @@ void tst_RequestLimits::connectionCapClosesAnIdleConnectionFirst()
     QVERIFY(!idle.at(2)->isClosed());
 }
 
+void tst_RequestLimits::connectionCapRefusesWhenAllAreBusy_data()
+{
+    connectionCapClosesAnIdleConnectionFirst_data();
+}
+
 void tst_RequestLimits::connectionCapRefusesWhenAllAreBusy()
 {
+    QFETCH(int, lanes);
     RequestLimits limits = smallLimits();
     limits.maxConnections = 3;
-    EchoServer server(limits);
+    EchoServer server(limits, lanes);
     QVERIFY(server.listen());
     std::vector<std::unique_ptr<RawHttpClient>> busy;
     for (int i = 0; i < 3; ++i) {
@@ -463,7 +539,70 @@ void tst_RequestLimits::connectionCapRefusesWhenAllAreBusy()
     later.send(get("/later"));
     QVERIFY(later.waitForResponses(1));
     QCOMPARE(RawHttpClient::statusOf(later.responses().first()), 200);
-    QCOMPARE(server.handled, 4);
+    QCOMPARE(server.handled.load(), 4);
+}
+
+void tst_RequestLimits::connectionsAreSpreadOverTheLanes()
+{
+    // Each connection goes to the lane with the fewest (GuardedTcpServer::setLanes), and is read and
+    // answered there, never on the listening thread: four kept-alive connections, two on each lane.
+    EchoServer server(smallLimits(), 2);
+    QVERIFY(server.listen());
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    for (int i = 0; i < 4; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>(server.port()));
+        QVERIFY(clients.back()->waitConnected());
+        clients.back()->send(get("/first"));
+        QVERIFY(clients.back()->waitForResponses(1));
+    }
+    for (auto &client : clients) {
+        client->send(get("/second"));
+        QVERIFY(client->waitForResponses(2));
+    }
+    const QList<QThread *> threads = server.answeredOn();
+    QCOMPARE(threads.size(), 8);
+    QVERIFY(!threads.contains(QThread::currentThread()));
+    const QSet<QThread *> lanes(threads.cbegin(), threads.cend());
+    QCOMPARE(lanes.size(), 2);
+    for (QThread *lane : lanes)
+        QCOMPARE(threads.count(lane), 4);
+    // Each connection stays on its lane.
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(threads.at(4 + i), threads.at(i));
+}
+
+void tst_RequestLimits::onlyTheListeningThreadAccepts()
+{
+    // The lanes listen on copies of the listening socket without accepting (GuardedTcpServer::
+    // shareListener; QHttpServer resumes a lane's accepting with each connection it takes). Were a lane to
+    // accept by itself, its connections would escape the cap and the spreading. So while the listening
+    // thread (this one) runs no event loop, a new connection waits, even for the lane that took the last.
+    EchoServer server(smallLimits(), 2);
+    QVERIFY(server.listen());
+    RawHttpClient first(server.port());
+    QVERIFY(first.waitConnected());
+    first.send(get("/first"));
+    QVERIFY(first.waitForResponses(1));
+
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server.port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address), 0); // the backlog
+    const QByteArray request = get("/second");
+    QCOMPARE(::send(fd, request.constData(), std::size_t(request.size()), 0), ssize_t(request.size()));
+    pollfd answer { fd, POLLIN, 0 };
+    const int unanswered = ::poll(&answer, 1, 300); // no event loop runs on this thread meanwhile
+    const bool answered = QTest::qWaitFor([&answer] { return ::poll(&answer, 1, 0) == 1; }, 5000);
+    char buffer[256] = {};
+    const ssize_t read = answered ? ::recv(fd, buffer, sizeof buffer - 1, 0) : -1;
+    ::close(fd);
+    QCOMPARE(unanswered, 0);
+    QVERIFY(answered);
+    QVERIFY2(QByteArray(buffer).startsWith("HTTP/1.1 200"), buffer);
+    QCOMPARE(server.handled.load(), 2);
 }
 
 void tst_RequestLimits::bankRoutesHaveTheirOwnBodyLimits_data()
