@@ -302,13 +302,14 @@ public:
             { QStringLiteral("scope"), scope }, { QStringLiteral("state"), randomString() },
             { QStringLiteral("code_challenge"), QString::fromLatin1(pkce::s256Challenge(verifier)) },
             { QStringLiteral("code_challenge_method"), QStringLiteral("S256") } };
-        for (const auto &[name, value] : extra) {
-            const auto same
-                = std::find_if(fields.begin(), fields.end(), [&](const auto &f) { return f.first == name; });
+        for (const auto &field : extra) {
+            // (No structured binding: a lambda may capture one only from C++20 on, clang says.)
+            const auto same = std::find_if(
+                fields.begin(), fields.end(), [&field](const auto &f) { return f.first == field.first; });
             if (same != fields.end())
-                same->second = value;
+                same->second = field.second;
             else
-                fields.append({ name, value });
+                fields.append(field);
         }
         QUrl url = bankUrl(QStringLiteral("/authorize"));
         url.setQuery(QString::fromLatin1(encodeForm(fields)));

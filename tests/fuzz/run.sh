@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, -DCFL_FUZZ=ON, a build directory of their own) and runs each one
-# on its corpus, one after the other.
+# Builds the libFuzzer targets (clang, -DCFL_FUZZ=ON, a build directory of their own unless given one) and
+# runs each one on its corpus, as many at once as CFL_JOBS.
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     SECONDS per target (default 30); all targets by default
 #   CFL_FUZZ_RUNS=1000000 tests/fuzz/run.sh 0   a number of executions per target instead of a time
 # Environment: CFL_FUZZ_BUILD_DIR (default build-fuzz), CFL_JOBS (build jobs), CFL_BUILD_LOCK (a file to
@@ -28,10 +28,14 @@ lock=()
 [[ -n ${CFL_BUILD_LOCK:-} ]] && lock=(flock "$CFL_BUILD_LOCK")
 log "building the fuzz targets in $BUILD (clang, ASan + UBSan + libFuzzer)"
 mkdir -p "$BUILD"
-# -g1: line tables, all a crash report needs (as ./dev's builds).
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O2 -g1 -DNDEBUG' -DCMAKE_CXX_COMPILER=clang++ \
-    -DCFL_FUZZ=ON -DCFL_BUILD_GUI=OFF -DCFL_BUILD_WIDGETS=OFF >"$BUILD/fuzz-configure.log" 2>&1 ||
-    { tail -n 30 "$BUILD/fuzz-configure.log" >&2; die "cmake could not configure $BUILD"; }
+# A tree configured for fuzzing already (./dev test's sanitizer tree, which also builds the sanitized
+# tests) is built as it is; any other is configured for the fuzz targets alone.
+if ! grep -q '^CFL_FUZZ:BOOL=ON' "$BUILD/CMakeCache.txt" 2>/dev/null; then
+    # -g1: line tables, all a crash report needs (as ./dev's builds).
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O2 -g1 -DNDEBUG' -DCMAKE_CXX_COMPILER=clang++ \
+        -DCFL_FUZZ=ON -DCFL_BUILD_GUI=OFF -DCFL_BUILD_WIDGETS=OFF >"$BUILD/fuzz-configure.log" 2>&1 ||
+        { tail -n 30 "$BUILD/fuzz-configure.log" >&2; die "cmake could not configure $BUILD"; }
+fi
 if ! "${lock[@]}" cmake --build "$BUILD" -j "$JOBS" --target "${TARGETS[@]/#/fuzz_}" >"$BUILD/fuzz-build.log" 2>&1; then
     grep -E -B2 -A8 'error|FAILED' "$BUILD/fuzz-build.log" | head -n 60 >&2
     die "the fuzz targets did not build (whole log: $BUILD/fuzz-build.log)"
@@ -45,9 +49,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export QT_LOGGING_RULES=${QT_LOGGING_RULES:-*.debug=false;*.info=false}
 results=$BUILD/fuzz-results.tsv
 [[ -f $results ]] || printf 'date\ttarget\tseconds\texecutions\tcorpus\tresult\n' >"$results"
-failed=()
-for target in "${TARGETS[@]}"; do
-    [[ -d $HERE/corpus/$target ]] || die "no corpus for '$target' (targets: ${ALL[*]})"
+# One target: its line in the results and on stderr; false when it failed.
+run_target() {
+    local target=$1 work artifacts limit dict output status executions corpus seconds result
     work=$BUILD/fuzz-corpus/$target
     artifacts=$BUILD/fuzz-artifacts/$target/
     mkdir -p "$work" "$artifacts"
@@ -68,11 +72,26 @@ for target in "${TARGETS[@]}"; do
         result=ok
     else
         result="FAILED (exit $status; $(grep -m1 -oE 'ERROR: [A-Za-z]+: [^ ]+|property violated: .*|SUMMARY: .*' "$output" || echo 'see log'))"
-        failed+=("$target")
         tail -n 60 "$output" >&2
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$seconds" "$executions" "$corpus" "$result" >>"$results"
     printf '   %-20s %12s executions  %6s inputs  %s\n' "$target" "$executions" "$corpus" "$result" >&2
+    ((status == 0))
+}
+
+# As many targets at once as build jobs (each fuzzer is one process on one core).
+for target in "${TARGETS[@]}"; do
+    [[ -d $HERE/corpus/$target ]] || die "no corpus for '$target' (targets: ${ALL[*]})"
+done
+pids=()
+for target in "${TARGETS[@]}"; do
+    while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
+    run_target "$target" &
+    pids+=("$!")
+done
+failed=()
+for i in "${!TARGETS[@]}"; do
+    wait "${pids[$i]}" || failed+=("${TARGETS[$i]}")
 done
 ((${#failed[@]} == 0)) || { printf 'fuzz: failed: %s (logs: %s/fuzz-<target>.log, inputs: %s/fuzz-artifacts/)\n' "${failed[*]}" "$BUILD" "$BUILD" >&2; exit 1; }
 log "fuzzing: no crash, leak, timeout or sanitizer report in ${#TARGETS[@]} target(s)"

@@ -554,7 +554,7 @@ const QHash<QString, tst_RefusalCatalogue::Trigger> &tst_RefusalCatalogue::trigg
         = [this] { return m_coolLoan->authenticatedPost(text("/introspect"), {}); };
 
     // --- banky and userinfo: the access token ------------------------------------------------------------
-    auto claims = [this](const QString &iss, const QString &aud, qint64 exp, const QString &jti) {
+    auto claims = [](const QString &iss, const QString &aud, qint64 exp, const QString &jti) {
         return QJsonObject { { text("iss"), iss }, { text("aud"), aud }, { text("exp"), exp },
             { text("jti"), jti }, { text("sub"), text("user-1") },
             { text("scope"), text("openid accounts:read") } };
