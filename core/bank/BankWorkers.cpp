@@ -89,7 +89,8 @@ void BankWorkers::stopHashing()
             thread = nullptr;
         }
     }
-    // Here, on the thread that posted them: what a job holds (an answer owed to a connection) belongs to it.
+    // Here, not on a hashing thread: what a job holds (an answer owed to a connection) is answered from any
+    // thread, and dropping it answers nothing.
     dropped.clear();
 }
 

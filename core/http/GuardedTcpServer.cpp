@@ -16,6 +16,18 @@
 namespace cfl {
 
 namespace {
+// Numbers connections in the order they were accepted, over every listener (127.0.0.1 and ::1 share lanes).
+std::atomic<quint64> accepted { 0 };
+
+void closeDescriptor(qintptr descriptor)
+{
+#ifdef Q_OS_WIN
+    ::closesocket(SOCKET(descriptor));
+#else
+    ::close(int(descriptor));
+#endif
+}
+
 qintptr duplicateSocket(qintptr descriptor)
 {
 #ifdef Q_OS_WIN
@@ -58,9 +70,9 @@ void GuardedTcpServer::setLanes(const QList<GuardedTcpServer *> &lanes)
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
-    ++m_accepted;
+    const quint64 number = ++accepted;
     if (!m_lanes.isEmpty()) {
-        handToLane(descriptor);
+        handToLane(descriptor, number);
         return;
     }
     // As QTcpServer::incomingConnection does, plus the guard, which must be connected to the socket
@@ -75,13 +87,14 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
+        closeDescriptor(descriptor);
         return;
     }
-    guard(socket, m_accepted);
+    guard(socket, number);
     addPendingConnection(socket);
 }
 
-void GuardedTcpServer::handToLane(qintptr descriptor)
+void GuardedTcpServer::handToLane(qintptr descriptor, quint64 number)
 {
     int handedOver = 0;
     for (const GuardedTcpServer *lane : std::as_const(m_lanes))
@@ -96,7 +109,6 @@ void GuardedTcpServer::handToLane(qintptr descriptor)
             return a->m_handedOver.load() < b->m_handedOver.load();
         });
     ++lane->m_handedOver;
-    const quint64 number = m_accepted;
     QMetaObject::invokeMethod(
         lane, [lane, descriptor, number] { lane->adopt(descriptor, number); }, Qt::QueuedConnection);
 }
@@ -107,11 +119,7 @@ bool GuardedTcpServer::shareListener(const GuardedTcpServer &listening)
     if (copy == -1)
         return false;
     if (!setSocketDescriptor(copy)) {
-#ifdef Q_OS_WIN
-        ::closesocket(SOCKET(copy));
-#else
-        ::close(int(copy));
-#endif
+        closeDescriptor(copy);
         return false;
     }
     pauseAccepting();
@@ -144,6 +152,7 @@ void GuardedTcpServer::adopt(qintptr descriptor, quint64 number)
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
+        closeDescriptor(descriptor);
         --m_handedOver;
         return;
     }
@@ -151,8 +160,9 @@ void GuardedTcpServer::adopt(qintptr descriptor, quint64 number)
     guard(socket, number);
     addPendingConnection(socket);
     // What QTcpServer signals once it accepted a connection itself; QAbstractHttpServer takes it from
-    // nextPendingConnection() on pendingConnectionAvailable (a private signal, which the meta-object
-    // system emits like any other: QMetaObject::invokeMethod invokes signals as well as slots).
+    // nextPendingConnection() on one of these (pendingConnectionAvailable is a private signal, which the
+    // meta-object system emits like any other: QMetaObject::invokeMethod invokes signals as well as
+    // slots). Where addPendingConnection() signalled already, the others find nothing pending.
     QMetaObject::invokeMethod(this, "pendingConnectionAvailable", Qt::DirectConnection);
     Q_EMIT newConnection();
     // nextPendingConnection() resumed accepting on the shared socket: the listening server alone accepts.
@@ -170,6 +180,7 @@ void GuardedTcpServer::refuseFull(qintptr descriptor)
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
+        closeDescriptor(descriptor);
         return;
     }
     ConnectionGuard::refuse(socket, m_limits, 503,
