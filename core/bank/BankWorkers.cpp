@@ -89,8 +89,7 @@ void BankWorkers::stopHashing()
             thread = nullptr;
         }
     }
-    // Here, not on a hashing thread: what a job holds (an answer owed to a connection) is answered from any
-    // thread, and dropping it answers nothing.
+    // Here, on the thread that posted them: what a job holds (an answer owed to a connection) belongs to it.
     dropped.clear();
 }
 

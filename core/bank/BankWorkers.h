@@ -58,7 +58,7 @@ public:
     QThread *servingThread(int index) const { return m_serving.at(std::size_t(index)).thread; }
     Bank &servingBank(int index) const { return *m_serving.at(std::size_t(index)).bank; }
 
-    // Runs `job` on the first free hashing thread. Jobs posted after stopHashing() are dropped.
+    // Runs `job` on the first free hashing thread. Jobs posted after stop() are dropped.
     void hash(Job job);
     // Drops the jobs no hashing thread has taken yet, waits for those under way and ends the hashing
     // threads: no answer comes from one after this.

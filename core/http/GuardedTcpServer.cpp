@@ -16,18 +16,6 @@
 namespace cfl {
 
 namespace {
-// Numbers connections in the order they were accepted, over every listener (127.0.0.1 and ::1 share lanes).
-std::atomic<quint64> accepted { 0 };
-
-void closeDescriptor(qintptr descriptor)
-{
-#ifdef Q_OS_WIN
-    ::closesocket(SOCKET(descriptor));
-#else
-    ::close(int(descriptor));
-#endif
-}
-
 qintptr duplicateSocket(qintptr descriptor)
 {
 #ifdef Q_OS_WIN
@@ -70,9 +58,9 @@ void GuardedTcpServer::setLanes(const QList<GuardedTcpServer *> &lanes)
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
-    const quint64 number = ++accepted;
+    ++m_accepted;
     if (!m_lanes.isEmpty()) {
-        handToLane(descriptor, number);
+        handToLane(descriptor);
         return;
     }
     // As QTcpServer::incomingConnection does, plus the guard, which must be connected to the socket
@@ -87,14 +75,13 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
-        closeDescriptor(descriptor);
         return;
     }
-    guard(socket, number);
+    guard(socket, m_accepted);
     addPendingConnection(socket);
 }
 
-void GuardedTcpServer::handToLane(qintptr descriptor, quint64 number)
+void GuardedTcpServer::handToLane(qintptr descriptor)
 {
     int handedOver = 0;
     for (const GuardedTcpServer *lane : std::as_const(m_lanes))
@@ -109,6 +96,7 @@ void GuardedTcpServer::handToLane(qintptr descriptor, quint64 number)
             return a->m_handedOver.load() < b->m_handedOver.load();
         });
     ++lane->m_handedOver;
+    const quint64 number = m_accepted;
     QMetaObject::invokeMethod(
         lane, [lane, descriptor, number] { lane->adopt(descriptor, number); }, Qt::QueuedConnection);
 }
@@ -119,7 +107,11 @@ bool GuardedTcpServer::shareListener(const GuardedTcpServer &listening)
     if (copy == -1)
         return false;
     if (!setSocketDescriptor(copy)) {
-        closeDescriptor(copy);
+#ifdef Q_OS_WIN
+        ::closesocket(SOCKET(copy));
+#else
+        ::close(int(copy));
+#endif
         return false;
     }
     pauseAccepting();
@@ -152,7 +144,6 @@ void GuardedTcpServer::adopt(qintptr descriptor, quint64 number)
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
-        closeDescriptor(descriptor);
         --m_handedOver;
         return;
     }
@@ -160,9 +151,8 @@ void GuardedTcpServer::adopt(qintptr descriptor, quint64 number)
     guard(socket, number);
     addPendingConnection(socket);
     // What QTcpServer signals once it accepted a connection itself; QAbstractHttpServer takes it from
-    // nextPendingConnection() on one of these (pendingConnectionAvailable is a private signal, which the
-    // meta-object system emits like any other: QMetaObject::invokeMethod invokes signals as well as
-    // slots). Where addPendingConnection() signalled already, the others find nothing pending.
+    // nextPendingConnection() on pendingConnectionAvailable (a private signal, which the meta-object
+    // system emits like any other: QMetaObject::invokeMethod invokes signals as well as slots).
     QMetaObject::invokeMethod(this, "pendingConnectionAvailable", Qt::DirectConnection);
     Q_EMIT newConnection();
     // nextPendingConnection() resumed accepting on the shared socket: the listening server alone accepts.
@@ -180,7 +170,6 @@ void GuardedTcpServer::refuseFull(qintptr descriptor)
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
-        closeDescriptor(descriptor);
         return;
     }
     ConnectionGuard::refuse(socket, m_limits, 503,

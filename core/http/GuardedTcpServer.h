@@ -5,10 +5,9 @@
 // connection is in the middle of a request, answers the newcomer 503 and closes it.
 //
 // With lanes (setLanes), the listening server keeps no connection itself: it hands each one to the lane
-// with the fewest, a GuardedTcpServer that never accepts by itself (it listens, paused, on a copy of the
-// socket: shareListener), lives on a thread of its own and is bound to a QHttpServer there, so that the
-// connection is read, answered and written on that thread. The cap then counts the connections of all
-// lanes together; at the cap the listening thread waits for each lane's answer (how many, which idle).
+// with the fewest, a GuardedTcpServer that does not listen, lives on a thread of its own and is bound to a
+// QHttpServer there, so that the connection is read, answered and written on that thread. The cap then
+// counts the connections of all lanes together.
 
 #include "http/RequestLimits.h"
 
@@ -46,7 +45,7 @@ private:
     struct Connection
     {
         QPointer<ConnectionGuard> guard;
-        quint64 number = 0; // in the order the process accepted them, over every listener
+        quint64 number = 0; // in the order the listening server accepted them
     };
 
     // A lane's part, on its thread: serves a connection the listening server accepted, and tells which
@@ -55,7 +54,7 @@ private:
     std::optional<quint64> oldestIdle() const;
     bool closeIdle(quint64 number);
 
-    void handToLane(qintptr descriptor, quint64 number);
+    void handToLane(qintptr descriptor);
     bool makeRoomInLanes();
     void guard(QTcpSocket *socket, quint64 number);
     void refuseFull(qintptr descriptor);
@@ -63,6 +62,7 @@ private:
     RequestLimits m_limits;
     QList<Connection> m_connections;
     QList<GuardedTcpServer *> m_lanes;
+    quint64 m_accepted = 0;
     // A lane's connections: counted up by the listening server when it hands one over, down here when its
     // socket is gone. The listening server reads them to pick the lane with the fewest.
     std::atomic<int> m_handedOver { 0 };
