@@ -94,8 +94,9 @@ private:
     std::unique_ptr<BankStore> m_store;
     std::unique_ptr<Bank> m_bank;
     std::unique_ptr<BankWorkers> m_workers;
-    // The answers from the workers come back through it; it goes with stop(), and with it the answers of
-    // a bank that is no longer running.
+    // The exchanges come to this server's thread through it (with traceBeforeAnswer, their answers too).
+    // stop() hands on the exchanges already answered and drops the rest, with the answers of a bank that is
+    // no longer running.
     std::unique_ptr<QObject> m_relay;
     bool m_traceBeforeAnswer = true;
     std::atomic<qint64> m_requestsTaken { 0 };

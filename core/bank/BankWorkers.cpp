@@ -23,7 +23,7 @@ int BankWorkers::defaultCount()
 
 bool BankWorkers::start(int count, const Setup &setup, QString *error)
 {
-    Q_ASSERT(m_threads.empty());
+    Q_ASSERT(m_hashingThreads.empty() && m_serving.empty());
     count = std::max(2, count);
     const int hashing = count / 2;
     {
@@ -38,13 +38,13 @@ bool BankWorkers::start(int count, const Setup &setup, QString *error)
         if (i < hashing) {
             thread = QThread::create([this, setup] { runHashing(setup); });
             thread->setObjectName(QStringLiteral("bank hashing %1").arg(i + 1));
+            m_hashingThreads.push_back(thread);
         } else {
             const std::size_t index = std::size_t(i - hashing);
             thread = QThread::create([this, setup, index] { runServing(setup, index); });
             thread->setObjectName(QStringLiteral("bank serving %1").arg(index + 1));
             m_serving[index].thread = thread;
         }
-        m_threads.push_back(thread);
         thread->start();
     }
     QString failed;
@@ -82,14 +82,13 @@ void BankWorkers::stopHashing()
         dropped.swap(m_hashing);
     }
     m_wakeHashing.notify_all();
-    for (QThread *&thread : m_threads) {
-        if (thread && !isServing(thread)) {
-            thread->wait();
-            delete thread;
-            thread = nullptr;
-        }
+    for (QThread *thread : m_hashingThreads) {
+        thread->wait();
+        delete thread;
     }
-    // Here, on the thread that posted them: what a job holds (an answer owed to a connection) belongs to it.
+    m_hashingThreads.clear();
+    // Here, not on a hashing thread: what a job holds (an answer owed to a connection) is answered from any
+    // thread, and dropping it answers nothing.
     dropped.clear();
 }
 
@@ -98,20 +97,11 @@ void BankWorkers::stop()
     stopHashing();
     for (const Serving &serving : m_serving)
         serving.thread->quit(); // ends its event loop, also one that has not started yet
-    for (QThread *thread : m_threads) {
-        if (thread) {
-            thread->wait();
-            delete thread;
-        }
+    for (const Serving &serving : m_serving) {
+        serving.thread->wait();
+        delete serving.thread;
     }
-    m_threads.clear();
     m_serving.clear();
-}
-
-bool BankWorkers::isServing(const QThread *thread) const
-{
-    return std::any_of(
-        m_serving.cbegin(), m_serving.cend(), [thread](const Serving &s) { return s.thread == thread; });
 }
 
 BankWorkers::Opened BankWorkers::open(const Setup &setup, Bank **publish)

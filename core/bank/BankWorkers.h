@@ -51,14 +51,14 @@ public:
     // waits until each has opened its connection and loaded the signing key; false and *error (the first
     // thread's that failed) when one could not, with every thread ended. `count` is at least 2.
     bool start(int count, const Setup &setup, QString *error);
-    int count() const { return int(m_threads.size()); }
+    int count() const { return int(m_hashingThreads.size() + m_serving.size()); }
 
     // The serving threads, each running an event loop, and the Bank each uses (only on its thread).
     int servingCount() const { return int(m_serving.size()); }
     QThread *servingThread(int index) const { return m_serving.at(std::size_t(index)).thread; }
     Bank &servingBank(int index) const { return *m_serving.at(std::size_t(index)).bank; }
 
-    // Runs `job` on the first free hashing thread. Jobs posted after stop() are dropped.
+    // Runs `job` on the first free hashing thread. Jobs posted after stopHashing() are dropped.
     void hash(Job job);
     // Drops the jobs no hashing thread has taken yet, waits for those under way and ends the hashing
     // threads: no answer comes from one after this.
@@ -84,7 +84,6 @@ private:
     void started(bool ok, const QString &error);
     void runHashing(const Setup &setup);
     void runServing(const Setup &setup, std::size_t index);
-    bool isServing(const QThread *thread) const;
 
     std::mutex m_mutex;
     std::condition_variable m_wakeHashing; // a hashing job, or stop
@@ -93,7 +92,7 @@ private:
     bool m_stopping = false;
     int m_started = 0;
     QString m_startError;
-    std::vector<QThread *> m_threads; // null once ended
+    std::vector<QThread *> m_hashingThreads;
     std::vector<Serving> m_serving;
 };
 

@@ -5,9 +5,10 @@
 // connection is in the middle of a request, answers the newcomer 503 and closes it.
 //
 // With lanes (setLanes), the listening server keeps no connection itself: it hands each one to the lane
-// with the fewest, a GuardedTcpServer that does not listen, lives on a thread of its own and is bound to a
-// QHttpServer there, so that the connection is read, answered and written on that thread. The cap then
-// counts the connections of all lanes together.
+// with the fewest, a GuardedTcpServer that never accepts by itself (it listens, paused, on a copy of the
+// socket: shareListener), lives on a thread of its own and is bound to a QHttpServer there, so that the
+// connection is read, answered and written on that thread. The cap then counts the connections of all
+// lanes together; at the cap the listening thread waits for each lane's answer (how many, which idle).
 
 #include "http/RequestLimits.h"
 

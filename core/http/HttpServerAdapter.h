@@ -71,7 +71,7 @@ private:
     class Server;
     std::unique_ptr<Server> m_server;
     RequestLimits m_limits;
-    QList<GuardedTcpServer *> m_tcpServers; // the listening ones, owned by m_server once bound
+    QList<GuardedTcpServer *> m_tcpServers; // the listening ones, owned by m_server (with lanes: by this)
     // With lanes: a Server on each lane's thread, bound to that lane's GuardedTcpServer (laneInboxes).
     QList<Server *> m_laneServers;
     QList<GuardedTcpServer *> m_laneInboxes;
