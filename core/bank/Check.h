@@ -87,17 +87,24 @@ private:
     std::function<void()> m_consequence;
 };
 
+// Whether a check only reads (the request, the database) or also writes: the conditional UPDATE that makes
+// a code or a refresh token single-use decides and records in one statement.
+enum class CheckEffect { ReadsOnly, Writes };
+
 template <typename Request> struct Check
 {
     using Run = Verdict (*)(BankContext &bank, Request &request);
 
-    Check(const char *id, const char *rule, const char *section, Run check)
+    Check(const char *id, const char *rule, const char *section, Run check,
+        CheckEffect checkEffect = CheckEffect::ReadsOnly)
         : spec { QString::fromUtf8(id), QString::fromUtf8(rule), QString::fromUtf8(section) }
         , run(check)
+        , effect(checkEffect)
     { }
 
     CheckSpec spec;
     Run run;
+    CheckEffect effect;
 };
 
 template <typename Request> using CheckList = std::vector<Check<Request>>;
@@ -134,6 +141,22 @@ std::optional<Refusal> runChecks(BankContext &bank, const CheckList<Request> &ch
         return Refusal { check.spec, verdict.error() };
     }
     return std::nullopt;
+}
+
+// Whether runChecks would let `request` through as far as its first check that writes: the checks before it
+// run (a switched-off one lets the request through, as it would there), and nothing is carried out or
+// recorded. For work done ahead of runChecks and outside its transaction, which runChecks then confirms or
+// throws away (TokenEndpoint signs a refresh's access token ahead). Never a decision of its own.
+template <typename Request>
+bool wouldPass(BankContext &bank, const CheckList<Request> &checks, Request &request)
+{
+    for (const Check<Request> &check : checks) {
+        if (check.effect == CheckEffect::Writes)
+            break;
+        if (check.run(bank, request).refuses() && !bank.isSwitchedOff(check.spec.id))
+            return false;
+    }
+    return true;
 }
 
 } // namespace cfl

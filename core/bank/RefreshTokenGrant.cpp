@@ -164,7 +164,7 @@ const CheckList<Refresh> &refreshChecks()
             scopeWithinGrant },
         { "token.refresh.user", "the refresh token's user still exists", "RFC 6749 §5.2", userExists },
         { "token.refresh.rotate_once", "the refresh token is rotated once, even when two requests race",
-            "RFC 9700 §4.14.2", rotatedOnce },
+            "RFC 9700 §4.14.2", rotatedOnce, CheckEffect::Writes },
     };
     return checks;
 }
@@ -180,14 +180,12 @@ QList<CheckSpec> RefreshTokenGrant::checks()
     return specsOf(refreshChecks());
 }
 
-std::variant<QJsonObject, Refusal> RefreshTokenGrant::refresh(const ClientRequest &request)
+namespace {
+// The grant a refresh token carries on (RFC 6749 §6), as its checks found it.
+GrantContext grantOf(const Refresh &r)
 {
-    Refresh r { request, {}, {}, {}, {}, {} };
-    if (auto refusal = runChecks(m_bank, refreshChecks(), r))
-        return std::move(*refusal);
-
     GrantContext grant;
-    grant.client = request.client;
+    grant.client = r.request.client;
     grant.user = r.user;
     grant.scopes = r.scopes;
     grant.grantScopes = r.record.scopes; // the new refresh token keeps the grant's scope (RFC 6749 §6)
@@ -201,7 +199,26 @@ std::variant<QJsonObject, Refusal> RefreshTokenGrant::refresh(const ClientReques
     grant.codeHash = r.record.codeHash;
     grant.familyId = r.record.familyId;
     grant.parentHash = r.hash;
-    const QJsonObject tokens = m_issuer.issue(grant);
+    return grant;
+}
+} // namespace
+
+std::optional<SignedAccessToken> RefreshTokenGrant::signAhead(const ClientRequest &request)
+{
+    Refresh r { request, {}, {}, {}, {}, {} };
+    if (!wouldPass(m_bank, refreshChecks(), r))
+        return std::nullopt;
+    return m_issuer.signAccessToken(grantOf(r));
+}
+
+std::variant<QJsonObject, Refusal> RefreshTokenGrant::refresh(
+    const ClientRequest &request, const SignedAccessToken *ahead)
+{
+    Refresh r { request, {}, {}, {}, {}, {} };
+    if (auto refusal = runChecks(m_bank, refreshChecks(), r))
+        return std::move(*refusal);
+
+    const QJsonObject tokens = m_issuer.issue(grantOf(r), ahead);
     m_bank.audit(QStringLiteral("grant"), request.client.clientId, r.user.username,
         QStringLiteral("refresh token rotated"));
     m_bank.decide(QStringLiteral("refresh token rotated: new access, refresh and ID token"));

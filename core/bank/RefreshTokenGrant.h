@@ -9,6 +9,7 @@
 
 #include <QJsonObject>
 
+#include <optional>
 #include <variant>
 
 namespace cfl {
@@ -18,8 +19,15 @@ class RefreshTokenGrant
 public:
     RefreshTokenGrant(BankContext &bank, TokenIssuer &issuer);
 
-    // The token response, or the first refusal of the grant's checks.
-    std::variant<QJsonObject, Refusal> refresh(const ClientRequest &request);
+    // The token response, or the first refusal of the grant's checks. `ahead`: signAhead()'s token for
+    // this request, issued if it still says what this refresh's access token must (TokenIssuer::issue).
+    std::variant<QJsonObject, Refusal> refresh(
+        const ClientRequest &request, const SignedAccessToken *ahead = nullptr);
+    // Before the grant's transaction: the access token refresh() would issue, signed, if the checks that
+    // only read let the request through so far (wouldPass; nothing refused or recorded here). An RS256
+    // signature costs more than the rest of the grant, and inside the transaction it would hold every
+    // other writer of the bank (docs/benchmarks.md).
+    std::optional<SignedAccessToken> signAhead(const ClientRequest &request);
     static QList<CheckSpec> checks();
 
 private:

@@ -130,6 +130,8 @@ void SigningKeyRing::adopt(SigningKey key, qint64 now)
 
 void SigningKeyRing::publishCurrent(qint64 now)
 {
+    m_recordedKid.clear();
+    m_recordedExpiry = 0;
     if (!m_store.keys().makeCurrent(recordOf(*m_current, m_privateKeysInStore), now))
         qCWarning(lcKeys) << "could not record the signing key" << m_current->kid() << "as the current one";
 }
@@ -170,8 +172,17 @@ QByteArray SigningKeyRing::sign(const QJsonObject &claims, const QByteArray &typ
     const qint64 expiresAt = claims.value(QStringLiteral("exp")).toInteger();
     const SigningKey &key = current(now);
     const QByteArray jwt = key.signJwt(claims, typ);
-    if (!m_store.keys().recordSignature(key.kid(), expiresAt))
+    // One write per key and second, not one per token: a refresh signs two JWTs, and each write queued
+    // on the bank's write lock (docs/benchmarks.md, "Refresh").
+    if (key.kid() == m_recordedKid && expiresAt <= m_recordedExpiry)
+        return jwt;
+    if (!m_store.keys().recordSignature(key.kid(), expiresAt)) {
         qCWarning(lcKeys) << "could not record the expiry of a JWT signed by" << key.kid();
+    } else if (!m_store.database().isInTransaction()) {
+        // Inside a transaction the write may yet be rolled back: remembered only once committed.
+        m_recordedKid = key.kid();
+        m_recordedExpiry = expiresAt;
+    }
     return jwt;
 }
 

@@ -51,7 +51,9 @@ public:
     void adopt(SigningKey key, qint64 now);
 
     // A compact JWS (RFC 7515) by the current key, recording the claims' exp so that the key stays in the
-    // JWKS until then. Runs inside the caller's transaction, as the ledger's token row does.
+    // JWKS until then. Runs inside the caller's transaction, if any, as the ledger's token row does. An exp
+    // this ring already recorded, outside any transaction, is not written again: of the tokens of one
+    // second (exp is in seconds), the first is recorded.
     QByteArray sign(const QJsonObject &claims, const QByteArray &typ, qint64 now);
     // The key the next signature will use.
     const SigningKey &current(qint64 now);
@@ -79,6 +81,10 @@ private:
     QJsonObject m_jwks;
     QString m_jwksKid;
     qint64 m_jwksValidUntil = 0;
+    // The latest exp this ring recorded for m_recordedKid in a write that committed (the database keeps
+    // the maximum); forgotten whenever the ring publishes its key again (a reset emptied the table).
+    QString m_recordedKid;
+    qint64 m_recordedExpiry = 0;
 };
 
 } // namespace cfl

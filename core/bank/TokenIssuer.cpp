@@ -16,13 +16,49 @@ TokenIssuer::TokenIssuer(BankContext &bank)
     : m_bank(bank)
 { }
 
-QJsonObject TokenIssuer::issue(const GrantContext &grant)
+QJsonObject TokenIssuer::accessClaims(const GrantContext &grant, const QString &jti, qint64 issuedAt) const
+{
+    QJsonObject claims {
+        { QStringLiteral("iss"), m_bank.issuer() },
+        { QStringLiteral("sub"), userclaims::subjectOf(grant.user.id) },
+        { QStringLiteral("aud"), m_bank.apiAudience() },
+        { QStringLiteral("client_id"), grant.client.clientId },
+        { QStringLiteral("scope"), scopes::join(grant.scopes) },
+        { QStringLiteral("jti"), jti },
+        { QStringLiteral("iat"), issuedAt },
+        { QStringLiteral("exp"), issuedAt + m_bank.config().accessTokenLifetime },
+    };
+    if (grant.authTime > 0)
+        claims.insert(QStringLiteral("auth_time"), grant.authTime);
+    return claims;
+}
+
+SignedAccessToken TokenIssuer::signAccessToken(const GrantContext &grant)
+{
+    return signAccessTokenAt(grant, m_bank.now());
+}
+
+SignedAccessToken TokenIssuer::signAccessTokenAt(const GrantContext &grant, qint64 issuedAt)
+{
+    SignedAccessToken signedToken;
+    signedToken.jti = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    signedToken.issuedAt = issuedAt;
+    signedToken.claims = accessClaims(grant, signedToken.jti, issuedAt);
+    signedToken.token = m_bank.signingKeys().sign(signedToken.claims, "at+jwt", issuedAt);
+    return signedToken;
+}
+
+QJsonObject TokenIssuer::issue(const GrantContext &grant, const SignedAccessToken *ahead)
 {
     const BankConfig &config = m_bank.config();
     // RFC 6749 §6: a rotated refresh token keeps the scope of the grant, even when the client asked
     // for a narrower access token.
     const QStringList grantScopes = grant.grantScopes.isEmpty() ? grant.scopes : grant.grantScopes;
-    const qint64 issuedAt = m_bank.now();
+    const qint64 now = m_bank.now();
+    const bool aheadHolds = ahead && now >= ahead->issuedAt && now - ahead->issuedAt <= 1
+        && ahead->claims == accessClaims(grant, ahead->jti, ahead->issuedAt);
+    const SignedAccessToken signedAccess = aheadHolds ? *ahead : signAccessTokenAt(grant, now);
+    const qint64 issuedAt = signedAccess.issuedAt;
     const QString subject = userclaims::subjectOf(grant.user.id);
     const QString scope = scopes::join(grant.scopes);
     // A narrower access token (RFC 6749 §6) releases no claim of a scope it leaves out, asked for by name
@@ -37,7 +73,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
     // checks its signature, audience, expiry and scope, and the ledger for revocation.
     IssuedToken access;
     access.kind = TokenKind::Access;
-    access.jti = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    access.jti = signedAccess.jti;
     access.clientId = grant.client.clientId;
     access.userId = grant.user.id;
     access.scopes = grant.scopes;
@@ -50,19 +86,7 @@ QJsonObject TokenIssuer::issue(const GrantContext &grant)
     access.claims = claims; // userinfo releases the userinfo ones (OIDC Core §5.5)
     access.issuedAt = issuedAt;
     access.expiresAt = issuedAt + config.accessTokenLifetime;
-    QJsonObject accessClaims {
-        { QStringLiteral("iss"), m_bank.issuer() },
-        { QStringLiteral("sub"), subject },
-        { QStringLiteral("aud"), m_bank.apiAudience() },
-        { QStringLiteral("client_id"), grant.client.clientId },
-        { QStringLiteral("scope"), scope },
-        { QStringLiteral("jti"), access.jti },
-        { QStringLiteral("iat"), issuedAt },
-        { QStringLiteral("exp"), access.expiresAt },
-    };
-    if (grant.authTime > 0)
-        accessClaims.insert(QStringLiteral("auth_time"), grant.authTime);
-    const QByteArray accessToken = m_bank.signingKeys().sign(accessClaims, "at+jwt", issuedAt);
+    const QByteArray &accessToken = signedAccess.token;
     access.tokenHash = sha256Hex(accessToken);
     m_bank.store().grants().insertToken(access);
 

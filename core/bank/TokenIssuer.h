@@ -27,6 +27,15 @@ struct GrantContext
     QByteArray parentHash; // the refresh token this one rotates, if any
 };
 
+// An access token signed ahead of the transaction that records it (TokenIssuer::signAccessToken).
+struct SignedAccessToken
+{
+    QString jti;
+    qint64 issuedAt = 0;
+    QJsonObject claims; // what was signed (RFC 9068 §2.2)
+    QByteArray token; // the JWT
+};
+
 class TokenIssuer
 {
 public:
@@ -36,11 +45,19 @@ public:
     // if any, still as its claims: the ledger keeps nothing of an ID token, so TokenEndpoint signs it with
     // signIdToken() once the grant's transaction committed. An RSA signature costs more than the rest of
     // a refresh, and inside the transaction it held every other writer of the bank (docs/benchmarks.md).
-    QJsonObject issue(const GrantContext &grant);
+    // `ahead`, an access token signed before the transaction, is issued only if it says exactly what this
+    // grant's access token would say now (the same claims, signed at most a second ago); otherwise the
+    // access token is signed here.
+    QJsonObject issue(const GrantContext &grant, const SignedAccessToken *ahead = nullptr);
+    // The access token `grant` yields now, signed (RFC 9068 §2.1, RS256); recorded nowhere until issue().
+    SignedAccessToken signAccessToken(const GrantContext &grant);
     // Replaces the response's id_token claims with the signed ID token (RFC 7515, RS256).
     void signIdToken(QJsonObject &response);
 
 private:
+    QJsonObject accessClaims(const GrantContext &grant, const QString &jti, qint64 issuedAt) const;
+    SignedAccessToken signAccessTokenAt(const GrantContext &grant, qint64 issuedAt);
+
     BankContext &m_bank;
 };
 

@@ -44,6 +44,8 @@ public:
     // call takes the write lock at once (BEGIN IMMEDIATE, so busy_timeout applies, not SQLITE_BUSY on the
     // first write); nested calls become savepoints, so any store's methods may be called inside `work`.
     bool inTransaction(const std::function<bool()> &work);
+    // Whether this connection is inside inTransaction()'s work now.
+    bool isInTransaction() const { return m_transactionDepth > 0; }
     // Deletes every row of every table (the schema stays). The caller holds the transaction.
     bool deleteAllRows();
 
