@@ -498,11 +498,16 @@ void tst_SequenceDiagram::followsTheFont()
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     const int small = view.arrowRect(0).height();
+    const int narrow = view.arrowRect(0).width();
     QFont font = view.font();
     font.setPointSizeF(font.pointSizeF() * 2);
     view.setFont(font);
     const int large = view.arrowRect(0).height();
     QVERIFY2(large >= small * 1.6, qPrintable(QStringLiteral("%1 → %2").arg(small).arg(large)));
+    // The label is measured again in the new font (the canvas keeps the widths it measured): wider,
+    // as far as the lanes, spread over the same window, leave it room.
+    const int wide = view.arrowRect(0).width();
+    QVERIFY2(wide >= narrow * 1.2, qPrintable(QStringLiteral("%1 → %2").arg(narrow).arg(wide)));
 }
 
 void tst_SequenceDiagram::clearedTraceEmptiesTheDiagram()

@@ -68,6 +68,62 @@ QFont SequenceDiagramCanvas::numberFont() const
     return f;
 }
 
+QFont SequenceDiagramCanvas::fontOf(TextFont kind) const
+{
+    if (const auto it = m_fonts.constFind(int(kind)); it != m_fonts.cend())
+        return *it;
+    QFont f;
+    switch (kind) {
+    case TextFont::Regular:
+        f = font();
+        break;
+    case TextFont::RegularBold:
+    case TextFont::Bold:
+        f = boldFont();
+        break;
+    case TextFont::Hint:
+        f = hintFont();
+        break;
+    case TextFont::Number:
+        f = numberFont();
+        break;
+    }
+    m_fonts.insert(int(kind), f);
+    return f;
+}
+
+const SequenceDiagramCanvas::PreparedText &SequenceDiagramCanvas::prepared(
+    const QString &text, TextFont kind, double room) const
+{
+    // A few labels per arrow in sight and per lane: enough for any view, and a bound on the memory.
+    constexpr qsizetype MaxPreparedTexts = 4096;
+    const TextKey key { text, kind, room < 0 ? -1 : int(std::floor(room)) };
+    if (const auto it = m_texts.constFind(key); it != m_texts.cend())
+        return *it;
+    if (m_texts.size() >= MaxPreparedTexts)
+        m_texts.clear();
+    const QFont f = fontOf(kind);
+    const QFontMetricsF metrics(f);
+    const QString shown = key.room < 0 ? text : metrics.elidedText(text, Qt::ElideRight, key.room);
+    PreparedText prepared;
+    prepared.text.setTextFormat(Qt::PlainText); // a label such as "<script>" stays text
+    prepared.text.setPerformanceHint(QStaticText::AggressiveCaching);
+    prepared.text.setText(shown);
+    prepared.text.prepare(QTransform(), f);
+    prepared.advance = metrics.horizontalAdvance(shown);
+    prepared.height = metrics.height();
+    return *m_texts.insert(key, prepared);
+}
+
+void SequenceDiagramCanvas::drawPrepared(
+    QPainter &p, const QRectF &box, const QString &text, TextFont kind, double room, bool centred) const
+{
+    const PreparedText &t = prepared(text, kind, room);
+    const double x = centred ? box.left() + (box.width() - t.advance) / 2 : box.left();
+    p.setFont(fontOf(kind)); // in another font, drawStaticText would lay the text out again
+    p.drawStaticText(QPointF(x, box.top() + (box.height() - t.height) / 2), t.text);
+}
+
 // The layout's measures, from this widget's fonts (and its pictures, drawn at the size they ask for).
 SequenceLayout::Metrics SequenceDiagramCanvas::metrics()
 {
@@ -89,16 +145,28 @@ SequenceLayout::Metrics SequenceDiagramCanvas::metrics()
     const QFontMetricsF bold(boldFont());
     const QFontMetricsF small(hintFont());
     const QFontMetricsF number(numberFont());
-    metrics.advance = [bold, small, number](SequenceLayout::Font font, const QString &text) {
+    // The layout measures every label in sight at every paint: measured once per text and font.
+    const std::shared_ptr<AdvanceCache> known = m_advances;
+    metrics.advance = [bold, small, number, known](SequenceLayout::Font font, const QString &text) {
+        const std::pair<int, QString> key(int(font), text);
+        if (const auto it = known->constFind(key); it != known->cend())
+            return *it;
+        double width = 0;
         switch (font) {
         case SequenceLayout::Font::Bold:
-            return bold.horizontalAdvance(text);
+            width = bold.horizontalAdvance(text);
+            break;
         case SequenceLayout::Font::Small:
-            return small.horizontalAdvance(text);
+            width = small.horizontalAdvance(text);
+            break;
         case SequenceLayout::Font::Number:
-            return number.horizontalAdvance(text);
+            width = number.horizontalAdvance(text);
+            break;
         }
-        return 0.0;
+        if (known->size() >= MaxKnownAdvances)
+            known->clear();
+        known->insert(key, width);
+        return width;
     };
     return metrics;
 }
@@ -188,8 +256,12 @@ void SequenceDiagramCanvas::scrollContentsBy(int, int)
 void SequenceDiagramCanvas::changeEvent(QEvent *event)
 {
     QAbstractScrollArea::changeEvent(event);
-    if (event->type() == QEvent::FontChange)
+    if (event->type() == QEvent::FontChange) {
+        m_fonts.clear();
+        m_texts.clear();
+        m_advances = std::make_shared<AdvanceCache>(); // the layout's lambda keeps the old one until then
         relayout();
+    }
 }
 
 bool SequenceDiagramCanvas::viewportEvent(QEvent *event)
@@ -280,7 +352,6 @@ void SequenceDiagramCanvas::paintHeaders(QPainter &p) const
     const int header = m_layout.headerHeight();
     const double iconSide = m_layout.iconSide();
     p.fillRect(QRect(0, 0, viewport()->width(), header - qRound(u * 0.3)), theme::Paper);
-    const QFont bold = boldFont();
     for (int i = 0; i < m_layout.lanes().size(); ++i) {
         const SequenceLane &lane = m_layout.lanes().at(i);
         const QColor colour = diagram::laneColour(lane.key);
@@ -295,23 +366,21 @@ void SequenceDiagramCanvas::paintHeaders(QPainter &p) const
         p.drawRoundedRect(box, u * 0.35, u * 0.35);
         p.setBrush(fill);
         p.drawRoundedRect(box, u * 0.35, u * 0.35);
-        p.setFont(bold);
         p.setPen(colour.darker(115));
         const QString name = m_layout.nameLine(lane);
         const QPixmap icon = m_icons.value(lane.key);
-        const double nameWidth = QFontMetricsF(bold).horizontalAdvance(name);
+        const double nameWidth = prepared(name, TextFont::Bold, -1).advance;
         const double iconWidth = m_layout.hasIcon(lane) ? iconSide + u * 0.3 : 0;
         const double left = x - (iconWidth + nameWidth) / 2;
         const QRectF nameRect(left + iconWidth, box.top() + u * 0.15, nameWidth + 1, u * 1.1);
         if (iconWidth > 0)
             p.drawPixmap(QRectF(left, nameRect.center().y() - iconSide / 2, iconSide, iconSide), icon,
                 QRectF(icon.rect()));
-        p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter, name);
-        p.setFont(hintFont());
+        drawPrepared(p, nameRect, name, TextFont::Bold, -1, false);
         p.setPen(theme::Muted);
         for (int line = 0; line < roles.size(); ++line)
-            p.drawText(QRectF(box.left(), box.top() + u * (1.2 + 0.85 * line), box.width(), u * 0.9),
-                Qt::AlignCenter, roles.at(line));
+            drawPrepared(p, QRectF(box.left(), box.top() + u * (1.2 + 0.85 * line), box.width(), u * 0.9),
+                roles.at(line), TextFont::Hint, -1, true);
     }
     p.setFont(font());
     QColor rule = theme::Muted;
@@ -400,27 +469,20 @@ void SequenceDiagramCanvas::paintArrow(QPainter &p, int arrow, bool current) con
         }
         p.setBrush(colour);
         p.drawRoundedRect(badge, d / 2, d / 2);
-        p.setFont(numberFont());
         p.setPen(theme::OnColour);
-        p.drawText(badge, Qt::AlignCenter, QString::number(event.step));
+        drawPrepared(p, badge, QString::number(event.step), TextFont::Number, -1, true);
         x += badge.width() + u * 0.3;
     }
-    QFont textFont = font();
-    textFont.setBold(current);
-    p.setFont(textFont);
     p.setPen(isRefusal(event) ? theme::RefusedArrow : theme::Ink);
-    const QFontMetricsF metrics(textFont);
     const double room = label.right() - x;
-    const QString text = metrics.elidedText(g.text, Qt::ElideRight, room);
-    p.drawText(QRectF(x, label.top(), room, label.height()), Qt::AlignLeft | Qt::AlignVCenter, text);
-    x += metrics.horizontalAdvance(text) + u * 0.6;
+    const TextFont textFont = current ? TextFont::RegularBold : TextFont::Regular;
+    drawPrepared(p, QRectF(x, label.top(), room, label.height()), g.text, textFont, room, false);
+    x += prepared(g.text, textFont, room).advance + u * 0.6;
     if (!g.hint.isEmpty() && x < label.right()) {
-        p.setFont(hintFont());
         p.setPen(theme::Muted);
-        const QString hint
-            = QFontMetricsF(hintFont()).elidedText(g.hint, Qt::ElideRight, label.right() - x + u * 0.6);
-        p.drawText(QRectF(x, label.top(), label.right() - x + u, label.height()),
-            Qt::AlignLeft | Qt::AlignVCenter, hint);
+        const double hintRoom = label.right() - x + u * 0.6;
+        drawPrepared(p, QRectF(x, label.top(), label.right() - x + u, label.height()), g.hint, TextFont::Hint,
+            hintRoom, false);
     }
     p.setFont(font());
 }

@@ -11,6 +11,10 @@
 #include <QAbstractScrollArea>
 #include <QHash>
 #include <QPixmap>
+#include <QStaticText>
+
+#include <memory>
+#include <utility>
 
 namespace cfl {
 
@@ -58,10 +62,48 @@ private:
     void paintArrow(QPainter &p, int arrow, bool current) const;
     void paintHeaders(QPainter &p) const;
 
+    // Text as the diagram paints it, laid out once: every paint of a long run drew the same few dozen
+    // labels again, and shaping them was most of an update (docs/benchmarks.md, the trace views).
+    enum class TextFont { Regular, RegularBold, Bold, Hint, Number };
+    struct PreparedText
+    {
+        QStaticText text; // elided to the room it was prepared for
+        double advance = 0;
+        double height = 0; // of a line in its font
+    };
+    QFont fontOf(TextFont kind) const;
+    // `text` in `kind`, elided to `room` pixels (no limit when room < 0).
+    const PreparedText &prepared(const QString &text, TextFont kind, double room) const;
+    // Draws prepared text in `box`: left-aligned or centred, centred vertically.
+    void drawPrepared(
+        QPainter &p, const QRectF &box, const QString &text, TextFont kind, double room, bool centred) const;
+
     SequenceLayout m_layout;
     int m_current = -1;
     bool m_live = true;
     QHash<QString, QPixmap> m_icons; // the cast's pictures, by lane, at the size the font asks for
+    // PreparedText by text, font and room; emptied when the font changes or it holds too many.
+    struct TextKey
+    {
+        QString text;
+        TextFont kind;
+        int room;
+        bool operator==(const TextKey &other) const
+        {
+            return kind == other.kind && room == other.room && text == other.text;
+        }
+    };
+    friend size_t qHash(const TextKey &key, size_t seed) noexcept
+    {
+        return qHashMulti(seed, key.text, int(key.kind), key.room);
+    }
+    mutable QHash<TextKey, PreparedText> m_texts;
+    mutable QHash<int, QFont> m_fonts; // fontOf()'s, by TextFont; emptied when the font changes
+    // The widths the layout asked for (SequenceLayout::Metrics::advance), by font and text; a new one when
+    // the font changes.
+    using AdvanceCache = QHash<std::pair<int, QString>, double>;
+    static constexpr qsizetype MaxKnownAdvances = 4096;
+    std::shared_ptr<AdvanceCache> m_advances = std::make_shared<AdvanceCache>();
 };
 
 } // namespace cfl

@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <numeric>
 
 using namespace cfl;
 
@@ -170,14 +171,22 @@ int trace(int events, int seconds)
     QCoreApplication::processEvents();
 
     // One update: the append and everything it queues, then both views painted.
+    // Its parts, for the profile: the append with what it queued, the diagram's paint, the log's paint.
+    QList<double> appendParts, diagramParts, logParts;
     const auto update = [&](int index) {
         QElapsedTimer timer;
         timer.start();
         model.append(syntheticEvent(index, index / 2 + 1));
         QCoreApplication::processEvents();
+        const qint64 appended = timer.nsecsElapsed();
         diagram->repaint();
+        const qint64 diagramPainted = timer.nsecsElapsed();
         log->repaint();
-        return timer.nsecsElapsed() / 1e6;
+        const qint64 done = timer.nsecsElapsed();
+        appendParts.append(appended / 1e6);
+        diagramParts.append((diagramPainted - appended) / 1e6);
+        logParts.append((done - diagramPainted) / 1e6);
+        return done / 1e6;
     };
     QList<double> all, lastThousand;
     QElapsedTimer total;
@@ -225,6 +234,17 @@ int trace(int events, int seconds)
     if (events == wanted)
         std::printf("  the last 1,000 updates (%d–%d events):        %s\n", std::max(0, events - 1000),
             events, qPrintable(figures(lastThousand)));
+    // Where the slowest updates fell: a spike at a size (a container growing, a scroll range) or spread out.
+    QList<int> order(all.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return all.at(a) > all.at(b); });
+    QStringList slowest;
+    for (int i = 0; i < std::min<int>(5, int(order.size())); ++i)
+        slowest
+            << QStringLiteral("%1 ms at event %2").arg(all.at(order.at(i)), 0, 'f', 1).arg(order.at(i) + 1);
+    std::printf("  the slowest updates: %s\n", qPrintable(slowest.join(QStringLiteral(", "))));
+    std::printf("  of an update: the append %s; the diagram's paint %s; the log's paint %s\n",
+        qPrintable(figures(appendParts)), qPrintable(figures(diagramParts)), qPrintable(figures(logParts)));
     std::printf("  stepping back one arrow, at %d events:          %s\n", events, qPrintable(figures(steps)));
     std::printf("  %d events appended at once, then painted:     %.0f ms; growing one by one took %.1f s\n",
         events, reloadMs, fillSeconds);
