@@ -16,6 +16,10 @@
 namespace cfl {
 
 namespace {
+// Numbers connections in the order they were accepted, over every listener: 127.0.0.1 and ::1 hand theirs
+// to the same lanes, and at the cap the lanes compare these numbers to find the oldest idle connection.
+std::atomic<quint64> acceptedSoFar { 0 };
+
 qintptr duplicateSocket(qintptr descriptor)
 {
 #ifdef Q_OS_WIN
@@ -58,9 +62,9 @@ void GuardedTcpServer::setLanes(const QList<GuardedTcpServer *> &lanes)
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
-    ++m_accepted;
+    const quint64 number = ++acceptedSoFar;
     if (!m_lanes.isEmpty()) {
-        handToLane(descriptor);
+        handToLane(descriptor, number);
         return;
     }
     // As QTcpServer::incomingConnection does, plus the guard, which must be connected to the socket
@@ -77,11 +81,11 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
-    guard(socket, m_accepted);
+    guard(socket, number);
     addPendingConnection(socket);
 }
 
-void GuardedTcpServer::handToLane(qintptr descriptor)
+void GuardedTcpServer::handToLane(qintptr descriptor, quint64 number)
 {
     int handedOver = 0;
     for (const GuardedTcpServer *lane : std::as_const(m_lanes))
@@ -96,7 +100,6 @@ void GuardedTcpServer::handToLane(qintptr descriptor)
             return a->m_handedOver.load() < b->m_handedOver.load();
         });
     ++lane->m_handedOver;
-    const quint64 number = m_accepted;
     QMetaObject::invokeMethod(
         lane, [lane, descriptor, number] { lane->adopt(descriptor, number); }, Qt::QueuedConnection);
 }

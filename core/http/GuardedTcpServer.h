@@ -46,7 +46,7 @@ private:
     struct Connection
     {
         QPointer<ConnectionGuard> guard;
-        quint64 number = 0; // in the order the listening server accepted them
+        quint64 number = 0; // in the order the listening servers accepted them, all of them
     };
 
     // A lane's part, on its thread: serves a connection the listening server accepted, and tells which
@@ -55,7 +55,7 @@ private:
     std::optional<quint64> oldestIdle() const;
     bool closeIdle(quint64 number);
 
-    void handToLane(qintptr descriptor);
+    void handToLane(qintptr descriptor, quint64 number);
     bool makeRoomInLanes();
     void guard(QTcpSocket *socket, quint64 number);
     void refuseFull(qintptr descriptor);
@@ -63,7 +63,6 @@ private:
     RequestLimits m_limits;
     QList<Connection> m_connections;
     QList<GuardedTcpServer *> m_lanes;
-    quint64 m_accepted = 0;
     // A lane's connections: counted up by the listening server when it hands one over, down here when its
     // socket is gone. The listening server reads them to pick the lane with the fewest.
     std::atomic<int> m_handedOver { 0 };

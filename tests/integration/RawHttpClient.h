@@ -15,7 +15,9 @@ class RawHttpClient
 {
 public:
     // `from`: the local address to send from (127.0.0.2 is another client to the bank); any when null.
-    explicit RawHttpClient(quint16 port, const QHostAddress &from = QHostAddress())
+    // `to`: the server's address, 127.0.0.1 unless said (::1, the other loopback listener).
+    explicit RawHttpClient(quint16 port, const QHostAddress &from = QHostAddress(),
+        const QHostAddress &to = QHostAddress(QHostAddress::LocalHost))
     {
         QObject::connect(
             &m_socket, &QIODevice::readyRead, &m_socket, [this] { m_received += m_socket.readAll(); });
@@ -27,7 +29,7 @@ public:
         });
         if (!from.isNull())
             m_socket.bind(from);
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.connectToHost(to, port);
     }
 
     bool waitConnected(int ms = 5000)

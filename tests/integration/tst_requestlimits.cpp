@@ -17,6 +17,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -88,6 +89,8 @@ public:
                                [this](HttpRequest &request) { return echo(request); }, limits))
     { }
     bool listen() { return m_http->listen(QHostAddress::LocalHost, 0, nullptr); }
+    // 127.0.0.1 and ::1 on one port, as the bank listens on "localhost" (::1 only where the host has it).
+    bool listenOnLoopback() { return m_http->listenOnLoopback(0, nullptr); }
     quint16 port() const { return m_http->port(); }
     // The threads that answered, one entry per request.
     QList<QThread *> answeredOn() const
@@ -201,6 +204,7 @@ private Q_SLOTS:
     void connectionCapClosesAnIdleConnectionFirst();
     void connectionCapRefusesWhenAllAreBusy_data();
     void connectionCapRefusesWhenAllAreBusy();
+    void connectionCapComparesTheConnectionsOfBothListeners();
     void connectionsAreSpreadOverTheLanes();
     void onlyTheListeningThreadAccepts();
     void bankRoutesHaveTheirOwnBodyLimits_data();
@@ -499,6 +503,48 @@ void tst_RequestLimits::connectionCapClosesAnIdleConnectionFirst()
     QVERIFY(idle.at(0)->received().isEmpty());
     QVERIFY(!idle.at(1)->isClosed());
     QVERIFY(!idle.at(2)->isClosed());
+}
+
+void tst_RequestLimits::connectionCapComparesTheConnectionsOfBothListeners()
+{
+    // 127.0.0.1 and ::1 hand their connections to the same lanes: at the cap (RFC 9110 §15.6.4) the idle
+    // connection accepted first, by either listener, makes room.
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHostIPv6, 0))
+            QSKIP("no IPv6 loopback on this machine: the bank listens on 127.0.0.1 alone");
+    }
+    RequestLimits limits = smallLimits();
+    limits.maxConnections = 5;
+    EchoServer server(limits, 2);
+    QVERIFY(server.listenOnLoopback());
+    const QHostAddress v4(QHostAddress::LocalHost);
+    const QHostAddress v6(QHostAddress::LocalHostIPv6);
+    // Two busy ones over 127.0.0.1 first (half a body each: never idle) ...
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    for (int i = 0; i < 2; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>(server.port(), QHostAddress(), v4));
+        QVERIFY(clients.back()->waitConnected());
+        clients.back()->send("POST /small HTTP/1.1\r\nContent-Length: 4\r\n\r\nab");
+        QTest::qWait(20); // in this order at the server
+    }
+    // ... then the oldest idle one over 127.0.0.1, and two idle ones over ::1.
+    for (const QHostAddress &to : { v4, v6, v6 }) {
+        clients.push_back(std::make_unique<RawHttpClient>(server.port(), QHostAddress(), to));
+        QVERIFY(clients.back()->waitConnected());
+        QTest::qWait(20);
+    }
+    RawHttpClient sixth(server.port(), QHostAddress(), v6);
+    QVERIFY(sixth.waitConnected());
+    sixth.send(get("/sixth"));
+    QVERIFY(sixth.waitForResponses(1));
+    QCOMPARE(RawHttpClient::statusOf(sixth.responses().first()), 200);
+    // Numbered per listener, the first over ::1 would have looked oldest (number 1 against 3).
+    QVERIFY(clients.at(2)->waitForClose());
+    QVERIFY(!clients.at(3)->isClosed());
+    QVERIFY(!clients.at(4)->isClosed());
+    QVERIFY(!clients.at(0)->isClosed());
+    QVERIFY(!clients.at(1)->isClosed());
 }
 
 void tst_RequestLimits::connectionCapRefusesWhenAllAreBusy_data()
