@@ -108,8 +108,7 @@ const SequenceDiagramCanvas::PreparedText &SequenceDiagramCanvas::prepared(
     PreparedText prepared;
     prepared.text.setTextFormat(Qt::PlainText); // a label such as "<script>" stays text
     prepared.text.setPerformanceHint(QStaticText::AggressiveCaching);
-    prepared.text.setText(shown);
-    prepared.text.prepare(QTransform(), f);
+    prepared.text.setText(shown); // laid out when first drawn: the layout only measures many of these
     prepared.advance = metrics.horizontalAdvance(shown);
     prepared.height = metrics.height();
     return *m_texts.insert(key, prepared);
@@ -142,31 +141,18 @@ SequenceLayout::Metrics SequenceDiagramCanvas::metrics()
         if (!it->isNull())
             metrics.lanesWithIcon.insert(it.key());
     }
-    const QFontMetricsF bold(boldFont());
-    const QFontMetricsF small(hintFont());
-    const QFontMetricsF number(numberFont());
-    // The layout measures every label in sight at every paint: measured once per text and font.
-    const std::shared_ptr<AdvanceCache> known = m_advances;
-    metrics.advance = [bold, small, number, known](SequenceLayout::Font font, const QString &text) {
-        const std::pair<int, QString> key(int(font), text);
-        if (const auto it = known->constFind(key); it != known->cend())
-            return *it;
-        double width = 0;
+    // The layout measures every label in sight at every paint: from the texts the canvas keeps, measured
+    // once (the layout belongs to this canvas, so `this` outlives it).
+    metrics.advance = [this](SequenceLayout::Font font, const QString &text) {
         switch (font) {
         case SequenceLayout::Font::Bold:
-            width = bold.horizontalAdvance(text);
-            break;
+            return prepared(text, TextFont::Bold, -1).advance;
         case SequenceLayout::Font::Small:
-            width = small.horizontalAdvance(text);
-            break;
+            return prepared(text, TextFont::Hint, -1).advance;
         case SequenceLayout::Font::Number:
-            width = number.horizontalAdvance(text);
-            break;
+            return prepared(text, TextFont::Number, -1).advance;
         }
-        if (known->size() >= MaxKnownAdvances)
-            known->clear();
-        known->insert(key, width);
-        return width;
+        return 0.0;
     };
     return metrics;
 }
@@ -259,7 +245,6 @@ void SequenceDiagramCanvas::changeEvent(QEvent *event)
     if (event->type() == QEvent::FontChange) {
         m_fonts.clear();
         m_texts.clear();
-        m_advances = std::make_shared<AdvanceCache>(); // the layout's lambda keeps the old one until then
         relayout();
     }
 }

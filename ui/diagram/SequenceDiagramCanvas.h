@@ -13,9 +13,6 @@
 #include <QPixmap>
 #include <QStaticText>
 
-#include <memory>
-#include <utility>
-
 namespace cfl {
 
 class SequenceDiagramCanvas : public QAbstractScrollArea
@@ -62,8 +59,9 @@ private:
     void paintArrow(QPainter &p, int arrow, bool current) const;
     void paintHeaders(QPainter &p) const;
 
-    // Text as the diagram paints it, laid out once: every paint of a long run drew the same few dozen
-    // labels again, and shaping them was most of an update (docs/benchmarks.md, the trace views).
+    // Text as the diagram paints and the layout measures it, laid out once: every paint of a long run
+    // measured and drew the same few dozen labels again, and shaping them was most of an update
+    // (docs/benchmarks.md, the trace views).
     enum class TextFont { Regular, RegularBold, Bold, Hint, Number };
     struct PreparedText
     {
@@ -99,11 +97,6 @@ private:
     }
     mutable QHash<TextKey, PreparedText> m_texts;
     mutable QHash<int, QFont> m_fonts; // fontOf()'s, by TextFont; emptied when the font changes
-    // The widths the layout asked for (SequenceLayout::Metrics::advance), by font and text; a new one when
-    // the font changes.
-    using AdvanceCache = QHash<std::pair<int, QString>, double>;
-    static constexpr qsizetype MaxKnownAdvances = 4096;
-    std::shared_ptr<AdvanceCache> m_advances = std::make_shared<AdvanceCache>();
 };
 
 } // namespace cfl
