@@ -7,26 +7,14 @@
 #include "bank/BankContext.h"
 #include "bank/SigningKeyRing.h"
 #include "bank/TokenIssuer.h"
-#include "crypto/Base64Url.h"
-#include "crypto/SigningKey.h"
+#include "crypto/Jwt.h"
 
-#include <QJsonDocument>
 #include <QTest>
 
 #include <memory>
 
 using namespace cfl;
 using namespace cfl::storetest;
-
-namespace {
-QJsonObject claimsOf(const QByteArray &jwt)
-{
-    const QList<QByteArray> parts = jwt.split('.');
-    if (parts.size() != 3)
-        return {};
-    return QJsonDocument::fromJson(base64UrlDecode(parts.at(1)).value_or(QByteArray())).object();
-}
-} // namespace
 
 class tst_TokenIssuer : public QObject, private StoreFixture
 {
@@ -143,7 +131,7 @@ void tst_TokenIssuer::aheadTokenForAnotherGrantIsSignedAgain()
     QVERIFY(!issued.isEmpty());
     QVERIFY2(issued != ahead.token, "the token signed for another grant was issued");
     // What was issued is this grant's access token, signed now.
-    const QJsonObject claims = claimsOf(issued);
+    const QJsonObject claims = decodeJwt(issued).value_or(DecodedJwt {}).payload;
     QCOMPARE(claims.value(QStringLiteral("scope")).toString(), g.scopes.join(QLatin1Char(' ')));
     QCOMPARE(claims.value(QStringLiteral("client_id")).toString(), g.client.clientId);
     QCOMPARE(claims.value(QStringLiteral("sub")).toString(), QStringLiteral("user-%1").arg(g.user.id));

@@ -249,11 +249,13 @@ int trace(int events, int seconds)
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](int a, int b) { return all.at(a) > all.at(b); });
     QStringList slowest;
-    for (int i = 0; i < std::min<int>(5, int(order.size())); ++i)
-        slowest
-            << QStringLiteral("%1 ms at event %2").arg(all.at(order.at(i)), 0, 'f', 1).arg(order.at(i) + 1);
-    for (int i = 0; i < std::min<int>(5, int(order.size())); ++i)
-        slowest[i] += QStringLiteral(" (%1 ms CPU)").arg(cpuTimes.at(order.at(i)), 0, 'f', 1);
+    for (int i = 0; i < std::min<int>(5, int(order.size())); ++i) {
+        const int slow = order.at(i);
+        slowest << QStringLiteral("%1 ms at event %2 (%3 ms CPU)")
+                       .arg(all.at(slow), 0, 'f', 1)
+                       .arg(slow + 1)
+                       .arg(cpuTimes.at(slow), 0, 'f', 1);
+    }
     std::printf("  the slowest updates: %s\n", qPrintable(slowest.join(QStringLiteral(", "))));
     std::printf("  this thread's CPU time per update: %s\n", qPrintable(figures(cpuTimes)));
     std::printf("  of an update: the append %s; the diagram's paint %s; the log's paint %s\n",
