@@ -34,10 +34,13 @@ Verdict userExists(BankContext &bank, UserInfoRequest &r)
 QJsonObject releasedClaims(BankContext &bank, const User &user, const IssuedToken &token)
 {
     QJsonObject claims = userclaims::byScope(user, token.scopes);
+    const ClaimsRequest request = ClaimsRequest::fromStored(token.claims);
+    // Most tokens carry no claims request, and then there is no registration to read.
+    if (request.claims(ClaimsRequest::Target::UserInfo).isEmpty())
+        return claims;
     const QStringList allowed
         = bank.store().clients().client(token.clientId).value_or(Client {}).allowedScopes;
-    userclaims::insertNamed(claims, user,
-        ClaimsRequest::fromStored(token.claims).userClaims(ClaimsRequest::Target::UserInfo, allowed));
+    userclaims::insertNamed(claims, user, request.userClaims(ClaimsRequest::Target::UserInfo, allowed));
     return claims;
 }
 
