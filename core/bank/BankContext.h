@@ -8,6 +8,7 @@
 #include "bank/BankShared.h"
 #include "bank/OAuthError.h"
 #include "bank/SigningKeyRing.h"
+#include "crypto/VerifiedJwts.h"
 #include "mutation/MutationSwitch.h"
 #include "storage/BankStore.h"
 #include "trace/SeedSteps.h"
@@ -75,6 +76,9 @@ public:
     QJsonObject jwks() { return m_signingKeys.jwks(now()); }
     // Every key the bank signed with, also those the JWKS no longer lists (SigningKeyRing::everyKey).
     QJsonObject everySigningKey() { return m_signingKeys.everyKey(now()); }
+    // The access tokens this thread accepted, so that banky verifies a token's signature once per key set
+    // (crypto/VerifiedJwts.h).
+    VerifiedJwts &verifiedAccessTokens() { return m_verifiedAccessTokens; }
 
     // The decisions of the request being answered; Bank::handle starts every request with none.
     // The configuration is read again when it changed since the last request.
@@ -129,6 +133,7 @@ private:
     quint64 m_configVersion = 0;
     QList<BankDecision> m_decisions;
     ExchangeSteps m_steps;
+    VerifiedJwts m_verifiedAccessTokens;
 };
 
 } // namespace cfl

@@ -82,11 +82,12 @@ Verdict bearerScheme(BankContext &, BearerRequest &r)
 }
 
 // check the signature: RS256 with a key of the bank's JWKS, whatever alg the token names (RFC 7515;
-// RFC 8725 §3.1)
+// RFC 8725 §3.1). A token this thread accepted before, with the same JWKS, is not verified again
+// (crypto/VerifiedJwts.h).
 Verdict signature(BankContext &bank, BearerRequest &r)
 {
     QString error;
-    if (const auto verified = verifyRs256(r.token, bank.jwks(), &error)) {
+    if (const auto verified = bank.verifiedAccessTokens().verify(r.token, bank.jwks(), &error)) {
         r.header = verified->header;
         r.claims = verified->payload;
         return {};
