@@ -318,6 +318,12 @@ void tst_SequenceDiagram::followsTheRunLive()
         QVERIFY2(visible(view, view.arrowCount() - 1), "the newest arrow is out of sight");
     }
     QVERIFY(!visible(view, 0));
+    // The explanation follows the newest arrow too, once the arrows stop coming (its text is rewritten at
+    // most every SequenceDiagramView::TextInterval ms while they come).
+    const TraceEvent &newest = trace.at(view.traceIndexOf(view.arrowCount() - 1));
+    QVERIFY(newest.step > 0);
+    QTRY_VERIFY2(explanationText(&view).contains(QStringLiteral("Step %1 of 16").arg(newest.step)),
+        qPrintable(explanationText(&view)));
 }
 
 void tst_SequenceDiagram::lifelinesAsInTheSeed()

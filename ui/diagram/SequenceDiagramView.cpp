@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -76,7 +77,14 @@ SequenceDiagramView::SequenceDiagramView(TraceModel *trace, QWidget *parent)
     , m_liveButton(new QToolButton(this))
     , m_position(new QLabel(this))
     , m_explanation(new QTextBrowser(this))
+    , m_textTimer(new QTimer(this))
 {
+    m_textTimer->setSingleShot(true);
+    m_textTimer->setInterval(TextInterval);
+    connect(m_textTimer, &QTimer::timeout, this, [this] {
+        updateExplanation();
+        updateDetail();
+    });
     setObjectName(QStringLiteral("sequenceDiagram"));
     m_back->setObjectName(QStringLiteral("stepBack"));
     m_back->setText(QStringLiteral("◀"));
@@ -308,21 +316,11 @@ void SequenceDiagramView::updateCurrent(TextUpdate text)
     m_canvas->ensureArrowVisible(current);
     m_canvas->viewport()->update();
     if (text == TextUpdate::Now) {
-        m_textPending = false;
+        m_textTimer->stop();
         updateExplanation();
         updateDetail();
-    } else if (m_live && !m_textPending) { // not live: the arrow read stays, and so does its text
-        m_textPending = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                if (!m_textPending)
-                    return; // a direct update came first
-                m_textPending = false;
-                updateExplanation();
-                updateDetail();
-            },
-            Qt::QueuedConnection);
+    } else if (m_live && !m_textTimer->isActive()) { // not live: the arrow read stays, and so does its text
+        m_textTimer->start();
     }
     Q_EMIT currentEventChanged(traceIndexOf(current));
 }

@@ -17,6 +17,7 @@ class QDialog;
 class QKeyEvent;
 class QLabel;
 class QTextBrowser;
+class QTimer;
 class QToolButton;
 QT_END_NAMESPACE
 
@@ -81,10 +82,13 @@ private:
     void reloadAll();
     void setCurrent(int arrow, bool live);
     // What changes with the current arrow. The explanation and the detail window are rich text, laid
-    // out anew each time (≈ 2–3 ms): while arrows arrive live, `Coalesced` lays them out once per turn of
-    // the event loop, not once per arrow, so a burst of 10,000 events is not 10,000 layouts
-    // (docs/benchmarks.md). Everything else, the position and the scrolling included, is immediate.
+    // out and painted anew each time (a fifth of an update's time in a profile of `cfl-bench-ui trace`):
+    // while arrows arrive live, `Coalesced` rewrites them at most every TextInterval ms, not once per
+    // arrow — a burst of 10,000 events is not 10,000 layouts, and text that changed faster could not be
+    // read anyway (docs/benchmarks.md). Everything else, the position and the scrolling included, is
+    // immediate.
     enum class TextUpdate { Now, Coalesced };
+    static constexpr int TextInterval = 100;
     void updateCurrent(TextUpdate text = TextUpdate::Now);
     void updateExplanation();
     void updateDetail();
@@ -99,7 +103,6 @@ private:
     int m_selected = -1; // arrow index while not live
     bool m_live = true;
     int m_unseen = 0; // arrows that arrived while not live
-    bool m_textPending = false; // a coalesced explanation update is queued
     SequenceDiagramCanvas *m_canvas;
     SequenceStepStrip *m_steps;
     QToolButton *m_back;
@@ -107,6 +110,7 @@ private:
     QToolButton *m_liveButton;
     QLabel *m_position;
     QTextBrowser *m_explanation;
+    QTimer *m_textTimer; // a coalesced text update is due
     QDialog *m_detail = nullptr; // a child: lives as long as the view
     ExchangeDetailView *m_detailView = nullptr;
 };
