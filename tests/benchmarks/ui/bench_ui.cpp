@@ -19,6 +19,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -52,6 +53,27 @@ QString figures(const QList<double> &ms)
         .arg(percentile(ms, 50), 0, 'f', 2)
         .arg(percentile(ms, 99), 0, 'f', 2)
         .arg(percentile(ms, 100), 0, 'f', 2);
+}
+
+// The machine's CPU time so far, and the part of it the hypervisor gave to others ("steal", the eighth
+// figure of /proc/stat's cpu line, proc(5)), in clock ticks; zeros where there is no such file.
+struct CpuTicks
+{
+    qint64 total = 0;
+    qint64 steal = 0;
+};
+
+CpuTicks cpuTicks()
+{
+    QFile stat(QStringLiteral("/proc/stat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {};
+    const QList<QByteArray> fields = stat.readLine().simplified().split(' ');
+    CpuTicks ticks;
+    for (qsizetype i = 1; i < fields.size() && i <= 8; ++i)
+        ticks.total += fields.at(i).toLongLong();
+    ticks.steal = fields.size() > 8 ? fields.at(8).toLongLong() : 0;
+    return ticks;
 }
 
 // Counts the paint events of one widget (left to it and its scroll area: an event filter that delivered
@@ -236,6 +258,7 @@ int trace(int events, int seconds)
     QList<double> all, lastThousand;
     QElapsedTimer total;
     total.start();
+    const CpuTicks ticksBefore = cpuTicks();
     const int wanted = events;
     for (int i = 0; i < wanted; ++i) {
         const double ms = update(i);
@@ -248,6 +271,7 @@ int trace(int events, int seconds)
         }
     }
     const double fillSeconds = total.nsecsElapsed() / 1e9;
+    const CpuTicks ticksAfter = cpuTicks();
     if (events < wanted)
         std::printf("  BOUND: growing stopped after %d s at %d of %d events\n", seconds, events, wanted);
 
@@ -294,6 +318,11 @@ int trace(int events, int seconds)
     }
     std::printf("  the slowest updates: %s\n", qPrintable(slowest.join(QStringLiteral(", "))));
     std::printf("  this thread's CPU time per update: %s\n", qPrintable(figures(cpuTimes)));
+    if (ticksAfter.total > ticksBefore.total)
+        std::printf(
+            "  while growing, the hypervisor ran others on this VM's CPUs (steal) %.1f %% of the time\n",
+            100.0 * double(ticksAfter.steal - ticksBefore.steal)
+                / double(ticksAfter.total - ticksBefore.total));
     std::printf("  of an update: the append %s; then until both painted %s\n",
         qPrintable(figures(appendParts)), qPrintable(figures(paintParts)));
     std::printf("  stepping back one arrow, at %d events:          %s\n", events, qPrintable(figures(steps)));
