@@ -624,6 +624,8 @@ void detail(const Server &server, const char *scenario, const Measured &measured
 }
 
 // Every scenario of one run against one server; figures keyed "<figure>/<server>".
+double argon2idCpuSeconds(int count);
+
 void runScenarios(Server &server, const Options &options, double loginBound, Figures *figures)
 {
     const bool bank = server.name == QLatin1String("codeflow-bank");
@@ -733,9 +735,16 @@ void runScenarios(Server &server, const Options &options, double loginBound, Fig
     }
 
     if (bank && wanted("login")) {
+        // The bound as the host runs now: the same hash costs a third more or less an hour later on
+        // this VM, so it is measured right before and after the logins it bounds, not only at the start.
+        const double hashBefore = argon2idCpuSeconds(3);
         m = drive(server, { { login, c } }, n, s);
+        const double hashAfter = argon2idCpuSeconds(3);
         detail(server, "login (argon2id)", m);
+        const double bound = double(sysconf(_SC_NPROCESSORS_ONLN)) / ((hashBefore + hashAfter) / 2);
         (*figures)[QStringLiteral("logins") + key].append(m.loads[0].rate());
+        (*figures)[QStringLiteral("loginBound") + key].append(bound);
+        (*figures)[QStringLiteral("loginShare") + key].append(m.loads[0].rate() / bound);
     }
 
     if (!wanted("paced"))
@@ -985,8 +994,9 @@ int runSideBySide(const QStringList &arguments)
             .arg(options.seconds)
             .arg(options.runs));
     say(QStringLiteral(
-        "argon2id as the bank hashes (m=%1 KiB, t=%2, p=%3): %4 ms CPU per hash; bound %5 cores ÷ "
-        "%4 ms = %6 logins/s.")
+        "argon2id as the bank hashes (m=%1 KiB, t=%2, p=%3): %4 ms CPU per hash at the start; bound %5 "
+        "cores ÷ %4 ms = %6 logins/s (the pace of the paced scenario; the logins figure uses the bound "
+        "measured around its own runs).")
             .arg(cost.memoryKiB)
             .arg(cost.timeCost)
             .arg(cost.parallelism)
@@ -1023,11 +1033,13 @@ int runSideBySide(const QStringList &arguments)
         fixed(silentPeer, 1), ratio(silentBank, silentPeer), QStringLiteral("—"), QStringLiteral("—"));
     row(QStringLiteral("full flows/s, both (login + consent + code + token)"), fixed(fullBank, 1),
         fixed(fullPeer, 1), ratio(fullBank, fullPeer), QStringLiteral("—"), QStringLiteral("—"));
+    // Each run's logins against the bound measured around them; the median of those shares.
     const double logins = m(QStringLiteral("logins/bank"));
-    row(QStringLiteral("logins/s (bank) vs the argon2id bound"), fixed(logins, 1),
-        fixed(loginBound, 1) + QStringLiteral(" (bound)"),
-        fixed(100 * logins / loginBound) + QStringLiteral(" %"), QStringLiteral("≥ 80 %"),
-        verdict({ QStringLiteral("logins/bank") }, logins >= 0.8 * loginBound));
+    const double loginShare = m(QStringLiteral("loginShare/bank"));
+    row(QStringLiteral("logins/s (bank) vs the argon2id bound measured around them"), fixed(logins, 1),
+        fixed(m(QStringLiteral("loginBound/bank")), 1) + QStringLiteral(" (bound)"),
+        fixed(100 * loginShare) + QStringLiteral(" %"), QStringLiteral("≥ 80 %"),
+        verdict({ QStringLiteral("logins/bank") }, loginShare >= 0.8));
     row(QStringLiteral("logins/s reached when paced at the bound (peer: whole flows)"),
         fixed(m(QStringLiteral("paced/bank")), 1), fixed(m(QStringLiteral("paced/peer")), 1),
         QStringLiteral("—"), QStringLiteral("= bound"), QStringLiteral("—"));
