@@ -623,9 +623,23 @@ void detail(const Server &server, const char *scenario, const Measured &measured
     std::fflush(stdout);
 }
 
-// Every scenario of one run against one server; figures keyed "<figure>/<server>".
-double argon2idCpuSeconds(int count);
+// CPU time of one argon2id verification with the bank's own cost (PasswordHashCost's defaults, which
+// the bank's hashes and its dummy hash use), measured on this thread: the median of `count`.
+double argon2idCpuSeconds(int count)
+{
+    const QByteArray hash = hashPassword("bench-password");
+    QList<double> seconds;
+    for (int i = 0; i < count; ++i) {
+        timespec before {}, after {};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &before);
+        verifyPassword(hash, "not-the-password");
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &after);
+        seconds.append(double(after.tv_sec - before.tv_sec) + double(after.tv_nsec - before.tv_nsec) / 1e9);
+    }
+    return median(seconds);
+}
 
+// Every scenario of one run against one server; figures keyed "<figure>/<server>".
 void runScenarios(Server &server, const Options &options, double loginBound, Figures *figures)
 {
     const bool bank = server.name == QLatin1String("codeflow-bank");
@@ -761,22 +775,6 @@ void runScenarios(Server &server, const Options &options, double loginBound, Fig
     (*figures)[QStringLiteral("p50") + key].append(m.loads[1].percentile(0.50));
     (*figures)[QStringLiteral("p95") + key].append(m.loads[1].percentile(0.95));
     (*figures)[QStringLiteral("p99") + key].append(m.loads[1].percentile(0.99));
-}
-
-// CPU time of one argon2id verification with the bank's own cost (PasswordHashCost's defaults, which
-// the bank's hashes and its dummy hash use), measured on this thread: the median of `count`.
-double argon2idCpuSeconds(int count)
-{
-    const QByteArray hash = hashPassword("bench-password");
-    QList<double> seconds;
-    for (int i = 0; i < count; ++i) {
-        timespec before {}, after {};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &before);
-        verifyPassword(hash, "not-the-password");
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &after);
-        seconds.append(double(after.tv_sec - before.tv_sec) + double(after.tv_nsec - before.tv_nsec) / 1e9);
-    }
-    return median(seconds);
 }
 
 QString run(const QString &program, const QStringList &arguments, const QString &directory = {})

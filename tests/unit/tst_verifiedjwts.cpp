@@ -11,11 +11,8 @@
 using namespace cfl;
 
 namespace {
-QJsonObject keySet(const QList<QJsonObject> &jwks)
+QJsonObject keySet(const QJsonArray &keys)
 {
-    QJsonArray keys;
-    for (const QJsonObject &jwk : jwks)
-        keys.append(jwk);
     return QJsonObject { { QStringLiteral("keys"), keys } };
 }
 
